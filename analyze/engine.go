@@ -1,0 +1,344 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// MaxChainLength caps how many links the engine follows from a symptom.
+const MaxChainLength = 16
+
+// MaxChainsPerSymptom caps how many branches one symptom may produce.
+const MaxChainsPerSymptom = 32
+
+// Node is one vertex of the "is blocked by" graph: an object (or component,
+// finalizer, group-version) and what is wrong with it.
+type Node struct {
+	Ref
+	// Rule is the ID of the rule that produced the node.
+	Rule string
+	// Problem says what is wrong, in one sentence.
+	Problem  string
+	Evidence []Evidence
+	// Severity and Summary are set on symptoms.
+	Severity Severity
+	Summary  string
+	// Fix, Verify and Missing are used when the node ends a chain.
+	Fix     string
+	Verify  string
+	Missing []string
+	// Covers names further objects this root cause includes, so findings
+	// rooted at them are folded into this one.
+	Covers []Ref
+	// Root stops the walk here even if another rule could go further.
+	Root bool
+}
+
+// Rule is a rule's identity.
+type Rule interface {
+	// ID is the stable rule ID, e.g. "NSB-NS-001".
+	ID() string
+	// Title is a short name for the rules table.
+	Title() string
+}
+
+// SymptomRule finds the symptoms a person would notice.
+type SymptomRule interface {
+	Rule
+	Symptoms(s *snapshot.Snapshot) []Node
+}
+
+// ExplainRule explains why a node of one kind is blocked: it returns the
+// nodes that block it, or nothing.
+type ExplainRule interface {
+	Rule
+	// Kinds lists the node kinds the rule explains.
+	Kinds() []string
+	Explain(s *snapshot.Snapshot, n Node) []Node
+}
+
+// FallbackRule marks an ExplainRule consulted only when no other rule
+// explained the node.
+type FallbackRule interface {
+	ExplainRule
+	Fallback()
+}
+
+// Engine runs rules over a snapshot.
+type Engine struct {
+	symptoms  []SymptomRule
+	explain   map[string][]ExplainRule
+	fallbacks map[string][]ExplainRule
+}
+
+// NewEngine registers rules; a rule may be both a symptom and an explain rule.
+func NewEngine(rules []Rule) (*Engine, error) {
+	e := &Engine{explain: map[string][]ExplainRule{}, fallbacks: map[string][]ExplainRule{}}
+	seen := map[string]bool{}
+	for _, r := range rules {
+		if seen[r.ID()] {
+			return nil, fmt.Errorf("rule %s registered twice", r.ID())
+		}
+		seen[r.ID()] = true
+		used := false
+		if sr, ok := r.(SymptomRule); ok {
+			e.symptoms = append(e.symptoms, sr)
+			used = true
+		}
+		if er, ok := r.(ExplainRule); ok {
+			for _, k := range er.Kinds() {
+				if _, fb := r.(FallbackRule); fb {
+					e.fallbacks[k] = append(e.fallbacks[k], er)
+				} else {
+					e.explain[k] = append(e.explain[k], er)
+				}
+			}
+			used = true
+		}
+		if !used {
+			return nil, fmt.Errorf("rule %s neither finds symptoms nor explains nodes", r.ID())
+		}
+	}
+	return e, nil
+}
+
+// Run finds every symptom, follows its chains to their roots and returns
+// the findings, grouped by root cause.
+func (e *Engine) Run(s *snapshot.Snapshot) []Finding {
+	var out []Finding
+	for _, sr := range e.symptoms {
+		for _, sym := range sr.Symptoms(s) {
+			if sym.Rule == "" {
+				sym.Rule = sr.ID()
+			}
+			for _, chain := range e.chains(s, sym) {
+				out = append(out, toFinding(chain))
+			}
+		}
+	}
+	return group(out)
+}
+
+// chains walks depth-first from n and returns every path to a root.
+func (e *Engine) chains(s *snapshot.Snapshot, sym Node) [][]Node {
+	var out [][]Node
+	var walk func(path []Node)
+	walk = func(path []Node) {
+		if len(out) >= MaxChainsPerSymptom {
+			return
+		}
+		n := path[len(path)-1]
+		var next []Node
+		if !n.Root && len(path) < MaxChainLength {
+			next = e.blockers(s, n)
+		}
+		var fresh []Node
+		for _, b := range next {
+			if !onPath(path, b) {
+				fresh = append(fresh, b)
+			}
+		}
+		if len(fresh) == 0 {
+			out = append(out, append([]Node(nil), path...))
+			return
+		}
+		for _, b := range fresh {
+			walk(append(path[:len(path):len(path)], b))
+		}
+	}
+	walk([]Node{sym})
+	return out
+}
+
+func (e *Engine) blockers(s *snapshot.Snapshot, n Node) []Node {
+	var out []Node
+	for _, r := range e.explain[n.Kind] {
+		for _, b := range r.Explain(s, n) {
+			if b.Rule == "" {
+				b.Rule = r.ID()
+			}
+			out = append(out, b)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, r := range e.fallbacks[n.Kind] {
+		for _, b := range r.Explain(s, n) {
+			if b.Rule == "" {
+				b.Rule = r.ID()
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func onPath(path []Node, n Node) bool {
+	for _, p := range path {
+		if p.Ref == n.Ref && p.Problem == n.Problem {
+			return true
+		}
+	}
+	return false
+}
+
+func toFinding(chain []Node) Finding {
+	sym, root := chain[0], chain[len(chain)-1]
+	f := Finding{
+		ID:        root.Rule,
+		Severity:  sym.Severity,
+		Symptom:   sym.Ref,
+		Summary:   sym.Summary,
+		RootCause: RootCause{Ref: root.Ref, Problem: root.Problem},
+		Fix:       root.Fix,
+		Verify:    root.Verify,
+		covers:    root.Covers,
+	}
+	if f.Severity == "" {
+		f.Severity = SeverityWarning
+	}
+	if f.Summary == "" {
+		f.Summary = sym.Problem
+	}
+	if len(chain) > 1 {
+		f.Summary += "; root cause: " + describe(root.Ref) + ": " + root.Problem
+	}
+	for _, n := range chain {
+		f.Chain = append(f.Chain, Link{Ref: n.Ref, Rule: n.Rule, Problem: n.Problem, Evidence: n.Evidence})
+		f.Missing = append(f.Missing, n.Missing...)
+	}
+	f.Missing = dedupe(f.Missing)
+	return f
+}
+
+// describe prints a ref as "Kind namespace/name".
+func describe(r Ref) string {
+	if r.Namespace != "" {
+		return r.Kind + " " + r.Namespace + "/" + r.Name
+	}
+	return r.Kind + " " + r.Name
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// group folds findings that share a root cause into one: the first symptom
+// keeps its chain and the others are listed in AlsoAffects.
+func group(fs []Finding) []Finding {
+	type key struct {
+		id   string
+		root Ref
+	}
+	var out []Finding
+	at := map[key]int{}
+	for _, f := range fs {
+		k := key{f.ID, f.RootCause.Ref}
+		if i, ok := at[k]; ok {
+			addAffected(&out[i], f.Symptom)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, f)
+	}
+	out = foldCovered(out)
+	sort.SliceStable(out, func(i, j int) bool {
+		return severityRank(out[i].Severity) < severityRank(out[j].Severity)
+	})
+	return out
+}
+
+// foldCovered merges a finding into a longer one whose chain contains its
+// root cause object, or whose root cause covers it (e.g. a deleted bootstrap
+// ClusterRole reported on its own and as the end of the controller-manager
+// chain).
+func foldCovered(fs []Finding) []Finding {
+	folded := make([]bool, len(fs))
+	for i := range fs {
+		for j := range fs {
+			if i == j || folded[j] || len(fs[j].Chain) <= 1 {
+				continue
+			}
+			longer := len(fs[j].Chain) > len(fs[i].Chain)
+			if (longer && chainHas(fs[j], fs[i].RootCause.Ref)) || refIn(fs[j].covers, fs[i].RootCause.Ref) {
+				folded[i] = true
+				addAffected(&fs[j], fs[i].Symptom)
+				for _, a := range fs[i].AlsoAffects {
+					addAffected(&fs[j], a)
+				}
+				fs[j].Missing = dedupe(append(fs[j].Missing, fs[i].Missing...))
+				break
+			}
+		}
+	}
+	var out []Finding
+	for i, f := range fs {
+		if !folded[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func chainHas(f Finding, r Ref) bool {
+	for _, l := range f.Chain {
+		if l.Ref == r {
+			return true
+		}
+	}
+	return false
+}
+
+func refIn(list []Ref, r Ref) bool {
+	for _, x := range list {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func addAffected(f *Finding, r Ref) { f.AlsoAffects = appendRef(f.AlsoAffects, r, f.Symptom) }
+
+func appendRef(list []Ref, r, self Ref) []Ref {
+	if r == self {
+		return list
+	}
+	for _, x := range list {
+		if x == r {
+			return list
+		}
+	}
+	return append(list, r)
+}
+
+func severityRank(s Severity) int {
+	switch s {
+	case SeverityCritical:
+		return 0
+	case SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
+// joinRefs prints refs for messages.
+func joinRefs(rs []Ref) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, describe(r))
+	}
+	return strings.Join(parts, ", ")
+}

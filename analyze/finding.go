@@ -1,0 +1,115 @@
+// Package analyze turns a bundle into findings: for each symptom a person
+// would notice, the chain of "is blocked by" links down to the root cause,
+// with evidence for every link, a fix and a way to verify it.
+//
+// It opens no socket and does not import client-go: it runs offline on
+// whatever bundle it is given.
+package analyze
+
+// Severity ranks a finding.
+type Severity string
+
+// Severities, most severe first.
+const (
+	SeverityCritical Severity = "critical"
+	SeverityWarning  Severity = "warning"
+	SeverityInfo     Severity = "info"
+)
+
+// Kinds of links that are not Kubernetes objects.
+const (
+	// KindComponent is a control-plane or add-on process, e.g.
+	// "kube-controller-manager" or "cloud-controller-manager".
+	KindComponent = "Component"
+	// KindFinalizer is a finalizer; Name is the finalizer string.
+	KindFinalizer = "Finalizer"
+	// KindGroupVersion is an API group-version that discovery could not serve.
+	KindGroupVersion = "GroupVersion"
+	// KindEvidence marks a link that could not be followed because the
+	// evidence was not in the bundle.
+	KindEvidence = "MissingEvidence"
+)
+
+// Ref names an object (or a component, finalizer, group-version).
+type Ref struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+}
+
+// Evidence points at the bundle bytes that support a link.
+type Evidence struct {
+	// Path is the bundle path, e.g. "resources/core/v1/namespaces.json".
+	Path string `json:"path"`
+	// Pointer is a JSON pointer into the file, e.g.
+	// "/items/3/status/conditions/0/message".
+	Pointer string `json:"pointer,omitempty"`
+	// Line is the 1-based line number in a log file.
+	Line int `json:"line,omitempty"`
+	// Value is the quoted value found there.
+	Value string `json:"value"`
+}
+
+// Link is one step of a blocking chain: Ref is blocked because of Problem.
+type Link struct {
+	Ref
+	// Rule is the ID of the rule that produced this link.
+	Rule string `json:"rule"`
+	// Problem says what is wrong with this object, in one sentence.
+	Problem  string     `json:"problem"`
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// RootCause is the last link of a chain.
+type RootCause struct {
+	Ref
+	Problem string `json:"problem"`
+}
+
+// Finding is one blocking chain, symptom first.
+type Finding struct {
+	// ID is the stable ID of the rule that identified the root cause.
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	// Symptom is what a person noticed (the first link's object).
+	Symptom Ref `json:"symptom"`
+	// AlsoAffects lists further symptoms with the same root cause.
+	AlsoAffects []Ref  `json:"alsoAffects,omitempty"`
+	Summary     string `json:"summary"`
+	// Chain is ordered from the symptom to the root cause.
+	Chain     []Link    `json:"chain"`
+	RootCause RootCause `json:"rootCause"`
+	// Fix says what to do (and what not to do).
+	Fix string `json:"fix"`
+	// Verify is a command whose output shows the chain is gone.
+	Verify string `json:"verify"`
+	// Missing lists evidence that was not in the bundle and would have let
+	// the chain go further.
+	Missing []string `json:"missing,omitempty"`
+
+	// covers are the objects the root cause includes (see Node.Covers).
+	covers []Ref
+}
+
+// Report is the whole result of an analysis.
+type Report struct {
+	// Bundle describes the input.
+	Bundle BundleInfo `json:"bundle"`
+	// Findings, most severe first, then by symptom.
+	Findings []Finding `json:"findings"`
+	// Notes are problems with the bundle itself (wrong types, missing files)
+	// that did not stop the analysis.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// BundleInfo describes the analyzed bundle.
+type BundleInfo struct {
+	// Path is the file or directory given.
+	Path string `json:"path"`
+	// Layout is "nsbundle", "troubleshoot" or "cluster-info-dump".
+	Layout string `json:"layout"`
+	// ClusterVersion is the cluster's gitVersion, when known.
+	ClusterVersion string `json:"clusterVersion,omitempty"`
+	// CollectedAt is the collection time used as "now".
+	CollectedAt string `json:"collectedAt,omitempty"`
+}

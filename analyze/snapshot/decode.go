@@ -1,0 +1,91 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// MaxItemBytes caps one list item; a larger item is skipped with a note.
+const MaxItemBytes = 16 << 20
+
+// errNotList reports a JSON document that is not an object with "items".
+var errNotList = errors.New("not a list (no \"items\" array)")
+
+// decodeList streams the "items" of a Kubernetes List document and calls fn
+// for each raw item with its index. It holds one item at a time, whatever the
+// document's layout (one item per line or pretty-printed). A JSON null items
+// is an empty list.
+func decodeList(r io.Reader, fn func(i int, raw json.RawMessage) error) error {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("reading list: %w", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return errNotList
+	}
+	sawItems := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("reading list: %w", err)
+		}
+		key, _ := tok.(string)
+		if key != "items" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fmt.Errorf("reading list field %q: %w", key, err)
+			}
+			continue
+		}
+		sawItems = true
+		tok, err = dec.Token()
+		if err != nil {
+			return fmt.Errorf("reading items: %w", err)
+		}
+		if tok == nil { // "items": null
+			continue
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return fmt.Errorf("reading items: expected an array, found %v", tok)
+		}
+		for i := 0; dec.More(); i++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fmt.Errorf("reading item %d: %w", i, err)
+			}
+			if err := fn(i, raw); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return fmt.Errorf("reading items: %w", err)
+		}
+	}
+	if !sawItems {
+		return errNotList
+	}
+	return nil
+}
+
+// itemPointer is the JSON pointer of item i of a list.
+func itemPointer(i int) string { return "/items/" + strconv.Itoa(i) }
+
+// decodeItem decodes one raw item into v, returning a note-worthy error that
+// names the kind when the item has wrong types.
+func decodeItem(raw json.RawMessage, v any, kind string) error {
+	if len(raw) > MaxItemBytes {
+		return fmt.Errorf("%s item is %d bytes, over the %d cap", kind, len(raw), MaxItemBytes)
+	}
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return fmt.Errorf("%s item is null", kind)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("cannot decode %s: %w", kind, err)
+	}
+	return nil
+}

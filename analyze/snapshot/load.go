@@ -1,0 +1,451 @@
+package snapshot
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// MaxLogLines is how many trailing lines of each log are kept.
+const MaxLogLines = 20000
+
+// MaxLogLineBytes caps one log line; longer lines are cut.
+const MaxLogLineBytes = 64 << 10
+
+// maxNotes caps the notes a snapshot collects.
+const maxNotes = 200
+
+// WalkFunc walks the files of a bundle, calling fn for each regular file with
+// its slash-separated name relative to the bundle root.
+type WalkFunc func(fn func(name string, r io.Reader) error) error
+
+// Load builds a snapshot from the files walk yields, whatever the layout
+// (nsbundle, troubleshoot support bundle, kubectl cluster-info dump).
+func Load(walk WalkFunc) (*Snapshot, error) {
+	s := &Snapshot{Content: map[string]*Located[bundle.NamespaceContent]{}}
+	l := &loader{s: s}
+	if err := walk(l.file); err != nil {
+		return nil, err
+	}
+	l.finish()
+	return s, nil
+}
+
+type loader struct {
+	s        *Snapshot
+	latest   time.Time
+	layoutBy map[string]int
+}
+
+func (l *loader) note(format string, args ...any) {
+	if len(l.s.Notes) < maxNotes {
+		l.s.Notes = append(l.s.Notes, fmt.Sprintf(format, args...))
+	}
+}
+
+func (l *loader) vote(layout string) {
+	if l.layoutBy == nil {
+		l.layoutBy = map[string]int{}
+	}
+	l.layoutBy[layout]++
+}
+
+func (l *loader) seen(t *time.Time) {
+	if t != nil && t.After(l.latest) {
+		l.latest = *t
+	}
+}
+
+// file dispatches one bundle file by its name.
+func (l *loader) file(name string, r io.Reader) error {
+	name = path.Clean(name)
+	switch {
+	case name == bundle.ManifestPath:
+		l.vote(LayoutNative)
+		var m bundle.Manifest
+		if err := json.NewDecoder(r).Decode(&m); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		l.s.Manifest = &m
+		return nil
+	case name == bundle.DiscoveryResultsPath:
+		var res []bundle.DiscoveryResult
+		if err := json.NewDecoder(r).Decode(&res); err != nil {
+			l.note("%s: cannot decode discovery results: %v", name, err)
+			return nil
+		}
+		l.s.Discovery = append(l.s.Discovery, res...)
+		l.s.markCollected(ResDiscovery)
+		return nil
+	case name == "health/version.json" || name == "cluster-info/cluster_version.json":
+		return l.version(name, r)
+	case name == "version.yaml":
+		l.vote(LayoutTroubleshoot)
+		return nil
+	case strings.HasPrefix(name, bundle.TerminatingDir+"/") && strings.HasSuffix(name, ".json"):
+		var c bundle.NamespaceContent
+		if err := json.NewDecoder(r).Decode(&c); err != nil {
+			l.note("%s: cannot decode namespace content: %v", name, err)
+			return nil
+		}
+		l.s.Content[c.Namespace] = &Located[bundle.NamespaceContent]{Value: c, Loc: Location{Path: name}}
+		return nil
+	case name == "cluster-resources/groups-resources-errors.json":
+		l.vote(LayoutTroubleshoot)
+		var errs []string
+		if err := json.NewDecoder(r).Decode(&errs); err != nil {
+			l.note("%s: cannot decode discovery errors: %v", name, err)
+			return nil
+		}
+		for i, e := range errs {
+			l.s.DiscoveryErrors = append(l.s.DiscoveryErrors, Located[string]{Value: e, Loc: Location{Path: name, Pointer: fmt.Sprintf("/%d", i)}})
+		}
+		l.s.markCollected(ResDiscovery)
+		return nil
+	case strings.HasPrefix(name, bundle.LogsDir+"/") && strings.HasSuffix(name, ".log"):
+		return l.log(name, r, logFromNativePath(name))
+	case strings.HasSuffix(name, "/logs.txt"):
+		// kubectl cluster-info dump: <ns>/<pod>/logs.txt
+		parts := strings.Split(name, "/")
+		if len(parts) == 3 {
+			l.vote(LayoutClusterInfoDump)
+			return l.log(name, r, &Log{Namespace: parts[0], Pod: parts[1], Component: ComponentOf(parts[1])})
+		}
+	}
+	if res, ok := resourceKeyFor(name); ok {
+		return l.list(name, res, r)
+	}
+	return nil
+}
+
+func (l *loader) version(name string, r io.Reader) error {
+	var v struct {
+		GitVersion string `json:"gitVersion"`
+		Info       struct {
+			GitVersion string `json:"gitVersion"`
+		} `json:"info"`
+	}
+	if err := json.NewDecoder(r).Decode(&v); err != nil {
+		l.note("%s: cannot decode version: %v", name, err)
+		return nil
+	}
+	if v.GitVersion == "" {
+		v.GitVersion = v.Info.GitVersion
+	}
+	l.s.GitVersion = v.GitVersion
+	return nil
+}
+
+// resourceKeyFor maps a file name to a resource key, for every layout.
+func resourceKeyFor(name string) (string, bool) {
+	if !strings.HasSuffix(name, ".json") {
+		return "", false
+	}
+	if strings.HasPrefix(name, bundle.TerminatingDir+"/") || strings.HasPrefix(name, bundle.DiscoveryDir+"/") || strings.HasPrefix(name, bundle.HealthDir+"/") {
+		return "", false
+	}
+	parts := strings.Split(strings.TrimSuffix(name, ".json"), "/")
+	switch {
+	case parts[0] == bundle.ResourcesDir && (len(parts) == 4 || len(parts) == 5):
+		// resources/<group>/<version>/<resource>[/<namespace>].json
+		if parts[1] == "core" {
+			return parts[3], true
+		}
+		return parts[3] + "." + parts[1], true
+	case parts[0] == "cluster-resources" && (len(parts) == 2 || len(parts) == 3):
+		res, ok := troubleshootNames[parts[1]]
+		return res, ok
+	case len(parts) == 1 && parts[0] == "nodes":
+		return ResNodes, true // cluster-info dump
+	case len(parts) == 2:
+		res, ok := dumpNames[parts[1]]
+		return res, ok
+	}
+	return "", false
+}
+
+// troubleshootNames maps troubleshoot's cluster-resources file names.
+var troubleshootNames = map[string]string{
+	"namespaces": ResNamespaces, "nodes": ResNodes, "pods": ResPods, "services": ResServices,
+	"endpoints": ResEndpoints, "endpointslices": ResEndpointSlices, "leases": ResLeases,
+	"events": ResEvents, "pvcs": ResPVCs, "custom-resource-definitions": ResCRDs,
+	"mutating-webhook-configurations": ResMutatingHooks, "validating-webhook-configurations": ResValidatingHooks,
+	"clusterroles": ResClusterRoles, "clusterrolebindings": ResClusterBindings, "roles": ResRoles,
+	"rolebindings": ResRoleBindings, "deployments": ResDeployments, "replicasets": ResReplicaSets,
+	"statefulsets": ResStatefulSets, "daemonsets": ResDaemonSets, "apiservices": ResAPIServices,
+}
+
+// dumpNames maps kubectl cluster-info dump's <namespace>/<file> names.
+var dumpNames = map[string]string{
+	"pods": ResPods, "services": ResServices, "events": ResEvents, "deployments": ResDeployments,
+	"replicasets": ResReplicaSets, "daemonsets": ResDaemonSets,
+}
+
+// list decodes one List file into the snapshot.
+func (l *loader) list(name, res string, r io.Reader) error {
+	add := l.adder(res)
+	if add == nil {
+		return nil
+	}
+	if strings.HasPrefix(name, "cluster-resources/") {
+		l.vote(LayoutTroubleshoot)
+	} else if !strings.HasPrefix(name, bundle.ResourcesDir+"/") {
+		l.vote(LayoutClusterInfoDump)
+	}
+	bad := 0
+	err := decodeList(r, func(i int, raw json.RawMessage) error {
+		loc := Location{Path: name, Pointer: itemPointer(i)}
+		if err := add(raw, loc); err != nil {
+			bad++
+			if bad <= 3 {
+				l.note("%s#%s: %v (item skipped)", name, loc.Pointer, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		l.note("%s: %v (file skipped)", name, err)
+		l.s.markFailed(res, 0, "unreadable in bundle: "+err.Error())
+		return nil
+	}
+	if bad > 3 {
+		l.note("%s: %d more items skipped", name, bad-3)
+	}
+	l.s.markCollected(res)
+	return nil
+}
+
+// appendObj returns an item decoder appending *T to list.
+func appendObj[T any](l *loader, list *[]*T, kind string, loc func(*T) *Object) func(json.RawMessage, Location) error {
+	return func(raw json.RawMessage, at Location) error {
+		v := new(T)
+		if err := decodeItem(raw, v, kind); err != nil {
+			return err
+		}
+		o := loc(v)
+		o.Loc = at
+		l.seen(o.CreationTimestamp)
+		*list = append(*list, v)
+		return nil
+	}
+}
+
+// appendRBAC returns an item decoder for typed RBAC objects.
+func appendRBAC[T any](list *[]Located[T], kind string) func(json.RawMessage, Location) error {
+	return func(raw json.RawMessage, at Location) error {
+		var v T
+		if err := decodeItem(raw, &v, kind); err != nil {
+			return err
+		}
+		*list = append(*list, Located[T]{Value: v, Loc: at})
+		return nil
+	}
+}
+
+func (l *loader) adder(res string) func(json.RawMessage, Location) error {
+	s := l.s
+	switch res {
+	case ResNamespaces:
+		return appendObj(l, &s.Namespaces, "Namespace", func(v *Namespace) *Object { return &v.Object })
+	case ResAPIServices:
+		return appendObj(l, &s.APIServices, "APIService", func(v *APIService) *Object { return &v.Object })
+	case ResServices:
+		return appendObj(l, &s.Services, "Service", func(v *Service) *Object { return &v.Object })
+	case ResEndpoints:
+		return appendObj(l, &s.Endpoints, "Endpoints", func(v *Endpoints) *Object { return &v.Object })
+	case ResEndpointSlices:
+		return appendObj(l, &s.EndpointSlices, "EndpointSlice", func(v *EndpointSlice) *Object { return &v.Object })
+	case ResPods:
+		return appendObj(l, &s.Pods, "Pod", func(v *Pod) *Object { return &v.Object })
+	case ResNodes:
+		return appendObj(l, &s.Nodes, "Node", func(v *Node) *Object { return &v.Object })
+	case ResLeases:
+		return appendObj(l, &s.Leases, "Lease", func(v *Lease) *Object { l.seen(v.Spec.RenewTime); return &v.Object })
+	case ResEvents:
+		return appendObj(l, &s.Events, "Event", func(v *Event) *Object { l.seen(v.LastTimestamp); return &v.Object })
+	case ResPVCs:
+		return appendObj(l, &s.PVCs, "PersistentVolumeClaim", func(v *PersistentVolumeClaim) *Object { return &v.Object })
+	case ResCRDs:
+		return appendObj(l, &s.CRDs, "CustomResourceDefinition", func(v *CustomResourceDefinition) *Object { return &v.Object })
+	case ResValidatingHooks:
+		return appendObj(l, &s.Webhooks, "ValidatingWebhookConfiguration", func(v *WebhookConfiguration) *Object {
+			v.Kind = "ValidatingWebhookConfiguration"
+			return &v.Object
+		})
+	case ResMutatingHooks:
+		return appendObj(l, &s.Webhooks, "MutatingWebhookConfiguration", func(v *WebhookConfiguration) *Object {
+			v.Kind = "MutatingWebhookConfiguration"
+			return &v.Object
+		})
+	case ResDeployments, ResReplicaSets, ResStatefulSets, ResDaemonSets:
+		kind := workloadKinds[res]
+		return appendObj(l, &s.Workloads, kind, func(v *Workload) *Object { v.Kind = kind; return &v.Object })
+	case ResClusterRoles:
+		return appendRBAC[rbacv1.ClusterRole](&s.ClusterRoles, "ClusterRole")
+	case ResClusterBindings:
+		return appendRBAC[rbacv1.ClusterRoleBinding](&s.ClusterBindings, "ClusterRoleBinding")
+	case ResRoles:
+		return appendRBAC[rbacv1.Role](&s.Roles, "Role")
+	case ResRoleBindings:
+		return appendRBAC[rbacv1.RoleBinding](&s.RoleBindings, "RoleBinding")
+	}
+	return nil
+}
+
+var workloadKinds = map[string]string{
+	ResDeployments: "Deployment", ResReplicaSets: "ReplicaSet",
+	ResStatefulSets: "StatefulSet", ResDaemonSets: "DaemonSet",
+}
+
+// logFromNativePath parses logs/<ns>/<pod>/<container>[.previous].log and
+// logs/files/<name>.log.
+func logFromNativePath(name string) *Log {
+	parts := strings.Split(strings.TrimSuffix(name, ".log"), "/")
+	lg := &Log{}
+	switch {
+	case len(parts) == 3 && parts[1] == "files":
+		lg.Component = ComponentOf(parts[2])
+		if lg.Component == "" {
+			lg.Component = parts[2]
+		}
+	case len(parts) == 4:
+		lg.Namespace, lg.Pod, lg.Container = parts[1], parts[2], parts[3]
+		if c, ok := strings.CutSuffix(lg.Container, ".previous"); ok {
+			lg.Container, lg.Previous = c, true
+		}
+		lg.Component = ComponentOf(lg.Container, lg.Pod)
+	}
+	return lg
+}
+
+// log reads a log file, keeping its last MaxLogLines lines.
+func (l *loader) log(name string, r io.Reader, lg *Log) error {
+	lg.Path = name
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLogLineBytes)
+	sc.Split(scanLinesCut)
+	n := 0
+	for sc.Scan() {
+		n++
+		lg.Lines = append(lg.Lines, sc.Text())
+		if len(lg.Lines) > 2*MaxLogLines {
+			lg.Lines = append([]string(nil), lg.Lines[len(lg.Lines)-MaxLogLines:]...)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		l.note("%s: %v (log partly read)", name, err)
+	}
+	if len(lg.Lines) > MaxLogLines {
+		lg.Lines = lg.Lines[len(lg.Lines)-MaxLogLines:]
+	}
+	lg.FirstLine = n - len(lg.Lines) + 1
+	l.s.Logs = append(l.s.Logs, lg)
+	l.s.markCollected(ResLogs)
+	return nil
+}
+
+// scanLinesCut is bufio.ScanLines that cuts over-long lines instead of
+// failing.
+func scanLinesCut(data []byte, atEOF bool) (int, []byte, error) {
+	adv, tok, err := bufio.ScanLines(data, atEOF)
+	if adv == 0 && tok == nil && err == nil && len(data) >= MaxLogLineBytes {
+		return len(data), data[:MaxLogLineBytes], nil
+	}
+	return adv, tok, err
+}
+
+// finish applies the manifest, picks the layout and "now", and indexes.
+func (l *loader) finish() {
+	s := l.s
+	best, n := LayoutNative, -1
+	for k, v := range l.layoutBy {
+		if v > n || (v == n && k < best) {
+			best, n = k, v
+		}
+	}
+	if s.Manifest != nil {
+		best = LayoutNative
+	}
+	s.Layout = best
+	if m := s.Manifest; m != nil {
+		if !m.End.IsZero() {
+			s.Now = m.End
+		}
+		if s.GitVersion == "" {
+			s.GitVersion = m.Cluster.GitVersion
+		}
+		for _, req := range m.Requests {
+			if req.File == "" || !req.Failed() {
+				continue
+			}
+			if res, ok := resourceKeyFor(req.File); ok {
+				s.markFailed(res, req.Status, req.Error)
+			} else if req.File == bundle.DiscoveryResultsPath {
+				s.markFailed(ResDiscovery, req.Status, req.Error)
+			}
+		}
+		for _, req := range m.Requests {
+			if req.File != "" || !req.Failed() || req.Verb != "list" {
+				continue
+			}
+			if res, ok := resourceKeyForURL(req.Path); ok {
+				s.markFailed(res, req.Status, req.Error)
+			}
+		}
+		for _, lf := range m.Logs {
+			for _, lg := range s.Logs {
+				if lg.Path == lf.Path && lf.Component != "" {
+					lg.Component = lf.Component
+				}
+			}
+			if lf.Error != "" {
+				s.markFailed(ResLogs, 0, lf.Error)
+			}
+		}
+	}
+	if s.Now.IsZero() {
+		s.Now = l.latest
+		if s.Now.IsZero() {
+			l.note("collection time unknown: durations are not computed")
+		} else {
+			l.note("collection time not recorded: using the latest timestamp in the bundle (%s)", s.Now.Format(time.RFC3339))
+		}
+	}
+	sort.SliceStable(s.Namespaces, func(i, j int) bool { return s.Namespaces[i].Name < s.Namespaces[j].Name })
+	s.buildIndex()
+}
+
+// resourceKeyForURL maps a list request path ("/api/v1/pods?limit=500",
+// "/apis/apps/v1/namespaces/x/deployments") to a resource key.
+func resourceKeyForURL(p string) (string, bool) {
+	p, _, _ = strings.Cut(p, "?")
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	var group string
+	switch {
+	case len(parts) >= 3 && parts[0] == "api":
+		parts = parts[2:]
+	case len(parts) >= 4 && parts[0] == "apis":
+		group, parts = parts[1], parts[3:]
+	default:
+		return "", false
+	}
+	if len(parts) == 3 && parts[0] == "namespaces" {
+		parts = parts[2:]
+	}
+	if len(parts) != 1 {
+		return "", false
+	}
+	if group == "" {
+		return parts[0], true
+	}
+	return parts[0] + "." + group, true
+}

@@ -1,0 +1,163 @@
+package snapshot
+
+import (
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// Layouts a snapshot can be read from.
+const (
+	LayoutNative          = "nsbundle"
+	LayoutTroubleshoot    = "troubleshoot"
+	LayoutClusterInfoDump = "cluster-info-dump"
+)
+
+// Resource keys ("<plural>" for core, "<plural>.<group>" otherwise) of the
+// resource types the rules read.
+const (
+	ResNamespaces      = "namespaces"
+	ResAPIServices     = "apiservices.apiregistration.k8s.io"
+	ResServices        = "services"
+	ResEndpoints       = "endpoints"
+	ResEndpointSlices  = "endpointslices.discovery.k8s.io"
+	ResPods            = "pods"
+	ResNodes           = "nodes"
+	ResLeases          = "leases.coordination.k8s.io"
+	ResEvents          = "events"
+	ResPVCs            = "persistentvolumeclaims"
+	ResCRDs            = "customresourcedefinitions.apiextensions.k8s.io"
+	ResValidatingHooks = "validatingwebhookconfigurations.admissionregistration.k8s.io"
+	ResMutatingHooks   = "mutatingwebhookconfigurations.admissionregistration.k8s.io"
+	ResClusterRoles    = "clusterroles.rbac.authorization.k8s.io"
+	ResClusterBindings = "clusterrolebindings.rbac.authorization.k8s.io"
+	ResRoles           = "roles.rbac.authorization.k8s.io"
+	ResRoleBindings    = "rolebindings.rbac.authorization.k8s.io"
+	ResDeployments     = "deployments.apps"
+	ResReplicaSets     = "replicasets.apps"
+	ResStatefulSets    = "statefulsets.apps"
+	ResDaemonSets      = "daemonsets.apps"
+	ResDiscovery       = "discovery"
+	ResLogs            = "logs"
+)
+
+// Snapshot is everything the rules know about a cluster.
+type Snapshot struct {
+	// Layout is the bundle layout it was read from.
+	Layout string
+	// Now is the collection time; durations are measured against it.
+	Now time.Time
+	// GitVersion is the cluster version, e.g. "v1.37.2" ("" if unknown).
+	GitVersion string
+	// Manifest is the nsbundle manifest (nil for foreign layouts).
+	Manifest *bundle.Manifest
+
+	Namespaces      []*Namespace
+	APIServices     []*APIService
+	Services        []*Service
+	Endpoints       []*Endpoints
+	EndpointSlices  []*EndpointSlice
+	Pods            []*Pod
+	Nodes           []*Node
+	Leases          []*Lease
+	Events          []*Event
+	PVCs            []*PersistentVolumeClaim
+	CRDs            []*CustomResourceDefinition
+	Webhooks        []*WebhookConfiguration
+	Workloads       []*Workload
+	ClusterRoles    []Located[rbacv1.ClusterRole]
+	ClusterBindings []Located[rbacv1.ClusterRoleBinding]
+	Roles           []Located[rbacv1.Role]
+	RoleBindings    []Located[rbacv1.RoleBinding]
+
+	// Discovery holds per group-version discovery results.
+	Discovery []bundle.DiscoveryResult
+	// DiscoveryErrors holds discovery error texts as a foreign collector
+	// recorded them (troubleshoot's groups-resources-errors.json).
+	DiscoveryErrors []Located[string]
+	// Content is what remains in each Terminating namespace.
+	Content map[string]*Located[bundle.NamespaceContent]
+	// Logs are the collected logs.
+	Logs []*Log
+
+	// Notes are problems met while reading (wrong types, unreadable files).
+	Notes []string
+
+	collected map[string]Collection
+	index     *index
+}
+
+// Located is a decoded value and where it was found.
+type Located[T any] struct {
+	Value T
+	Loc   Location
+}
+
+// Collection says whether a resource type (or evidence class) made it into
+// the bundle.
+type Collection struct {
+	// Collected is true when the data is in the bundle.
+	Collected bool
+	// Status is the HTTP status of a failed request (403...), if any.
+	Status int
+	// Error is the collector's error text, verbatim.
+	Error string
+	// Partial is true when only some of the data was collected (some
+	// namespaces forbidden, a cap hit).
+	Partial bool
+}
+
+// Collection reports whether resource key res was collected.
+func (s *Snapshot) Collection(res string) Collection {
+	if c, ok := s.collected[res]; ok {
+		return c
+	}
+	return Collection{}
+}
+
+// Collected is shorthand for s.Collection(res).Collected.
+func (s *Snapshot) Collected(res string) bool { return s.Collection(res).Collected }
+
+// markCollected records that res was read from the bundle.
+func (s *Snapshot) markCollected(res string) {
+	if s.collected == nil {
+		s.collected = map[string]Collection{}
+	}
+	c := s.collected[res]
+	c.Collected = true
+	s.collected[res] = c
+}
+
+// markFailed records a failed collection of res.
+func (s *Snapshot) markFailed(res string, status int, msg string) {
+	if s.collected == nil {
+		s.collected = map[string]Collection{}
+	}
+	c := s.collected[res]
+	if c.Collected {
+		c.Partial = true
+	}
+	if c.Error == "" {
+		c.Status, c.Error = status, msg
+	}
+	s.collected[res] = c
+}
+
+// Log is one collected log file, its lines held in memory (capped).
+type Log struct {
+	// Path is the bundle path.
+	Path string
+	// Component is the control-plane component ("kube-controller-manager",
+	// "cloud-controller-manager"...), when known.
+	Component string
+	Namespace string
+	Pod       string
+	Container string
+	Previous  bool
+	// Lines are the lines of the file (the last MaxLogLines if longer);
+	// FirstLine is the 1-based number of Lines[0].
+	Lines     []string
+	FirstLine int
+}
