@@ -1,0 +1,93 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	_ "embed" // build-binaries.sh is embedded so Binaries works from any binary.
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+//go:embed build-binaries.sh
+var buildScript []byte
+
+// EnvCache names the environment variable that overrides the lab's cache
+// directory (default $XDG_CACHE_HOME/nsbundle-lab or ~/.cache/nsbundle-lab).
+const EnvCache = "NSBUNDLE_LAB_CACHE"
+
+// EnvBinDir names the environment variable that points the lab at an existing
+// directory holding etcd, kube-apiserver, kube-controller-manager and kubectl;
+// when set, nothing is built.
+const EnvBinDir = "NSBUNDLE_LAB_BIN"
+
+// binaryNames are the programs the lab needs in its binary directory.
+var binaryNames = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kubectl"}
+
+// Binaries returns the directory holding the lab's control-plane binaries,
+// building them with build-binaries.sh on first use (minutes; cached under
+// NSBUNDLE_LAB_CACHE). Concurrent callers share one build through a file lock.
+func Binaries(ctx context.Context) (string, error) {
+	if dir := os.Getenv(EnvBinDir); dir != "" {
+		return dir, checkBinaries(dir)
+	}
+	cache, err := cacheDir()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", fmt.Errorf("lab cache: %w", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(cache, "build.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", fmt.Errorf("lab cache lock: %w", err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", fmt.Errorf("lab cache lock: %w", err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing releases it too
+
+	script := filepath.Join(cache, "build-binaries.sh")
+	if err := os.WriteFile(script, buildScript, 0o755); err != nil {
+		return "", fmt.Errorf("lab build script: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd.Env = append(os.Environ(), EnvCache+"="+cache)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building lab binaries (%s): %w", script, err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	dir := strings.TrimSpace(lines[len(lines)-1])
+	return dir, checkBinaries(dir)
+}
+
+func cacheDir() (string, error) {
+	if c := os.Getenv(EnvCache); c != "" {
+		return filepath.Abs(c)
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("lab cache: %w", err)
+	}
+	return filepath.Join(base, "nsbundle-lab"), nil
+}
+
+func checkBinaries(dir string) error {
+	for _, b := range binaryNames {
+		fi, err := os.Stat(filepath.Join(dir, b))
+		if err != nil {
+			return fmt.Errorf("lab binaries: %w", err)
+		}
+		if fi.Mode()&0o111 == 0 {
+			return fmt.Errorf("lab binaries: %s is not executable", filepath.Join(dir, b))
+		}
+	}
+	return nil
+}
