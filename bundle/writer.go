@@ -1,0 +1,434 @@
+package bundle
+
+import (
+	"archive/tar"
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// WriterOptions configure Create.
+type WriterOptions struct {
+	// Codec is the compression; empty means CodecGzip.
+	Codec Codec
+	// Force overwrites an existing file at the target path.
+	Force bool
+	// TopDir is the single top folder every entry is written under. Empty
+	// means the target file name without its .tgz/.tar.gz/.tar.zst/.tar
+	// extension. It must be one plain path element.
+	TopDir string
+	// Mode is the permission of the bundle file; 0 means 0600 (a bundle can
+	// hold credentials that leaked into logs).
+	Mode os.FileMode
+}
+
+// Writer writes one bundle archive atomically: nothing appears at the target
+// path until Commit, and every temporary file (all in the target directory,
+// named ".<name>.*.tmp") is removed on Abort or on any error.
+//
+// Finished entries are appended, each as its own gzip member or zstd frame,
+// to a temporary body file. Commit writes the compressed tar record of
+// manifest.json, copies the body after it, ends the archive with the tar
+// end-of-archive blocks, fsyncs the file, renames it into place and fsyncs
+// the directory. All methods are safe for concurrent use; each entry stream
+// (Create, NewList) is compressed by the goroutine writing it.
+type Writer struct {
+	path  string
+	dir   string
+	base  string
+	top   string
+	opts  WriterOptions
+	codec *codecPool
+	mtime time.Time
+
+	mu      sync.Mutex
+	body    *os.File
+	names   map[string]bool
+	streams map[*entryWriter]bool
+	state   writerState
+	err     error       // first write error; the writer is aborted
+	done    atomic.Bool // committed or aborted, readable without mu
+}
+
+type writerState int
+
+const (
+	stateOpen writerState = iota
+	stateCommitted
+	stateAborted
+)
+
+// ErrClosed is returned by Writer methods called after Commit or Abort.
+var ErrClosed = errors.New("bundle writer already committed or aborted")
+
+// Create starts a bundle at path. It fails if path exists and opts.Force is
+// not set. Call Commit to publish the bundle or Abort to discard it.
+func Create(path string, opts WriterOptions) (*Writer, error) {
+	if opts.Codec == "" {
+		opts.Codec = CodecGzip
+	}
+	if opts.Mode == 0 {
+		opts.Mode = 0o600
+	}
+	cp, err := newCodecPool(opts.Codec)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Base(path)
+	top := opts.TopDir
+	if top == "" {
+		top = trimArchiveExt(base)
+	}
+	if top == "" || top == "." || top == ".." || strings.ContainsAny(top, "/\\\x00") {
+		return nil, fmt.Errorf("invalid top folder %q: want one plain path element", top)
+	}
+	if !opts.Force {
+		if _, err := os.Lstat(path); err == nil {
+			return nil, fmt.Errorf("%s already exists (use force to overwrite)", path)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("check %s: %w", path, err)
+		}
+	}
+	dir := filepath.Dir(path)
+	body, err := os.CreateTemp(dir, "."+base+".*.body.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create bundle: %w", err)
+	}
+	return &Writer{
+		path:    path,
+		dir:     dir,
+		base:    base,
+		top:     top,
+		opts:    opts,
+		codec:   cp,
+		mtime:   time.Now().Truncate(time.Second),
+		body:    body,
+		names:   map[string]bool{ManifestPath: true},
+		streams: map[*entryWriter]bool{},
+	}, nil
+}
+
+// trimArchiveExt strips a known archive extension from a file name.
+func trimArchiveExt(name string) string {
+	for _, ext := range []string{".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar"} {
+		if strings.HasSuffix(name, ext) {
+			return strings.TrimSuffix(name, ext)
+		}
+	}
+	return name
+}
+
+// Path returns the target path of the bundle.
+func (w *Writer) Path() string { return w.path }
+
+// TopDir returns the top folder every entry is written under.
+func (w *Writer) TopDir() string { return w.top }
+
+// reserve claims an entry name; under w.mu.
+func (w *Writer) reserveLocked(name string) error {
+	if w.state != stateOpen {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if err := checkWriteName(name); err != nil {
+		return err
+	}
+	if w.names[name] {
+		return fmt.Errorf("duplicate entry %q", name)
+	}
+	w.names[name] = true
+	return nil
+}
+
+// header returns the tar header record (with any PAX record) for an entry.
+func (w *Writer) header(name string, size int64) ([]byte, error) {
+	var buf strings.Builder
+	tw := tar.NewWriter(&buf)
+	err := tw.WriteHeader(&tar.Header{
+		Typeflag: tar.TypeReg,
+		Name:     w.top + "/" + name,
+		Size:     size,
+		Mode:     0o600,
+		ModTime:  w.mtime,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tar header for %s: %w", name, err)
+	}
+	// The tar.Writer is dropped on purpose: its data and end blocks are
+	// written by the caller.
+	return []byte(buf.String()), nil
+}
+
+// padding returns the zero bytes that round size up to a tar block.
+func padding(size int64) []byte {
+	return make([]byte, (blockSize-size%blockSize)%blockSize)
+}
+
+const blockSize = 512
+
+// WriteFile adds a small entry held in memory. name is slash-separated and
+// relative to the top folder. Safe for concurrent use.
+func (w *Writer) WriteFile(name string, data []byte) error {
+	w.mu.Lock()
+	err := w.reserveLocked(name)
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	hdr, err := w.header(name, int64(len(data)))
+	if err != nil {
+		return w.fail(err)
+	}
+	member, err := w.codec.member(hdr, data, padding(int64(len(data))))
+	if err != nil {
+		return w.fail(fmt.Errorf("compress %s: %w", name, err))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.appendLocked(name, member, nil)
+}
+
+// appendLocked appends a compressed header/record and an optional spool
+// file of compressed data to the body; under w.mu.
+func (w *Writer) appendLocked(name string, member []byte, spool *os.File) error {
+	if w.state != stateOpen {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if _, err := w.body.Write(member); err != nil {
+		return w.failLocked(fmt.Errorf("write %s: %w", name, err))
+	}
+	if spool != nil {
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return w.failLocked(fmt.Errorf("rewind spool of %s: %w", name, err))
+		}
+		if _, err := io.Copy(w.body, spool); err != nil {
+			return w.failLocked(fmt.Errorf("append %s: %w", name, err))
+		}
+	}
+	return nil
+}
+
+// fail records err, aborts the writer (removing temp files) and returns err.
+func (w *Writer) fail(err error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failLocked(err)
+}
+
+func (w *Writer) failLocked(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	if w.state == stateOpen {
+		w.abortLocked()
+	}
+	return err
+}
+
+// Create starts a streamed entry. Bytes written are compressed by the
+// calling goroutine into a spool file in the target directory; Close appends
+// the entry to the archive. Use one goroutine per entry; different entries
+// may be written concurrently.
+func (w *Writer) Create(name string) (io.WriteCloser, error) {
+	return w.create(name)
+}
+
+func (w *Writer) create(name string) (*entryWriter, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.reserveLocked(name); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(w.dir, "."+w.base+".*.spool.tmp")
+	if err != nil {
+		delete(w.names, name)
+		return nil, fmt.Errorf("spool %s: %w", name, err)
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	zw, err := w.codec.get(bw)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		delete(w.names, name)
+		return nil, err
+	}
+	e := &entryWriter{w: w, name: name, f: f, bw: bw, zw: zw}
+	w.streams[e] = true
+	return e, nil
+}
+
+// Commit writes manifest.json as the first entry, then every finished entry,
+// fsyncs and renames the archive into place. All entries must be closed.
+// Commit fills m.FormatVersion if it is empty.
+func (w *Writer) Commit(m *Manifest) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.state != stateOpen {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if n := len(w.streams); n > 0 {
+		open := make([]string, 0, n)
+		for e := range w.streams {
+			open = append(open, e.name)
+		}
+		return fmt.Errorf("commit: %d entries still open: %s", n, strings.Join(open, ", "))
+	}
+	if m == nil {
+		m = &Manifest{}
+	}
+	mc := *m
+	if mc.FormatVersion == "" {
+		mc.FormatVersion = FormatVersion
+	}
+	data, err := json.MarshalIndent(&mc, "", "  ")
+	if err != nil {
+		return w.failLocked(fmt.Errorf("encode manifest: %w", err))
+	}
+	data = append(data, '\n')
+	if err := w.publishLocked(data); err != nil {
+		return w.failLocked(err)
+	}
+	w.state = stateCommitted
+	w.done.Store(true)
+	w.body.Close()
+	os.Remove(w.body.Name())
+	return nil
+}
+
+// publishLocked assembles the final archive in a temp file and renames it
+// into place.
+func (w *Writer) publishLocked(manifest []byte) (err error) {
+	hdr, err := w.header(ManifestPath, int64(len(manifest)))
+	if err != nil {
+		return err
+	}
+	first, err := w.codec.member(hdr, manifest, padding(int64(len(manifest))))
+	if err != nil {
+		return fmt.Errorf("compress manifest: %w", err)
+	}
+	last, err := w.codec.member(make([]byte, 2*blockSize))
+	if err != nil {
+		return fmt.Errorf("compress end of archive: %w", err)
+	}
+	f, err := os.CreateTemp(w.dir, "."+w.base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create bundle: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := f.Chmod(w.opts.Mode); err != nil {
+		return fmt.Errorf("chmod bundle: %w", err)
+	}
+	if _, err := f.Write(first); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	if _, err := w.body.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind body: %w", err)
+	}
+	if _, err := io.Copy(f, w.body); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	if _, err := f.Write(last); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("fsync bundle: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close bundle: %w", err)
+	}
+	if err := place(f.Name(), w.path, w.opts.Force); err != nil {
+		return err
+	}
+	return syncDir(w.dir)
+}
+
+// place renames tmp to path. Without force it never replaces an existing
+// file: a hard link fails atomically if path exists.
+func place(tmp, path string, force bool) error {
+	if force {
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("rename bundle into place: %w", err)
+		}
+		return nil
+	}
+	err := os.Link(tmp, path)
+	if err == nil {
+		os.Remove(tmp)
+		return nil
+	}
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists (use force to overwrite)", path)
+	}
+	// File systems without hard links: check, then rename.
+	if _, serr := os.Lstat(path); serr == nil {
+		return fmt.Errorf("%s already exists (use force to overwrite)", path)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename bundle into place: %w", err)
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory so a rename in it is durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("fsync directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		return fmt.Errorf("fsync directory: %w", err)
+	}
+	return nil
+}
+
+// Abort discards the bundle and removes every temporary file. Open entry
+// streams fail from then on. It is a no-op after Commit or a previous Abort.
+func (w *Writer) Abort() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.state != stateOpen {
+		return nil
+	}
+	return w.abortLocked()
+}
+
+func (w *Writer) abortLocked() error {
+	w.state = stateAborted
+	w.done.Store(true)
+	var errs []error
+	for e := range w.streams {
+		e.f.Close()
+		if err := os.Remove(e.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	clear(w.streams)
+	w.body.Close()
+	if err := os.Remove(w.body.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
