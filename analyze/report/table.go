@@ -1,0 +1,259 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/nsbundle/nsbundle/analyze"
+)
+
+// maxEvidence is how many evidence items per link the table shows unless
+// Verbose.
+const maxEvidence = 3
+
+// ANSI styles used when Options.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// painter applies ANSI styles only when color is on.
+type painter bool
+
+func (p painter) paint(style, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
+func (p painter) severity(s analyze.Severity) string {
+	text := fmt.Sprintf("%-8s", clean(string(s)))
+	switch s {
+	case analyze.SeverityCritical:
+		return p.paint(ansiBold+ansiRed, text)
+	case analyze.SeverityWarning:
+		return p.paint(ansiYellow, text)
+	}
+	return p.paint(ansiCyan, text)
+}
+
+// renderTable writes the findings for a person: each chain link by link with
+// its evidence, root cause, fix and verify, then a summary table.
+func renderTable(w io.Writer, r *analyze.Report, opts Options) error {
+	p := painter(opts.Color)
+	width := opts.width()
+	fmt.Fprintf(w, "Bundle: %s\n\n", bundleLine(r.Bundle))
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(w, "%s in %s: no namespace is stuck Terminating and no other symptom the rules look for is present.\n",
+			p.paint(ansiBold+ansiGreen, "No blocking chains found"), clean(bundleName(r.Bundle)))
+		writeNotes(w, r.Notes, p)
+		return nil
+	}
+	for i := range r.Findings {
+		writeFinding(w, &r.Findings[i], p, width, opts.Verbose)
+		fmt.Fprintln(w)
+	}
+	if err := writeSummary(w, r.Findings, width); err != nil {
+		return err
+	}
+	writeNotes(w, r.Notes, p)
+	return nil
+}
+
+// bundleName is the bundle's path, or a placeholder when the report has none.
+func bundleName(b analyze.BundleInfo) string {
+	if b.Path == "" {
+		return "the bundle"
+	}
+	return b.Path
+}
+
+// bundleLine describes the bundle on one line: path (layout, cluster, time).
+func bundleLine(b analyze.BundleInfo) string {
+	var details []string
+	if b.Layout != "" {
+		details = append(details, clean(b.Layout)+" layout")
+	}
+	if b.ClusterVersion != "" {
+		details = append(details, "cluster "+clean(b.ClusterVersion))
+	}
+	if b.CollectedAt != "" {
+		details = append(details, "collected "+clean(b.CollectedAt))
+	}
+	s := clean(bundleName(b))
+	if len(details) > 0 {
+		s += " (" + strings.Join(details, ", ") + ")"
+	}
+	return s
+}
+
+func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose bool) {
+	fmt.Fprintf(w, "%s %s  %s\n", p.paint(ansiBold, "["+clean(f.ID)+"]"), p.severity(f.Severity), p.paint(ansiBold, clean(f.Summary)))
+	if len(f.AlsoAffects) > 0 {
+		refs := make([]string, len(f.AlsoAffects))
+		for i, a := range f.AlsoAffects {
+			refs[i] = clean(refString(a))
+		}
+		fmt.Fprintf(w, "  Also affects: %s\n", strings.Join(refs, ", "))
+	}
+	if len(f.Chain) == 0 {
+		fmt.Fprintln(w, "    (no chain recorded)")
+	}
+	for i, l := range f.Chain {
+		prefix := "    "
+		if i > 0 {
+			prefix = "  " + p.paint(ansiCyan, "→") + " "
+		}
+		head := clean(refString(l.Ref))
+		text := head
+		if l.Problem != "" {
+			text += " — " + clean(l.Problem)
+		}
+		if verbose && l.Rule != "" {
+			text += " [" + clean(l.Rule) + "]"
+		}
+		for j, line := range wrap(text, width-6) {
+			if j == 0 {
+				if rest, ok := strings.CutPrefix(line, head); ok {
+					line = p.paint(ansiBold, head) + rest
+				}
+				fmt.Fprintf(w, "%s%s\n", prefix, line)
+				continue
+			}
+			fmt.Fprintf(w, "      %s\n", line)
+		}
+		writeEvidence(w, l.Evidence, p, width, verbose)
+	}
+	rc := clean(refString(f.RootCause.Ref))
+	if f.RootCause.Problem != "" {
+		rc += " — " + clean(f.RootCause.Problem)
+	}
+	for j, line := range wrap(rc, width-16) {
+		if j == 0 {
+			fmt.Fprintf(w, "  %s %s\n", p.paint(ansiBold+ansiRed, "Root cause:"), line)
+			continue
+		}
+		fmt.Fprintf(w, "    %s\n", line)
+	}
+	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold+ansiGreen, "Fix:"))
+	writeBlock(w, lines(f.Fix), "", width)
+	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold, "Verify:"))
+	writeBlock(w, lines(f.Verify), "$ ", width)
+	if len(f.Missing) > 0 {
+		fmt.Fprintf(w, "  %s\n", p.paint(ansiYellow, "Missing evidence:"))
+		for _, m := range f.Missing {
+			for j, line := range wrap(clean(m), width-6) {
+				lead := "    - "
+				if j > 0 {
+					lead = "      "
+				}
+				fmt.Fprintf(w, "%s%s\n", lead, line)
+			}
+		}
+	}
+}
+
+// writeEvidence writes each item as its location, then the quoted value,
+// shortened to fit one line unless verbose.
+func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, verbose bool) {
+	for i, e := range evs {
+		if i == maxEvidence && !verbose {
+			fmt.Fprintf(w, "        %s\n", p.paint(ansiDim, fmt.Sprintf("… %d more (verbose output shows all)", len(evs)-i)))
+			return
+		}
+		fmt.Fprintf(w, "        %s\n", p.paint(ansiDim, clean(location(e))))
+		v := clean(e.Value)
+		if !verbose {
+			v = shorten(v, width-12)
+		}
+		if v == "" {
+			v = "(empty)"
+		}
+		fmt.Fprintf(w, "          > %s\n", v)
+	}
+}
+
+// blockIndent indents the lines of Fix and Verify.
+const blockIndent = "    "
+
+// writeBlock writes multi-line text (fix, verify) indented under its label,
+// keeping its line breaks: lines too long for the width are wrapped, except
+// indented ones (YAML, a command) and commands (prompt is set), which are
+// copied as they are.
+func writeBlock(w io.Writer, text []string, prompt string, width int) {
+	if len(text) == 0 {
+		fmt.Fprintf(w, "%s(none)\n", blockIndent)
+		return
+	}
+	continued := false // the previous command line ended in a backslash
+	for _, l := range text {
+		switch {
+		case prompt != "" && strings.TrimSpace(l) != "":
+			lead := prompt
+			if continued {
+				lead = strings.Repeat(" ", len(prompt))
+			}
+			continued = strings.HasSuffix(l, `\`)
+			fmt.Fprintf(w, "%s%s%s\n", blockIndent, lead, l)
+		case strings.HasPrefix(l, " ") || utf8.RuneCountInString(l) <= width-len(blockIndent):
+			fmt.Fprintf(w, "%s%s\n", blockIndent, l)
+		default:
+			for _, wl := range wrap(l, width-len(blockIndent)) {
+				fmt.Fprintf(w, "%s%s\n", blockIndent, wl)
+			}
+		}
+	}
+}
+
+// writeSummary writes one row per finding.
+func writeSummary(w io.Writer, fs []analyze.Finding, width int) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols: tw.NewSymbols(tw.StyleLight),
+		})),
+		tablewriter.WithConfig(tablewriter.Config{
+			MaxWidth: width,
+			Row: tw.CellConfig{
+				Formatting: tw.CellFormatting{AutoWrap: tw.WrapNormal},
+				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+			},
+		}),
+	)
+	t.Header("ID", "Severity", "Symptom", "Root cause", "Links")
+	for _, f := range fs {
+		symptom := clean(refString(f.Symptom))
+		if n := len(f.AlsoAffects); n > 0 {
+			symptom += fmt.Sprintf(" (+%d)", n)
+		}
+		if err := t.Append(clean(f.ID), clean(string(f.Severity)), symptom,
+			clean(refString(f.RootCause.Ref)), fmt.Sprint(len(f.Chain))); err != nil {
+			return fmt.Errorf("summary table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("summary table: %w", err)
+	}
+	return nil
+}
+
+func writeNotes(w io.Writer, notes []string, p painter) {
+	if len(notes) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", p.paint(ansiYellow, "Notes on the bundle (they may hide a chain):"))
+	for _, n := range notes {
+		fmt.Fprintf(w, "  - %s\n", clean(n))
+	}
+}
