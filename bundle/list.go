@@ -68,7 +68,7 @@ func (l *ListWriter) Add(item []byte) error {
 		return err
 	}
 	if l.count > 0 {
-		if _, err := l.e.Write([]byte(",\n")); err != nil {
+		if _, err := l.e.Write(itemSep); err != nil {
 			return err
 		}
 	}
@@ -162,3 +162,6 @@ func AppendCompactJSON(dst, src []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// itemSep ends every item but the last; read-only.
+var itemSep = []byte(",\n")
