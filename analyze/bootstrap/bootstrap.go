@@ -1,0 +1,208 @@
+// Package bootstrap knows the RBAC objects kube-apiserver creates at start
+// (its "bootstrap policy") for each supported Kubernetes release, compares a
+// bundle's RBAC objects with them, and evaluates RBAC offline.
+//
+// The lists in data/ are generated from the Kubernetes source by
+// generate.sh (make bootstrap-rbac); they are never edited by hand.
+package bootstrap
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+)
+
+// Object kinds, as in the RBAC API.
+const (
+	KindClusterRole        = "ClusterRole"
+	KindClusterRoleBinding = "ClusterRoleBinding"
+	KindRole               = "Role"
+	KindRoleBinding        = "RoleBinding"
+)
+
+// Label and annotation every bootstrap object carries (bootstrappolicy Label and Annotation).
+const (
+	BootstrapLabel      = "kubernetes.io/bootstrapping"
+	BootstrapLabelValue = "rbac-defaults"
+	AutoupdateKey       = rbacv1.AutoUpdateAnnotationKey
+)
+
+// Ref names one RBAC object.
+type Ref struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+}
+
+// String renders the ref as kubectl names it, e.g.
+// "clusterrole.rbac.authorization.k8s.io/system:kube-controller-manager" or
+// "kube-system/rolebinding.rbac.authorization.k8s.io/system::leader-locking-kube-controller-manager".
+func (r Ref) String() string {
+	s := resourceOf(r.Kind) + "." + rbacv1.GroupName + "/" + r.Name
+	if r.Namespace != "" {
+		s = r.Namespace + "/" + s
+	}
+	return s
+}
+
+func resourceOf(kind string) string {
+	switch kind {
+	case KindClusterRole:
+		return "clusterrole"
+	case KindClusterRoleBinding:
+		return "clusterrolebinding"
+	case KindRole:
+		return "role"
+	case KindRoleBinding:
+		return "rolebinding"
+	}
+	return kind
+}
+
+// Object is one bootstrap role or binding. Roles have Rules (and ClusterRoles
+// maybe an AggregationRule); bindings have RoleRef and Subjects.
+type Object struct {
+	Kind            string                  `json:"kind"`
+	Namespace       string                  `json:"namespace,omitempty"`
+	Name            string                  `json:"name"`
+	Labels          map[string]string       `json:"labels,omitempty"`
+	Annotations     map[string]string       `json:"annotations,omitempty"`
+	AggregationRule *rbacv1.AggregationRule `json:"aggregationRule,omitempty"`
+	RoleRef         *rbacv1.RoleRef         `json:"roleRef,omitempty"`
+	Subjects        []rbacv1.Subject        `json:"subjects,omitempty"`
+	Rules           []rbacv1.PolicyRule     `json:"rules,omitempty"`
+}
+
+// Ref returns the object's name.
+func (o Object) Ref() Ref { return Ref{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name} }
+
+// Policy is the bootstrap policy of one Kubernetes release.
+type Policy struct {
+	// GitVersion is the release the list was generated from, e.g. "v1.37.2".
+	GitVersion string `json:"gitVersion"`
+	// Source says where in the Kubernetes source the list comes from.
+	Source string `json:"source"`
+	// Objects are sorted by kind (ClusterRole, ClusterRoleBinding, Role,
+	// RoleBinding), namespace and name.
+	Objects []Object `json:"objects"`
+	// Note is set when the cluster's minor version has no list of its own
+	// and the nearest known one was chosen.
+	Note string `json:"note,omitempty"`
+}
+
+// Get returns the bootstrap object ref names, if there is one.
+func (p *Policy) Get(ref Ref) (Object, bool) {
+	i := sort.Search(len(p.Objects), func(i int) bool { return !refLess(p.Objects[i].Ref(), ref) })
+	if i < len(p.Objects) && p.Objects[i].Ref() == ref {
+		return p.Objects[i], true
+	}
+	return Object{}, false
+}
+
+var kindOrder = map[string]int{KindClusterRole: 0, KindClusterRoleBinding: 1, KindRole: 2, KindRoleBinding: 3}
+
+func refLess(a, b Ref) bool {
+	if a.Kind != b.Kind {
+		return kindOrder[a.Kind] < kindOrder[b.Kind]
+	}
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	return a.Name < b.Name
+}
+
+// AsActual returns the policy's objects as a bundle would hold them, e.g. to
+// evaluate what the untouched bootstrap policy allows.
+func (p *Policy) AsActual() Actual {
+	var a Actual
+	for _, o := range p.Objects {
+		meta := objectMeta(o)
+		switch o.Kind {
+		case KindClusterRole:
+			a.ClusterRoles = append(a.ClusterRoles, rbacv1.ClusterRole{ObjectMeta: meta, Rules: o.Rules, AggregationRule: o.AggregationRule})
+		case KindRole:
+			a.Roles = append(a.Roles, rbacv1.Role{ObjectMeta: meta, Rules: o.Rules})
+		case KindClusterRoleBinding:
+			a.ClusterRoleBindings = append(a.ClusterRoleBindings, rbacv1.ClusterRoleBinding{ObjectMeta: meta, RoleRef: *o.RoleRef, Subjects: o.Subjects})
+		case KindRoleBinding:
+			a.RoleBindings = append(a.RoleBindings, rbacv1.RoleBinding{ObjectMeta: meta, RoleRef: *o.RoleRef, Subjects: o.Subjects})
+		}
+	}
+	a.materializeAggregation()
+	return a
+}
+
+//go:embed data/*.json
+var dataFS embed.FS
+
+var minorRE = regexp.MustCompile(`^v?1\.(\d+)`)
+
+// Versions returns the minor versions that have a list, ascending.
+func Versions() []int {
+	entries, _ := fs.Glob(dataFS, "data/v1.*.json")
+	var out []int
+	for _, e := range entries {
+		if m := regexp.MustCompile(`v1\.(\d+)\.json$`).FindStringSubmatch(e); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			out = append(out, n)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// For returns the bootstrap policy for a cluster's gitVersion ("v1.37.2",
+// "v1.36.1-gke.100"...). When that minor version has no list, the nearest
+// known one is returned with Note explaining the substitution.
+func For(gitVersion string) (*Policy, error) {
+	m := minorRE.FindStringSubmatch(gitVersion)
+	if m == nil {
+		return nil, fmt.Errorf("bootstrap policy: cannot parse Kubernetes version %q", gitVersion)
+	}
+	want, _ := strconv.Atoi(m[1])
+	known := Versions()
+	if len(known) == 0 {
+		return nil, fmt.Errorf("bootstrap policy: no embedded lists")
+	}
+	best := known[0]
+	for _, k := range known {
+		if abs(k-want) < abs(best-want) || (abs(k-want) == abs(best-want) && k > best) {
+			best = k
+		}
+	}
+	p, err := load(best)
+	if err != nil {
+		return nil, err
+	}
+	if best != want {
+		p.Note = fmt.Sprintf("no bootstrap RBAC list for Kubernetes 1.%d; using the nearest known, %s", want, p.GitVersion)
+	}
+	return p, nil
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func load(minor int) (*Policy, error) {
+	name := fmt.Sprintf("data/v1.%d.json", minor)
+	b, err := dataFS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap policy: %w", err)
+	}
+	var p Policy
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("bootstrap policy %s: %w", name, err)
+	}
+	sort.SliceStable(p.Objects, func(i, j int) bool { return refLess(p.Objects[i].Ref(), p.Objects[j].Ref()) })
+	return &p, nil
+}
