@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,5 +23,35 @@ func TestIntegrationStart(t *testing.T) {
 	}
 	if len(ns.Items) < 3 {
 		t.Fatalf("namespaces: %d", len(ns.Items))
+	}
+}
+
+func TestIntegrationMissingEndpoints(t *testing.T) {
+	t.Parallel()
+	c := StartT(t, Options{})
+	ctx := context.Background()
+	t0 := time.Now()
+	info, err := c.ScenarioMissingEndpoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("scenario took %v; observed:\n%s", time.Since(t0), strings.Join(info.Observed, "\n"))
+	expectObserved(t, info,
+		`apiservice/v1beta1.metrics.k8s.io Available=False (MissingEndpoints): endpointslices for service/metrics-server in "kube-system" have no addresses with port name "https"`,
+		`namespace/analytics NamespaceDeletionDiscoveryFailure=True DiscoveryFailed: Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: stale GroupVersion discovery: metrics.k8s.io/v1beta1`,
+	)
+}
+
+// expectObserved fails unless every want line is among info.Observed.
+func expectObserved(t *testing.T, info *ScenarioInfo, want ...string) {
+	t.Helper()
+	have := map[string]bool{}
+	for _, o := range info.Observed {
+		have[o] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("not observed: %s\nobserved:\n%s", w, strings.Join(info.Observed, "\n"))
+		}
 	}
 }

@@ -1,0 +1,82 @@
+package lab
+
+import (
+	"context"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+)
+
+const metricsImage = "registry.k8s.io/metrics-server/metrics-server:v0.8.0"
+
+// ScenarioMissingEndpoints: metrics-server's APIService points at a Service
+// whose pods never became ready (no scheduler places them), so the
+// aggregator reports MissingEndpoints, discovery of metrics.k8s.io fails, and
+// namespace "analytics", deleted, stays Terminating with
+// NamespaceDeletionDiscoveryFailure=True.
+func (c *Cluster) ScenarioMissingEndpoints(ctx context.Context) (*ScenarioInfo, error) {
+	info := c.newInfo("missing-endpoints",
+		"APIService v1beta1.metrics.k8s.io has no ready endpoints (metrics-server pod Pending); namespace analytics stuck Terminating on discovery failure",
+		"analytics")
+	if err := c.metricsService(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.metricsDeployment(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.createMetricsAPIService(ctx, "metrics-server", nil); err != nil {
+		return nil, err
+	}
+	a, err := c.WaitAPIService(ctx, MetricsAPIService, "False", "MissingEndpoints", 2*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	info.saw("apiservice/%s Available=%s", MetricsAPIService, a)
+	if err := c.stuckNamespace(ctx, info, "analytics"); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// stuckNamespace fills namespace ns, deletes it and waits for
+// NamespaceDeletionDiscoveryFailure=True.
+func (c *Cluster) stuckNamespace(ctx context.Context, info *ScenarioInfo, ns string) error {
+	if err := c.FillNamespace(ctx, ns); err != nil {
+		return err
+	}
+	if err := c.DeleteNamespace(ctx, ns); err != nil {
+		return err
+	}
+	cond, err := c.WaitNamespaceCondition(ctx, ns, corev1.NamespaceDeletionDiscoveryFailure, corev1.ConditionTrue, "DiscoveryFailed", "metrics.k8s.io/v1beta1", 3*time.Minute)
+	if err != nil {
+		return err
+	}
+	info.saw("namespace/%s %s", ns, describeCondition(cond))
+	return nil
+}
+
+// metricsDeployment creates a metrics-server Deployment in kube-system; with
+// no scheduler in the lab its pod stays Pending.
+func (c *Cluster) metricsDeployment(ctx context.Context) error {
+	labels := map[string]string{"k8s-app": "metrics-server"}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "metrics-server", Namespace: "kube-system", Labels: labels},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To[int32](1),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
+					Name: "metrics-server", Image: metricsImage,
+					Args:  []string{"--cert-dir=/tmp", "--secure-port=10250", "--kubelet-preferred-address-types=InternalIP"},
+					Ports: []corev1.ContainerPort{{Name: "https", ContainerPort: 10250, Protocol: corev1.ProtocolTCP}},
+				}}},
+			},
+		},
+	}
+	_, err := c.Client.AppsV1().Deployments("kube-system").Create(ctx, d, createOpts)
+	return ignoreExists(err)
+}
