@@ -77,6 +77,14 @@ type Object struct {
 	RoleRef         *rbacv1.RoleRef         `json:"roleRef,omitempty"`
 	Subjects        []rbacv1.Subject        `json:"subjects,omitempty"`
 	Rules           []rbacv1.PolicyRule     `json:"rules,omitempty"`
+	// FeatureGated is true when kube-apiserver creates the object only
+	// while some default-on feature gate is on: a cluster that turned the
+	// gate off lacks it for a good reason.
+	FeatureGated bool `json:"featureGated,omitempty"`
+	// GatedRules is true when some of Rules depend on default-on feature
+	// gates; RulesWithoutGates are then the rules with every such gate off.
+	GatedRules        bool                `json:"gatedRules,omitempty"`
+	RulesWithoutGates []rbacv1.PolicyRule `json:"rulesWithoutGates,omitempty"`
 }
 
 // Ref returns the object's name.

@@ -50,6 +50,10 @@ type Diff struct {
 	// Protected is true when the object has autoupdate "false": a
 	// kube-apiserver restart will not repair this diff.
 	Protected bool `json:"protected,omitempty"`
+	// FeatureGated is true when the whole difference depends on default-on
+	// feature gates (the object, or every missing rule): a cluster that
+	// turned such a gate off differs this way by design.
+	FeatureGated bool `json:"featureGated,omitempty"`
 	// MissingRules are the bootstrap rules (broken down to one verb, group,
 	// resource and name each) the object no longer grants.
 	MissingRules []rbacv1.PolicyRule `json:"missingRules,omitempty"`
@@ -101,7 +105,7 @@ func Compare(p *Policy, actual Actual) []Diff {
 		ref := want.Ref()
 		got, ok := idx[ref]
 		if !ok {
-			diffs = append(diffs, Diff{Ref: ref, Kind: Missing})
+			diffs = append(diffs, Diff{Ref: ref, Kind: Missing, FeatureGated: want.FeatureGated})
 			continue
 		}
 		protected := got.annotations[AutoupdateKey] == "false"
@@ -109,7 +113,8 @@ func Compare(p *Policy, actual Actual) []Diff {
 		switch want.Kind {
 		case KindClusterRole, KindRole:
 			if ok, missing := validation.Covers(got.rules, want.Rules); !ok {
-				ds = append(ds, Diff{Ref: ref, Kind: RulesReduced, MissingRules: missing})
+				ds = append(ds, Diff{Ref: ref, Kind: RulesReduced, MissingRules: missing,
+					FeatureGated: want.FeatureGated || (want.GatedRules && noneCovered(want.RulesWithoutGates, missing))})
 			}
 			if sel := missingSelectors(want.AggregationRule, got.aggregation); len(sel) > 0 {
 				ds = append(ds, Diff{Ref: ref, Kind: AggregationReduced, MissingSelectors: sel})
@@ -133,6 +138,16 @@ func Compare(p *Policy, actual Actual) []Diff {
 		diffs = append(diffs, ds...)
 	}
 	return diffs
+}
+
+// noneCovered reports whether no rule of missing is covered by rules.
+func noneCovered(rules, missing []rbacv1.PolicyRule) bool {
+	for _, m := range missing {
+		if ok, _ := validation.Covers(rules, []rbacv1.PolicyRule{m}); ok {
+			return false
+		}
+	}
+	return true
 }
 
 func missingSelectors(want, got *rbacv1.AggregationRule) []metav1.LabelSelector {

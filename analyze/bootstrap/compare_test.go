@@ -24,7 +24,7 @@ func TestCompare(t *testing.T) {
 	}{
 		{name: "untouched"},
 		{name: "deleted kcm ClusterRole", mutate: []func(*Actual){deleteObject(kcmRole)},
-			want: []string{"Missing " + kcmRole.String()}},
+			want: []string{"Missing " + kcmRole.String()}, check: wantGated(false)},
 		{name: "deleted discovery bindings",
 			mutate: []func(*Actual){deleteObject(discovery), deleteObject(publicInfo)},
 			want:   []string{"Missing " + discovery.String(), "Missing " + publicInfo.String()}},
@@ -80,6 +80,15 @@ func TestCompare(t *testing.T) {
 					t.Errorf("roleRefs = %v, %v", d[0].WantRoleRef, d[0].GotRoleRef)
 				}
 			}},
+		{name: "feature-gated role missing", mutate: []func(*Actual){deleteObject(Ref{Kind: KindClusterRole, Name: "system:cluster-trust-bundle-discovery"})},
+			want:  []string{"Missing clusterrole.rbac.authorization.k8s.io/system:cluster-trust-bundle-discovery"},
+			check: wantGated(true)},
+		{name: "feature-gated rule missing", mutate: []func(*Actual){dropRule("system:kube-scheduler", "devicetaintrules")},
+			want:  []string{"RulesReduced clusterrole.rbac.authorization.k8s.io/system:kube-scheduler"},
+			check: wantGated(true)},
+		{name: "gated and ungated rules missing", mutate: []func(*Actual){dropRule("system:kube-scheduler", "devicetaintrules"), dropRule("system:kube-scheduler", "pods")},
+			want:  []string{"RulesReduced clusterrole.rbac.authorization.k8s.io/system:kube-scheduler"},
+			check: wantGated(false)},
 		{name: "aggregation selector removed", mutate: []func(*Actual){func(a *Actual) {
 			clusterRole(a, "admin").AggregationRule = nil
 		}}, want: []string{"AggregationReduced " + admin.String()}},
@@ -98,5 +107,13 @@ func TestCompare(t *testing.T) {
 				tt.check(t, d)
 			}
 		})
+	}
+}
+
+func wantGated(want bool) func(*testing.T, []Diff) {
+	return func(t *testing.T, d []Diff) {
+		if d[0].FeatureGated != want {
+			t.Errorf("FeatureGated = %v, want %v (missing rules %+v)", d[0].FeatureGated, want, d[0].MissingRules)
+		}
 	}
 }

@@ -18,9 +18,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac/bootstrappolicy"
 )
 
@@ -34,7 +36,13 @@ type object struct {
 	AggregationRule *rbacv1.AggregationRule `json:"aggregationRule,omitempty"`
 	RoleRef         *rbacv1.RoleRef         `json:"roleRef,omitempty"`
 	Subjects        []rbacv1.Subject        `json:"subjects,omitempty"`
-	Rules           []rbacv1.PolicyRule     `json:"rules,omitempty"`
+	// FeatureGated: absent when every default-on feature gate is off.
+	FeatureGated bool `json:"featureGated,omitempty"`
+	// GatedRules: some rules depend on feature gates; RulesWithoutGates
+	// are the rules when every default-on feature gate is off.
+	GatedRules        bool                `json:"gatedRules,omitempty"`
+	RulesWithoutGates []rbacv1.PolicyRule `json:"rulesWithoutGates,omitempty"`
+	Rules             []rbacv1.PolicyRule `json:"rules,omitempty"`
 }
 
 var kindOrder = map[string]int{"ClusterRole": 0, "ClusterRoleBinding": 1, "Role": 2, "RoleBinding": 3}
@@ -44,6 +52,55 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: go run gen.go <gitVersion>")
 		os.Exit(2)
 	}
+	objs := collect()
+	// Collect again with every default-on feature gate that can be turned
+	// off turned off, to mark what depends on gates: a cluster that turns
+	// such a gate off lacks these objects or rules for a good reason.
+	off := map[string]bool{}
+	for f, spec := range utilfeature.DefaultMutableFeatureGate.GetAll() {
+		if spec.Default && !spec.LockToDefault {
+			off[string(f)] = false
+		}
+	}
+	if err := utilfeature.DefaultMutableFeatureGate.SetFromMap(off); err != nil {
+		fmt.Fprintf(os.Stderr, "gen: turning feature gates off: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "gen: %d default-on feature gates turned off for the second pass\n", len(off))
+	ungated := map[string]object{}
+	for _, o := range collect() {
+		ungated[o.Kind+"/"+o.Namespace+"/"+o.Name] = o
+	}
+	for i, o := range objs {
+		u, ok := ungated[o.Kind+"/"+o.Namespace+"/"+o.Name]
+		switch {
+		case !ok:
+			objs[i].FeatureGated = true
+		case !reflect.DeepEqual(u.Rules, o.Rules):
+			objs[i].GatedRules, objs[i].RulesWithoutGates = true, u.Rules
+		}
+	}
+	sort.SliceStable(objs, func(i, j int) bool {
+		a, b := objs[i], objs[j]
+		if a.Kind != b.Kind {
+			return kindOrder[a.Kind] < kindOrder[b.Kind]
+		}
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		return a.Name < b.Name
+	})
+	for i := 1; i < len(objs); i++ {
+		if objs[i].Kind == objs[i-1].Kind && objs[i].Namespace == objs[i-1].Namespace && objs[i].Name == objs[i-1].Name {
+			fmt.Fprintf(os.Stderr, "gen: duplicate %s %s/%s\n", objs[i].Kind, objs[i].Namespace, objs[i].Name)
+			os.Exit(1)
+		}
+	}
+	write(objs)
+}
+
+// collect returns the bootstrap objects under the current feature gates.
+func collect() []object {
 	var objs []object
 	for _, r := range append(bootstrappolicy.ClusterRoles(), bootstrappolicy.ControllerRoles()...) {
 		objs = append(objs, object{Kind: "ClusterRole", Name: r.Name, Labels: r.Labels, Annotations: r.Annotations,
@@ -67,23 +124,11 @@ func main() {
 				Annotations: b.Annotations, RoleRef: &ref, Subjects: b.Subjects})
 		}
 	}
-	sort.SliceStable(objs, func(i, j int) bool {
-		a, b := objs[i], objs[j]
-		if a.Kind != b.Kind {
-			return kindOrder[a.Kind] < kindOrder[b.Kind]
-		}
-		if a.Namespace != b.Namespace {
-			return a.Namespace < b.Namespace
-		}
-		return a.Name < b.Name
-	})
-	for i := 1; i < len(objs); i++ {
-		if objs[i].Kind == objs[i-1].Kind && objs[i].Namespace == objs[i-1].Namespace && objs[i].Name == objs[i-1].Name {
-			fmt.Fprintf(os.Stderr, "gen: duplicate %s %s/%s\n", objs[i].Kind, objs[i].Namespace, objs[i].Name)
-			os.Exit(1)
-		}
-	}
+	return objs
+}
 
+// write prints objs as JSON on stdout.
+func write(objs []object) {
 	// One object per line, and one rule per line inside it: valid JSON that
 	// diffs well between releases.
 	var out bytes.Buffer

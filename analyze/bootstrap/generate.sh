@@ -9,14 +9,14 @@
 # samples/lab/build-binaries.sh), copies gen.go into it and runs it. Nothing
 # fetched lands in the work tree; the project's go.mod is not touched.
 #
-# Usage: analyze/bootstrap/generate.sh [gitVersion...]   (default: v1.37.2)
+# Usage: analyze/bootstrap/generate.sh [gitVersion...]   (default: the releases below)
 # Progress goes to stderr; the written file names go to stdout.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${NSBUNDLE_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbundle-lab}
 versions=("$@")
-[[ ${#versions[@]} -gt 0 ]] || versions=(v1.37.2)
+[[ ${#versions[@]} -gt 0 ]] || versions=(v1.35.4 v1.36.3 v1.37.2)
 export GOWORK=off GOFLAGS=-mod=mod
 
 log() { echo "bootstrap-rbac: $*" >&2; }
