@@ -1,0 +1,330 @@
+package collect
+
+import (
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"k8s.io/client-go/rest"
+)
+
+// fakeAPI is a minimal Kubernetes API server for tests: discovery (both
+// styles), paginated lists, metadata lists, pod logs, health, and faults.
+type fakeAPI struct {
+	mu      sync.Mutex
+	objects map[string][]map[string]any // "<group>/<version>/<resource>" → items
+	// forbidden resources answer 403 to every list.
+	forbidden map[string]bool
+	// unavailable group-versions answer 503 to discovery (and are Stale in
+	// aggregated discovery).
+	unavailable map[string]bool
+	// throttle answers 429 with Retry-After: 1 that many times per path.
+	throttle map[string]int
+	// listErrors answers a list of "<gv>/<resource>" with this 500 message.
+	listErrors map[string]string
+	logs       map[string]string // "<ns>/<pod>/<container>" → log
+	requests   []string          // "METHOD path?query"
+	pageSize   map[string]int    // observed limit
+}
+
+func newFakeAPI() *fakeAPI {
+	return &fakeAPI{
+		objects:     map[string][]map[string]any{},
+		forbidden:   map[string]bool{},
+		unavailable: map[string]bool{},
+		throttle:    map[string]int{},
+		listErrors:  map[string]string{},
+		logs:        map[string]string{},
+		pageSize:    map[string]int{},
+	}
+}
+
+// add stores an object of a resource type ("" group for core).
+func (f *fakeAPI) add(group, version, resource string, obj map[string]any) {
+	k := group + "/" + version + "/" + resource
+	f.objects[k] = append(f.objects[k], obj)
+}
+
+// start serves f over TLS on 127.0.0.1 and returns a client config for it.
+func (f *fakeAPI) start(t testing.TB) *rest.Config {
+	srv := httptest.NewTLSServer(f)
+	t.Cleanup(srv.Close)
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	return &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{CAData: ca}}
+}
+
+// fakeTypes are the resource types the fake's discovery serves, beyond the
+// default ones.
+var fakeExtra = []resourceType{
+	{group: "example.com", version: "v1", resource: "widgets", kind: "Widget", namespaced: true},
+}
+
+func writeStatus(w http.ResponseWriter, code int, reason, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]any{"kind": "Status", "apiVersion": "v1", "metadata": map[string]any{},
+		"status": "Failure", "message": msg, "reason": reason, "code": code})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeAPI) gvs() map[string][]resourceType {
+	out := map[string][]resourceType{}
+	for _, rt := range append(append([]resourceType(nil), defaultResources...), fakeExtra...) {
+		out[rt.groupVersion()] = append(out[rt.groupVersion()], rt)
+	}
+	out["metrics.k8s.io/v1beta1"] = nil
+	return out
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.requests = append(f.requests, r.Method+" "+r.URL.RequestURI())
+	key := r.URL.Path
+	if n := f.throttle[key]; n > 0 {
+		f.throttle[key] = n - 1
+		f.mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		writeStatus(w, 429, "TooManyRequests", "Too many requests, please try again later.")
+		return
+	}
+	f.mu.Unlock()
+	p := r.URL.Path
+	aggregated := strings.Contains(r.Header.Get("Accept"), "apidiscovery.k8s.io")
+	switch {
+	case r.Method == http.MethodPost && p == selfSubjectReviewPath:
+		writeJSON(w, map[string]any{"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview",
+			"status": map[string]any{"userInfo": map[string]any{"username": "alice", "groups": []string{"system:authenticated"}}}})
+	case r.Method != http.MethodGet:
+		writeStatus(w, 405, "MethodNotAllowed", "read-only fake")
+	case p == "/version":
+		writeJSON(w, map[string]string{"gitVersion": "v1.37.2", "platform": "linux/amd64"})
+	case p == "/healthz" || p == "/livez":
+		_, _ = w.Write([]byte("ok"))
+	case p == "/readyz":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(500)
+		_, _ = w.Write([]byte("[+]ping ok\n[-]poststarthook/apiservice-openapi-controller failed: reason withheld\nreadyz check failed\n"))
+	case p == "/api" || p == "/apis":
+		f.discoveryRoot(w, p, aggregated)
+	default:
+		f.resourcePath(w, r)
+	}
+}
+
+func (f *fakeAPI) discoveryRoot(w http.ResponseWriter, p string, aggregated bool) {
+	gvs := f.gvs()
+	if !aggregated {
+		if p == "/api" {
+			writeJSON(w, map[string]any{"kind": "APIVersions", "versions": []string{"v1"}})
+			return
+		}
+		var groups []any
+		for gv := range gvs {
+			g, v, ok := strings.Cut(gv, "/")
+			if !ok {
+				continue
+			}
+			groups = append(groups, map[string]any{"name": g, "versions": []any{map[string]any{"groupVersion": gv, "version": v}},
+				"preferredVersion": map[string]any{"groupVersion": gv, "version": v}})
+		}
+		writeJSON(w, map[string]any{"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+		return
+	}
+	var items []any
+	for gv, rts := range gvs {
+		g, v, ok := strings.Cut(gv, "/")
+		if !ok {
+			g, v = "", gv
+		}
+		if (p == "/api") != (g == "") {
+			continue
+		}
+		var res []any
+		for _, rt := range rts {
+			scope := "Cluster"
+			if rt.namespaced {
+				scope = "Namespaced"
+			}
+			res = append(res, map[string]any{"resource": rt.resource, "scope": scope, "responseKind": map[string]any{"kind": rt.kind},
+				"verbs": []string{"get", "list", "watch", "delete"}})
+		}
+		fresh := "Current"
+		if f.unavailable[gv] {
+			fresh, res = "Stale", nil
+		}
+		items = append(items, map[string]any{"metadata": map[string]any{"name": g},
+			"versions": []any{map[string]any{"version": v, "resources": res, "freshness": fresh}}})
+	}
+	w.Header().Set("Content-Type", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+	_ = json.NewEncoder(w).Encode(map[string]any{"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "items": items})
+}
+
+// resourcePath serves /api/v1[/namespaces/<ns>]/<resource>[/<name>[/log]]
+// and the same under /apis/<group>/<version>.
+func (f *fakeAPI) resourcePath(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	var group, version string
+	switch {
+	case parts[0] == "api" && len(parts) >= 2:
+		version, parts = parts[1], parts[2:]
+	case parts[0] == "apis" && len(parts) >= 3:
+		group, version, parts = parts[1], parts[2], parts[3:]
+	default:
+		writeStatus(w, 404, "NotFound", "the server could not find the requested resource")
+		return
+	}
+	gv := version
+	if group != "" {
+		gv = group + "/" + version
+	}
+	if len(parts) == 0 {
+		if f.unavailable[gv] {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(503)
+			_, _ = w.Write([]byte("service unavailable\n"))
+			return
+		}
+		rts, ok := f.gvs()[gv]
+		if !ok {
+			writeStatus(w, 404, "NotFound", "the server could not find the requested resource")
+			return
+		}
+		var res []any
+		for _, rt := range rts {
+			res = append(res, map[string]any{"name": rt.resource, "namespaced": rt.namespaced, "kind": rt.kind,
+				"verbs": []string{"get", "list", "watch", "delete"}})
+		}
+		writeJSON(w, map[string]any{"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": res})
+		return
+	}
+	ns := ""
+	if parts[0] == "namespaces" && len(parts) >= 3 {
+		ns, parts = parts[1], parts[2:]
+	}
+	resource := parts[0]
+	switch {
+	case len(parts) == 1:
+		f.list(w, r, group, version, resource, ns)
+	case len(parts) == 2:
+		f.get(w, group, version, resource, ns, parts[1])
+	case len(parts) == 3 && resource == "pods" && parts[2] == "log":
+		f.log(w, r, ns, parts[1])
+	default:
+		writeStatus(w, 404, "NotFound", "the server could not find the requested resource")
+	}
+}
+
+func nsOf(obj map[string]any) string {
+	m, _ := obj["metadata"].(map[string]any)
+	s, _ := m["namespace"].(string)
+	return s
+}
+
+func nameOf(obj map[string]any) string {
+	m, _ := obj["metadata"].(map[string]any)
+	s, _ := m["name"].(string)
+	return s
+}
+
+func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request, group, version, resource, ns string) {
+	key := group + "/" + version + "/" + resource
+	if f.forbidden[resource] {
+		scope := "at the cluster scope"
+		if ns != "" {
+			scope = fmt.Sprintf("in the namespace %q", ns)
+		}
+		writeStatus(w, 403, "Forbidden", fmt.Sprintf("%s is forbidden: User \"alice\" cannot list resource %q in API group %q %s", resource, resource, group, scope))
+		return
+	}
+	if msg, ok := f.listErrors[key]; ok && ns != "" {
+		// What kube-apiserver sends for an error that is not a Status:
+		// code 500, no reason, the error text as message.
+		writeStatus(w, 500, "", msg)
+		return
+	}
+	q := r.URL.Query()
+	sel := q.Get("labelSelector")
+	var match []map[string]any
+	for _, o := range f.objects[key] {
+		if ns != "" && nsOf(o) != ns {
+			continue
+		}
+		if sel != "" {
+			m, _ := o["metadata"].(map[string]any)
+			l, _ := m["labels"].(map[string]any)
+			k, v, _ := strings.Cut(sel, "=")
+			if l[k] != v {
+				continue
+			}
+		}
+		match = append(match, o)
+	}
+	start, _ := strconv.Atoi(q.Get("continue"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	f.mu.Lock()
+	f.pageSize[key] = limit
+	f.mu.Unlock()
+	end := len(match)
+	if limit > 0 && start+limit < end {
+		end = start + limit
+	}
+	meta := map[string]any{"resourceVersion": "42"}
+	if end < len(match) {
+		meta["continue"] = strconv.Itoa(end)
+	}
+	kind := "List"
+	for _, rt := range append(append([]resourceType(nil), defaultResources...), fakeExtra...) {
+		if rt.resource == resource {
+			kind = rt.kind + "List"
+		}
+	}
+	writeJSON(w, map[string]any{"kind": kind, "apiVersion": version, "metadata": meta, "items": match[start:end]})
+}
+
+func (f *fakeAPI) get(w http.ResponseWriter, group, version, resource, ns, name string) {
+	for _, o := range f.objects[group+"/"+version+"/"+resource] {
+		if nsOf(o) == ns && nameOf(o) == name {
+			writeJSON(w, o)
+			return
+		}
+	}
+	writeStatus(w, 404, "NotFound", fmt.Sprintf("%s %q not found", resource, name))
+}
+
+func (f *fakeAPI) log(w http.ResponseWriter, r *http.Request, ns, pod string) {
+	q := r.URL.Query()
+	key := ns + "/" + pod + "/" + q.Get("container")
+	if q.Get("previous") == "true" {
+		key += "/previous"
+	}
+	text, ok := f.logs[key]
+	if !ok {
+		writeStatus(w, 404, "NotFound", "the server could not find the requested resource ( pods/log "+pod+")")
+		return
+	}
+	if n, err := strconv.Atoi(q.Get("tailLines")); err == nil {
+		lines := strings.SplitAfter(text, "\n")
+		if lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		if n < len(lines) {
+			lines = lines[len(lines)-n:]
+		}
+		text = strings.Join(lines, "")
+	}
+	if n, err := strconv.Atoi(q.Get("limitBytes")); err == nil && n < len(text) {
+		text = text[:n]
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	_, _ = w.Write([]byte(text))
+}
