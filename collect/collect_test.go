@@ -357,4 +357,3 @@ func TestRunNamespacesOption(t *testing.T) {
 		t.Error("no inventory for stuck")
 	}
 }
-
