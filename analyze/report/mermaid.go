@@ -74,12 +74,23 @@ func writeMermaidChart(w io.Writer, g *graph, indent string) {
 }
 
 // mermaidText escapes clean text for a quoted Mermaid label ["..."]: the
-// characters Mermaid or its HTML labels would interpret become entity codes
-// (#quot; #35; #lt; #gt; #amp; #96;).
+// characters Mermaid, its HTML labels or its Markdown handling would
+// interpret become entity codes (#quot; #35; #lt; #gt; #amp; #96; #42; #95;),
+// and so does the "." or ")" of a leading "1." that would start a list.
 func mermaidText(s string) string {
 	var b strings.Builder
-	for _, r := range clean(s) {
+	s = clean(s)
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	for i, r := range s {
+		if digits > 0 && i == digits && (r == '.' || r == ')') {
+			fmt.Fprintf(&b, "#%d;", r)
+			continue
+		}
 		switch r {
+		case '*':
+			b.WriteString("#42;")
+		case '_':
+			b.WriteString("#95;")
 		case '"':
 			b.WriteString("#quot;")
 		case '#':

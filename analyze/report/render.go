@@ -166,14 +166,14 @@ func shorten(s string, limit int) string {
 	// Cut at spaces when one is near, so words stay whole.
 	const slack = 12
 	for i := head; i > 0 && i > head-slack; i-- {
-		if rs[i-1] == ' ' {
+		if rs[i] == ' ' || rs[i-1] == ' ' {
 			head = i
 			break
 		}
 	}
 	for i := tail; i < n && i < tail+slack; i++ {
-		if rs[i] == ' ' {
-			tail = i + 1
+		if rs[i-1] == ' ' || rs[i] == ' ' {
+			tail = i
 			break
 		}
 	}

@@ -1,0 +1,179 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+)
+
+// TestMarkdownRendersAsIntended parses the markdown with goldmark (CommonMark
+// plus GFM tables, as ticket systems render it) and checks the structure:
+// one numbered list per chain with one item per link, each piece of evidence
+// a quote holding its location and value as code, fix and verify in fenced
+// blocks, a mermaid block; and that no value turned into markup.
+func TestMarkdownRendersAsIntended(t *testing.T) {
+	t.Parallel()
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var md bytes.Buffer
+			if err := Render(&md, c.report, FormatMarkdown, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			gm := goldmark.New(goldmark.WithExtensions(extension.Table))
+			src := md.Bytes()
+			doc := gm.Parser().Parse(text.NewReader(src))
+			checkMarkdownAST(t, doc, len(c.report.Findings), len(c.report.Notes) > 0)
+
+			var out bytes.Buffer
+			if err := gm.Renderer().Render(&out, src, doc); err != nil {
+				t.Fatal(err)
+			}
+			page := parseHTML(t, out.String())
+			fs := c.report.Findings
+			if len(fs) == 0 {
+				if !strings.Contains(textOf(page), "No blocking chains found") {
+					t.Errorf("empty report does not say so:\n%s", md.String())
+				}
+			} else if tables := findAll(page, "table", ""); len(tables) != 1 || len(findAll(tables[0], "tr", "")) != len(fs)+1 {
+				t.Errorf("want one summary table with %d rows", len(fs)+1)
+			}
+			lists := findAll(page, "ol", "")
+			if len(lists) != len(fs) {
+				t.Fatalf("%d numbered lists, want one per finding (%d)\n%s", len(lists), len(fs), md.String())
+			}
+			for i, f := range fs {
+				items := children(lists[i], "li")
+				if len(items) != len(f.Chain) {
+					t.Fatalf("finding %d: %d list items, want %d links", i, len(items), len(f.Chain))
+				}
+				for j, l := range f.Chain {
+					codes := findAll(items[j], "code", "")
+					if len(codes) == 0 || textOf(codes[0]) != clean(refName(l.Ref)) {
+						t.Errorf("link %d: first code is not the name %q", j, clean(refName(l.Ref)))
+					}
+					quotes := findAll(items[j], "blockquote", "")
+					if len(quotes) != len(l.Evidence) {
+						t.Fatalf("link %d: %d quotes, want %d", j, len(quotes), len(l.Evidence))
+					}
+					for k, e := range l.Evidence {
+						qc := findAll(quotes[k], "code", "")
+						if len(qc) != 2 || len(findAll(quotes[k], "br", "")) != 1 {
+							t.Fatalf("link %d evidence %d: want location<br>value, got %q", j, k, textOf(quotes[k]))
+						}
+						if got, want := textOf(qc[0]), clean(location(e)); got != want {
+							t.Errorf("location %q, want %q", got, want)
+						}
+						if got, want := textOf(qc[1]), shorten(clean(e.Value), docValueLimit); got != want {
+							t.Errorf("value %q, want %q", got, want)
+						}
+					}
+				}
+			}
+			blocks := map[string][]string{}
+			for _, code := range findAll(page, "code", "") {
+				if cls, ok := attr(code, "class"); ok {
+					blocks[cls] = append(blocks[cls], textOf(code))
+				}
+			}
+			if len(blocks["language-text"]) != len(fs) || len(blocks["language-sh"]) != len(fs) || len(blocks["language-mermaid"]) != len(fs) {
+				t.Fatalf("fenced blocks: %d text, %d sh, %d mermaid; want %d each",
+					len(blocks["language-text"]), len(blocks["language-sh"]), len(blocks["language-mermaid"]), len(fs))
+			}
+			for i, f := range fs {
+				if got, want := blocks["language-text"][i], strings.Join(lines(f.Fix), "\n")+"\n"; got != want {
+					t.Errorf("fix block %q, want %q", got, want)
+				}
+				if got, want := blocks["language-sh"][i], strings.Join(lines(f.Verify), "\n")+"\n"; got != want {
+					t.Errorf("verify block %q, want %q", got, want)
+				}
+				if !strings.HasPrefix(blocks["language-mermaid"][i], "flowchart TD\n") {
+					t.Errorf("mermaid block does not start with flowchart TD")
+				}
+			}
+			if len(findAll(page, "script", "")) > 0 {
+				t.Error("a value became a <script> element")
+			}
+		})
+	}
+}
+
+// checkMarkdownAST: headings are the title, one per finding and one for the
+// notes; no value became raw HTML, emphasis, a link or an image.
+func checkMarkdownAST(t *testing.T, doc ast.Node, findings int, notes bool) {
+	t.Helper()
+	h1, h2 := 0, 0
+	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			switch n.Level {
+			case 1:
+				h1++
+			case 2:
+				h2++
+			}
+		case *ast.RawHTML, *ast.HTMLBlock, *ast.Link, *ast.Image, *ast.AutoLink:
+			t.Errorf("unexpected %s node", n.Kind())
+		case *ast.Emphasis:
+			// Bold is used only for labels, never inside a value.
+			if n.Level != 2 {
+				t.Errorf("unexpected emphasis level %d", n.Level)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := findings
+	if notes {
+		want++
+	}
+	if h1 != 1 || h2 != want {
+		t.Errorf("%d h1 and %d h2 headings, want 1 and %d", h1, h2, want)
+	}
+}
+
+func TestMDText(t *testing.T) {
+	t.Parallel()
+	gm := goldmark.New()
+	for _, s := range []string{
+		"# heading", "- bullet", "+ bullet", "> quote", "1. item", "12) item", "**bold** _it_", "a <b>tag</b> &amp;",
+		"[link](http://x)", "![img](x.png)", "`code`", "a | b", "~~strike~~", `back\slash`, "===", "plain text",
+	} {
+		var out bytes.Buffer
+		if err := gm.Convert([]byte(mdText(s)), &out); err != nil {
+			t.Fatal(err)
+		}
+		got := textOf(parseHTML(t, out.String()))
+		if strings.TrimSpace(got) != s {
+			t.Errorf("mdText(%q) renders as %q", s, got)
+		}
+		if p := findAll(parseHTML(t, out.String()), "p", ""); len(p) != 1 {
+			t.Errorf("mdText(%q) is not one plain paragraph: %s", s, out.String())
+		}
+	}
+}
+
+func TestMDCode(t *testing.T) {
+	t.Parallel()
+	gm := goldmark.New()
+	for _, s := range []string{"plain", "a`b", "``x``", "`lead", "trail`", " spaced ", "<script>"} {
+		var out bytes.Buffer
+		if err := gm.Convert([]byte("x "+mdCode(s)), &out); err != nil {
+			t.Fatal(err)
+		}
+		codes := findAll(parseHTML(t, out.String()), "code", "")
+		if len(codes) != 1 || textOf(codes[0]) != s {
+			t.Errorf("mdCode(%q) renders as %s", s, out.String())
+		}
+	}
+}
