@@ -68,7 +68,7 @@ func ServiceAccountUser(namespace, name string) string {
 // brackets) if a matching binding points at a missing role, else "" (no rule
 // matched).
 func Allowed(actual Actual, user string, groups []string, attrs Attributes) (bool, string) {
-	groups = impliedGroups(user, groups)
+	groups = ImpliedGroups(user, groups)
 	for _, g := range groups {
 		if g == GroupMasters {
 			return true, "member of group " + GroupMasters + " (not subject to authorization)"
@@ -133,7 +133,11 @@ func Allowed(actual Actual, user string, groups []string, attrs Attributes) (boo
 	return false, "RBAC: [" + strings.Join(errs, ", ") + "]"
 }
 
-func impliedGroups(user string, groups []string) []string {
+// ImpliedGroups returns groups plus the groups kube-apiserver's
+// authenticators add: system:authenticated for every user but
+// system:anonymous, system:serviceaccounts and system:serviceaccounts:<ns>
+// for service accounts.
+func ImpliedGroups(user string, groups []string) []string {
 	out := append([]string(nil), groups...)
 	add := func(g string) {
 		for _, have := range out {

@@ -106,13 +106,29 @@ type Lost struct {
 	Reason string       `json:"reason,omitempty"`
 }
 
-// LostPermissions checks, for every subject of every bootstrap binding,
-// that actual still grants each bootstrap rule of the bound role, through any
-// binding. It says e.g. that system:serviceaccount:kube-system:namespace-controller
-// can no longer delete namespaces, whichever object was deleted or altered.
-func LostPermissions(p *Policy, actual Actual) []Lost {
+// Grant is one request a bootstrap binding allows one of its subjects in the
+// untouched policy.
+type Grant struct {
+	// Binding is the bootstrap binding and Role the role it points at.
+	Binding Ref `json:"binding"`
+	Role    Ref `json:"role"`
+	// Subject is the binding's subject; User and Groups are the identity
+	// that stands for it (groups as a client certificate would carry
+	// them, without the implied ones).
+	Subject rbacv1.Subject `json:"subject"`
+	User    string         `json:"user,omitempty"`
+	Groups  []string       `json:"groups,omitempty"`
+	// Requests are the bound role's bootstrap rules broken down to one
+	// verb, group, resource and name each, scoped to the binding's
+	// namespace for RoleBindings.
+	Requests []Attributes `json:"requests"`
+}
+
+// Grants lists, for every subject of every bootstrap binding of p, the
+// requests the bound bootstrap role allows (aggregated roles materialized).
+func Grants(p *Policy) []Grant {
 	base := p.AsActual()
-	baseRules := func(ref rbacv1.RoleRef, namespace string) []rbacv1.PolicyRule {
+	rulesOf := func(ref rbacv1.RoleRef, namespace string) []rbacv1.PolicyRule {
 		if ref.Kind == KindClusterRole {
 			for _, r := range base.ClusterRoles {
 				if r.Name == ref.Name {
@@ -124,40 +140,51 @@ func LostPermissions(p *Policy, actual Actual) []Lost {
 		o, _ := p.Get(Ref{Kind: KindRole, Namespace: namespace, Name: ref.Name})
 		return o.Rules
 	}
-	var out []Lost
+	var out []Grant
 	for _, b := range p.Objects {
 		if b.RoleRef == nil {
 			continue
 		}
-		scope := ""
+		scope, roleNS := "", ""
 		if b.Kind == KindRoleBinding {
 			scope = b.Namespace
 		}
-		roleNS := ""
 		if b.RoleRef.Kind == KindRole {
 			roleNS = b.Namespace
 		}
 		var requests []Attributes
-		for _, rule := range baseRules(*b.RoleRef, b.Namespace) {
+		for _, rule := range rulesOf(*b.RoleRef, b.Namespace) {
 			for _, sub := range validation.BreakdownRule(rule) {
 				requests = append(requests, ruleRequest(sub, scope))
 			}
 		}
 		for _, s := range b.Subjects {
 			user, groups := identityOf(s, b.Namespace)
-			l := Lost{Binding: b.Ref(), Role: Ref{Kind: b.RoleRef.Kind, Namespace: roleNS, Name: b.RoleRef.Name},
-				Subject: s, User: user, Groups: groups}
-			for _, a := range requests {
-				if ok, reason := Allowed(actual, user, groups, a); !ok {
-					if len(l.Denied) == 0 {
-						l.Reason = reason
-					}
-					l.Denied = append(l.Denied, a)
+			out = append(out, Grant{Binding: b.Ref(), Role: Ref{Kind: b.RoleRef.Kind, Namespace: roleNS, Name: b.RoleRef.Name},
+				Subject: s, User: user, Groups: groups, Requests: requests})
+		}
+	}
+	return out
+}
+
+// LostPermissions checks, for every subject of every bootstrap binding,
+// that actual still grants each bootstrap rule of the bound role, through any
+// binding. It says e.g. that system:serviceaccount:kube-system:namespace-controller
+// can no longer delete namespaces, whichever object was deleted or altered.
+func LostPermissions(p *Policy, actual Actual) []Lost {
+	var out []Lost
+	for _, g := range Grants(p) {
+		l := Lost{Binding: g.Binding, Role: g.Role, Subject: g.Subject, User: g.User, Groups: g.Groups}
+		for _, a := range g.Requests {
+			if ok, reason := Allowed(actual, g.User, g.Groups, a); !ok {
+				if len(l.Denied) == 0 {
+					l.Reason = reason
 				}
+				l.Denied = append(l.Denied, a)
 			}
-			if len(l.Denied) > 0 {
-				out = append(out, l)
-			}
+		}
+		if len(l.Denied) > 0 {
+			out = append(out, l)
 		}
 	}
 	return out
