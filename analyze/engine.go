@@ -205,7 +205,7 @@ func toFinding(chain []Node) Finding {
 		f.Summary = sym.Problem
 	}
 	if len(chain) > 1 {
-		f.Summary += "; root cause: " + describe(root.Ref) + ": " + root.Problem
+		f.Summary += "; root cause: " + describe(root.Ref)
 	}
 	for _, n := range chain {
 		f.Chain = append(f.Chain, Link{Ref: n.Ref, Rule: n.Rule, Problem: n.Problem, Evidence: n.Evidence})

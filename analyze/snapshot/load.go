@@ -420,6 +420,7 @@ func (l *loader) finish() {
 			l.note("collection time not recorded: using the latest timestamp in the bundle (%s)", s.Now.Format(time.RFC3339))
 		}
 	}
+	l.layoutGaps()
 	sort.SliceStable(s.Namespaces, func(i, j int) bool { return s.Namespaces[i].Name < s.Namespaces[j].Name })
 	s.buildIndex()
 }
@@ -448,4 +449,27 @@ func resourceKeyForURL(p string) (string, bool) {
 		return parts[0], true
 	}
 	return parts[0] + "." + group, true
+}
+
+// gapChecks are the evidence classes whose absence limits what the rules
+// can see, with what a missing one hides.
+var gapChecks = []struct{ res, label, hides string }{
+	{ResNamespaces, "Namespace objects", "a namespace stuck Terminating cannot be seen"},
+	{ResAPIServices, "APIService objects", "an unavailable APIService cannot be named"},
+	{ResEndpointSlices, "EndpointSlice objects", "a Service without endpoints cannot be confirmed"},
+	{ResDiscovery, "API discovery results", "a failing group-version cannot be confirmed"},
+	{ResLeases, "Lease objects", "a dead or crash-looping kube-controller-manager cannot be confirmed"},
+}
+
+// layoutGaps notes what a foreign bundle lacks, so an empty report is not
+// read as "healthy".
+func (l *loader) layoutGaps() {
+	if l.s.Layout == LayoutNative {
+		return
+	}
+	for _, g := range gapChecks {
+		if !l.s.Collected(g.res) {
+			l.note("this %s bundle holds no %s: %s; `nsbundle collect` gathers them", l.s.Layout, g.label, g.hides)
+		}
+	}
 }

@@ -1,0 +1,62 @@
+package analyze
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// Options controls an analysis.
+type Options struct {
+	// Limits caps what the bundle reader accepts.
+	Limits bundle.Limits
+	// Rules are the rules to run, in order (rules.All()).
+	Rules []Rule
+}
+
+// Analyze reads the bundle at path (a .tgz, .tar.zst, .tar or an extracted
+// directory; nsbundle, troubleshoot or cluster-info dump layout) and returns
+// its findings. It never opens a network connection.
+func Analyze(path string, opts Options) (*Report, error) {
+	walk := func(fn func(name string, r io.Reader) error) error {
+		return bundle.Walk(path, opts.Limits, func(e *bundle.Entry) error {
+			return fn(e.Name, e.Reader())
+		})
+	}
+	snap, err := snapshot.Load(walk)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Run(snap, opts.Rules)
+	if err != nil {
+		return nil, err
+	}
+	r.Bundle.Path = path
+	return r, nil
+}
+
+// Run applies rules to a snapshot.
+func Run(snap *snapshot.Snapshot, rules []Rule) (*Report, error) {
+	eng, err := NewEngine(rules)
+	if err != nil {
+		return nil, fmt.Errorf("registering rules: %w", err)
+	}
+	r := &Report{
+		Bundle: BundleInfo{
+			Layout:         snap.Layout,
+			ClusterVersion: snap.GitVersion,
+		},
+		Findings: eng.Run(snap),
+		Notes:    snap.Notes,
+	}
+	if !snap.Now.IsZero() {
+		r.Bundle.CollectedAt = snap.Now.UTC().Format(time.RFC3339)
+	}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	return r, nil
+}

@@ -1,0 +1,83 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// endpointUnreachable (NSB-EP-001): an endpoint address the aggregator
+// cannot reach, to the pod that owns it.
+type endpointUnreachable struct{}
+
+func (endpointUnreachable) ID() string      { return "NSB-EP-001" }
+func (endpointUnreachable) Title() string   { return "Endpoint address unreachable" }
+func (endpointUnreachable) Kinds() []string { return []string{"Endpoint"} }
+
+func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	ip := n.Name
+	if i := strings.LastIndex(ip, ":"); i > 0 {
+		ip = ip[:i]
+	}
+	ip = strings.Trim(ip, "[]")
+	var evs []analyze.Evidence
+	for _, sl := range s.EndpointSlices {
+		for j, e := range sl.Endpoints {
+			for k, a := range e.Addresses {
+				if a == ip {
+					evs = append(evs, ev(sl.Loc.At("endpoints", itoa(j), "addresses", itoa(k)), "EndpointSlice "+sl.Namespace+"/"+sl.Name+" lists "+a))
+				}
+			}
+		}
+	}
+	if nd, missing := notCollected(s, snapshot.ResPods, "Pod objects"); missing {
+		return []analyze.Node{nd}
+	}
+	pods := s.PodsByIP(ip)
+	if len(pods) == 0 {
+		if svc := s.Service(n.Namespace, ip); svc != nil || isClusterIP(s, ip) {
+			return []analyze.Node{{
+				Ref:      n.Ref,
+				Problem:  ip + " is a Service ClusterIP: the aggregator dials it through kube-proxy on the control-plane host, which does not reach the pods",
+				Evidence: evs,
+				Root:     true,
+				Fix:      "Check kube-proxy (or the CNI's service implementation) on the control-plane nodes, or run kube-apiserver with --enable-aggregator-routing=true.",
+				Verify:   "kubectl get --raw /apis/" + "<group>/<version>",
+			}}
+		}
+		return []analyze.Node{{
+			Ref:      n.Ref,
+			Problem:  "no pod in the bundle has IP " + ip + ": the endpoint is stale or hand-written",
+			Evidence: evs,
+			Root:     true,
+			Fix:      "Find what publishes " + ip + " (a hand-written Endpoints/EndpointSlice?) and correct it.",
+			Verify:   "kubectl get endpointslices -A | grep " + ip,
+		}}
+	}
+	var out []analyze.Node
+	for _, p := range pods {
+		out = append(out, analyze.Node{
+			Ref:      ref("Pod", p.Namespace, p.Name),
+			Problem:  "owns " + ip + " (" + podState(p) + ") on node " + orNone(p.Spec.NodeName),
+			Evidence: append([]analyze.Evidence{ev(p.Loc.At("status", "podIP"), p.Status.PodIP)}, evs...),
+		})
+	}
+	return out
+}
+
+func isClusterIP(s *snapshot.Snapshot, ip string) bool {
+	for _, svc := range s.Services {
+		if svc.Spec.ClusterIP == ip {
+			return true
+		}
+	}
+	return false
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

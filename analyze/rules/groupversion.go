@@ -1,0 +1,64 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// groupVersion (NSB-GV-001): a failing group-version is served by an
+// APIService; follow it.
+type groupVersion struct{}
+
+func (groupVersion) ID() string      { return "NSB-GV-001" }
+func (groupVersion) Title() string   { return "Failing group-version and its APIService" }
+func (groupVersion) Kinds() []string { return []string{analyze.KindGroupVersion} }
+
+func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	group, version, ok := strings.Cut(n.Name, "/")
+	if !ok {
+		return nil
+	}
+	name := version + "." + group
+	if nd, missing := notCollected(s, snapshot.ResAPIServices, "APIService objects"); missing {
+		nd.Problem += " (the failing group-version " + n.Name + " is served by APIService " + name + ", whose status would name the cause)"
+		return []analyze.Node{nd}
+	}
+	as := s.APIService(name)
+	if as == nil {
+		return []analyze.Node{{
+			Ref:     ref("APIService", "", name),
+			Problem: "no APIService " + name + " exists, yet discovery of " + n.Name + " failed (it may have been deleted since; the namespace controller retries)",
+			Root:    true,
+			Fix:     "Run `kubectl api-resources` again: if " + n.Name + " no longer fails, the namespace finishes on the controller's next retry (within minutes).",
+			Verify:  "kubectl get --raw /apis/" + n.Name,
+		}}
+	}
+	c, i := snapshot.FindCondition(as.Status.Conditions, "Available")
+	if c == nil {
+		return []analyze.Node{{
+			Ref:      ref("APIService", "", name),
+			Problem:  "has no Available condition: the aggregator has not checked it",
+			Evidence: []analyze.Evidence{ev(as.Loc.At("status"), "no conditions")},
+			Root:     true,
+			Fix:      "Check kube-apiserver's health and logs: the aggregator's availability controller sets Available on every APIService within seconds.",
+			Verify:   "kubectl get apiservice " + name,
+		}}
+	}
+	if c.Status == "True" {
+		return []analyze.Node{{
+			Ref:      ref("APIService", "", name),
+			Problem:  "is Available now; the failure the namespace recorded is older (the controller retries with backoff up to a minute)",
+			Evidence: []analyze.Evidence{condEv(&as.Object, c, i)},
+			Root:     true,
+			Fix:      "Nothing to repair if discovery works now: wait a minute and check again. If the namespace stays, re-collect: the failure may be intermittent.",
+			Verify:   "kubectl get --raw /apis/" + n.Name + " && kubectl get ns",
+		}}
+	}
+	return []analyze.Node{{
+		Ref:      ref("APIService", "", name),
+		Problem:  "is not available: " + c.Reason + ": " + c.Message,
+		Evidence: []analyze.Evidence{condEv(&as.Object, c, i)},
+	}}
+}

@@ -1,0 +1,140 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// maxQuote caps quoted evidence values.
+const maxQuote = 600
+
+// ev makes evidence at a location.
+func ev(loc snapshot.Location, value string) analyze.Evidence {
+	return analyze.Evidence{Path: loc.Path, Pointer: loc.Pointer, Value: quote(value)}
+}
+
+// evLine makes evidence from a log line.
+func evLine(l *snapshot.Log, i int) analyze.Evidence {
+	return analyze.Evidence{Path: l.Path, Line: l.FirstLine + i, Value: quote(l.Lines[i])}
+}
+
+func quote(s string) string {
+	if len(s) > maxQuote {
+		return s[:maxQuote] + "…"
+	}
+	return s
+}
+
+// condEv returns evidence for condition c at index i of an object's
+// status.conditions.
+func condEv(o *snapshot.Object, c *snapshot.Condition, i int) analyze.Evidence {
+	v := c.Type + "=" + c.Status
+	if c.Reason != "" {
+		v += " (" + c.Reason + ")"
+	}
+	if c.Message != "" {
+		v += ": " + c.Message
+	}
+	return ev(o.Loc.At("status", "conditions", fmt.Sprint(i)), v)
+}
+
+// ref builds an object ref.
+func ref(kind, ns, name string) analyze.Ref {
+	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}
+}
+
+// age formats how long ago t was, relative to the snapshot's now.
+func age(s *snapshot.Snapshot, t *time.Time) string {
+	if t == nil || s.Now.IsZero() {
+		return ""
+	}
+	d := s.Now.Sub(*t)
+	if d < 0 {
+		d = 0
+	}
+	return human(d)
+}
+
+// since returns how long ago t was (0 if unknown).
+func since(s *snapshot.Snapshot, t *time.Time) time.Duration {
+	if t == nil || s.Now.IsZero() {
+		return 0
+	}
+	return s.Now.Sub(*t)
+}
+
+// human prints a duration the way kubectl prints ages.
+func human(d time.Duration) string {
+	switch {
+	case d < 2*time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < 3*time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// missingNode ends a chain where evidence is missing: never a guess.
+func missingNode(what, why string) analyze.Node {
+	return analyze.Node{
+		Ref:     analyze.Ref{Kind: analyze.KindEvidence, Name: what},
+		Problem: "evidence missing: " + why,
+		Missing: []string{what + ": " + why},
+		Root:    true,
+		Fix:     "Collect the missing evidence: run `nsbundle collect` against the cluster (it gathers " + what + " and records why anything could not be read), then analyze that bundle.",
+		Verify:  "nsbundle analyze <new-bundle.tgz>",
+	}
+}
+
+// notCollected says why a resource type is absent from the snapshot.
+func notCollected(s *snapshot.Snapshot, res, label string) (analyze.Node, bool) {
+	c := s.Collection(res)
+	if c.Collected {
+		return analyze.Node{}, false
+	}
+	why := label + " were not collected"
+	switch {
+	case c.Status != 0 && c.Error != "":
+		why = fmt.Sprintf("%s were not collected (%d: %s)", label, c.Status, c.Error)
+	case c.Error != "":
+		why = fmt.Sprintf("%s were not collected (%s)", label, c.Error)
+	case s.Layout != snapshot.LayoutNative:
+		why = fmt.Sprintf("%s are not part of a %s bundle", label, s.Layout)
+	}
+	return missingNode(label, why), true
+}
+
+// kubectlNS renders "-n ns" for verify commands.
+func kubectlNS(ns string) string {
+	if ns == "" {
+		return ""
+	}
+	return " -n " + ns
+}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }
+
+func refIn(list []analyze.Ref, r analyze.Ref) bool {
+	for _, x := range list {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

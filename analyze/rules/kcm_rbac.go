@@ -1,0 +1,146 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// kcmBootstrap lists the bootstrap RBAC objects kube-controller-manager
+// needs to start: its own role and binding, the leader-locking role, and the
+// discovery bindings that let it read /healthz.
+var kcmBootstrap = []analyze.Ref{
+	{Kind: "ClusterRole", Name: "system:kube-controller-manager"},
+	{Kind: "ClusterRoleBinding", Name: "system:kube-controller-manager"},
+	{Kind: "ClusterRoleBinding", Name: "system:discovery"},
+	{Kind: "ClusterRoleBinding", Name: "system:public-info-viewer"},
+	{Kind: "ClusterRole", Name: "system:discovery"},
+	{Kind: "ClusterRole", Name: "system:public-info-viewer"},
+	{Kind: "Role", Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
+	{Kind: "RoleBinding", Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
+}
+
+// hasRBAC reports whether the bundle holds an RBAC object, and whether the
+// answer is known (the type was collected).
+func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
+	switch r.Kind {
+	case "ClusterRole":
+		for _, x := range s.ClusterRoles {
+			if x.Value.Name == r.Name {
+				return true, true
+			}
+		}
+		return false, s.Collected(snapshot.ResClusterRoles)
+	case "ClusterRoleBinding":
+		for _, x := range s.ClusterBindings {
+			if x.Value.Name == r.Name {
+				return true, true
+			}
+		}
+		return false, s.Collected(snapshot.ResClusterBindings)
+	case "Role":
+		for _, x := range s.Roles {
+			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
+				return true, true
+			}
+		}
+		return false, s.Collected(snapshot.ResRoles)
+	case "RoleBinding":
+		for _, x := range s.RoleBindings {
+			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
+				return true, true
+			}
+		}
+		return false, s.Collected(snapshot.ResRoleBindings)
+	}
+	return false, false
+}
+
+// missingBootstrapForKCM returns the bootstrap objects kube-controller-manager
+// needs that the bundle shows as deleted.
+func missingBootstrapForKCM(s *snapshot.Snapshot) []analyze.Ref {
+	var out []analyze.Ref
+	for _, r := range kcmBootstrap {
+		if present, known := hasRBAC(s, r); known && !present {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// rbacFile is the bundle file an RBAC kind is listed in.
+func rbacFile(kind string) string {
+	return "resources/rbac.authorization.k8s.io/v1/" + strings.ToLower(kind) + "s.json"
+}
+
+// rbacRoot builds the root cause node for kube-controller-manager forbidden
+// by deleted bootstrap RBAC.
+func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref) analyze.Node {
+	primary := analyze.Ref{Kind: "ClusterRole", Name: "system:kube-controller-manager"}
+	var evs []analyze.Evidence
+	problem := ""
+	switch {
+	case st.roleNotFound != nil:
+		evs = append(evs, st.roleNotFound.evidence())
+		problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
+	case st.healthzForbidden != nil:
+		evs = append(evs, st.healthzForbidden.evidence())
+		primary = analyze.Ref{Kind: "ClusterRoleBinding", Name: "system:discovery"}
+		for _, m := range missing {
+			if m.Kind == "ClusterRoleBinding" && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
+				primary = m
+				break
+			}
+		}
+		problem = "was deleted: kube-controller-manager may no longer read /healthz, so it gives up waiting for the API server and exits"
+	case st.watchForbidden != nil:
+		evs = append(evs, st.watchForbidden.evidence())
+		problem = "no longer grants kube-controller-manager what it needs: its watches are forbidden, and its next restart will fail"
+	default:
+		problem = "is missing from the bundle: kube-controller-manager cannot start without it"
+	}
+	if len(missing) > 0 {
+		if !refIn(missing, primary) {
+			primary = missing[0]
+		}
+	}
+	if present, known := hasRBAC(s, primary); known && !present {
+		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: primary.Kind + " " + primary.Name + " is absent from the collected list"})
+	}
+	if st.buildFailed != nil && st.buildFailed != st.roleNotFound {
+		evs = append(evs, st.buildFailed.evidence())
+	}
+	var others []string
+	var covers []analyze.Ref
+	for _, m := range missing {
+		if m != primary {
+			others = append(others, describeRef(m))
+			covers = append(covers, m)
+		}
+	}
+	if len(others) > 0 {
+		problem += "; also deleted: " + strings.Join(others, ", ")
+	}
+	nd := analyze.Node{
+		Ref:      primary,
+		Problem:  problem,
+		Evidence: evs,
+		Root:     true,
+		Covers:   covers,
+		Fix: "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver (its rbac/bootstrap-roles post-start hook recreates every missing bootstrap role and binding; on HA control planes one instance at a time), " +
+			"or re-apply them from a healthy cluster of the same version (kubectl get clusterrole " + primary.Name + " -o yaml from there). Then kube-controller-manager starts at its next restart. Find out who deleted them (audit log).",
+		Verify: "kubectl get clusterrole system:kube-controller-manager && kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # renewTime advances; then: kubectl get pvc -A   # Bound",
+	}
+	if len(st.logs) == 0 {
+		nd.Missing = []string{"kube-controller-manager logs: not collected (the chain rests on the RBAC objects missing from the bundle)"}
+	}
+	return nd
+}
+
+func describeRef(r analyze.Ref) string {
+	if r.Namespace != "" {
+		return r.Kind + " " + r.Namespace + "/" + r.Name
+	}
+	return r.Kind + " " + r.Name
+}

@@ -1,0 +1,80 @@
+package rules
+
+import (
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// kcmState (NSB-KCM-002): why kube-controller-manager does not run its
+// controllers: forbidden by deleted bootstrap RBAC, other credentials, or
+// simply not running.
+type kcmState struct{}
+
+func (kcmState) ID() string      { return "NSB-KCM-002" }
+func (kcmState) Title() string   { return "Why kube-controller-manager does not work" }
+func (kcmState) Kinds() []string { return []string{analyze.KindComponent} }
+
+func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	if n.Name != componentKCM {
+		return nil
+	}
+	st := readKCM(s)
+	missing := missingBootstrapForKCM(s)
+	switch {
+	case st.roleNotFound != nil || st.healthzForbidden != nil || (len(st.logs) == 0 && len(missing) > 0):
+		return []analyze.Node{rbacRoot(s, st, missing)}
+	case st.otherUser != nil:
+		return []analyze.Node{{
+			Ref:      ref(analyze.KindComponent, "", componentKCM),
+			Problem:  "runs with the credentials of user " + st.otherUserName + ", not " + userKCM + ", and that user is forbidden what the controllers need",
+			Evidence: []analyze.Evidence{st.otherUser.evidence()},
+			Root:     true,
+			Fix:      "Point kube-controller-manager's --kubeconfig at the credentials of " + userKCM + " (client certificate CN=" + userKCM + "), or bind that user to ClusterRole " + userKCM + ".",
+			Verify:   "kubectl auth can-i list '*' --all-namespaces --as " + userKCM,
+		}}
+	case st.watchForbidden != nil:
+		return []analyze.Node{rbacRoot(s, st, missing)}
+	}
+	if st.running() && !st.crashLooping() {
+		if n.Rule == "NSB-KCM-001" {
+			return nil
+		}
+		return []analyze.Node{{
+			Ref:      ref(analyze.KindComponent, "", componentKCM),
+			Problem:  "holds its leader lease, yet the namespace controller has not acted",
+			Evidence: st.leaseEvidence(),
+			Root:     true,
+			Fix:      "Check that kube-controller-manager's --controllers includes the namespace controller (\"*\" or \"namespace\") and read its log for \"Deletion of namespace failed\".",
+			Verify:   "kubectl get ns -o custom-columns=NAME:.metadata.name,PHASE:.status.phase",
+			Missing:  logsMissing(st),
+		}}
+	}
+	if len(st.logs) == 0 {
+		nd := analyze.Node{
+			Ref:      ref(analyze.KindComponent, "", componentKCM),
+			Problem:  "is not running or not leading, and its log is not in the bundle to say why",
+			Evidence: st.leaseEvidence(),
+			Root:     true,
+			Fix: "Start kube-controller-manager (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts) and read its log; " +
+				"collect it with `nsbundle collect --log kube-controller-manager=/var/log/kube-controller-manager.log` when it is not a pod.",
+			Verify:  "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+			Missing: []string{"kube-controller-manager logs: not collected"},
+		}
+		return []analyze.Node{nd}
+	}
+	return []analyze.Node{{
+		Ref:      ref(analyze.KindComponent, "", componentKCM),
+		Problem:  "does not hold its lease and its log shows no permission error",
+		Evidence: append(st.leaseEvidence(), analyze.Evidence{Path: st.logs[0].Path, Value: itoa(len(st.logs[0].Lines)) + " lines read"}),
+		Root:     true,
+		Fix:      "Read the end of kube-controller-manager's log for its last error and restart it.",
+		Verify:   "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'",
+	}}
+}
+
+func logsMissing(st *kcmStatus) []string {
+	if len(st.logs) == 0 {
+		return []string{"kube-controller-manager logs: not collected"}
+	}
+	return nil
+}

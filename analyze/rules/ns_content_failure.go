@@ -1,0 +1,92 @@
+package rules
+
+import (
+	"regexp"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// nsContentFailure (NSB-NS-003): the namespace controller could not delete
+// some content: a conversion webhook or an admission webhook failed.
+type nsContentFailure struct{}
+
+func (nsContentFailure) ID() string      { return "NSB-NS-003" }
+func (nsContentFailure) Title() string   { return "Namespace content deletion fails" }
+func (nsContentFailure) Kinds() []string { return []string{"Namespace"} }
+
+var (
+	// conversion webhook for stable.example.com/v1, Kind=Widget failed: ...
+	conversionFailed = regexp.MustCompile(`conversion webhook for ([a-z0-9.-]*)/([a-z0-9]+), Kind=([A-Za-z0-9]+) (failed|returned)`)
+	// failed calling webhook "deny-delete.example.com": ...
+	webhookFailed = regexp.MustCompile(`failed calling webhook "([^"]+)"`)
+	// admission webhook "x" denied the request
+	webhookDenied = regexp.MustCompile(`admission webhook "([^"]+)" denied the request`)
+)
+
+func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	ns := s.Namespace(n.Name)
+	if ns == nil {
+		return nil
+	}
+	c, i := snapshot.FindCondition(ns.Status.Conditions, condContentFailure)
+	var msgs []analyze.Evidence
+	var text []string
+	if c != nil && c.Status == "True" {
+		msgs = append(msgs, condEv(&ns.Object, c, i))
+		text = append(text, c.Message)
+	}
+	// The collector's own list of the namespace's content fails the same way.
+	if content := s.Content[ns.Name]; content != nil {
+		for j, rc := range content.Value.Resources {
+			if rc.Error != "" {
+				msgs = append(msgs, ev(content.Loc.At("resources", itoa(j), "error"), rc.Error))
+				text = append(text, rc.Error)
+			}
+		}
+	}
+	var out []analyze.Node
+	seen := map[analyze.Ref]bool{}
+	add := func(nd analyze.Node) {
+		if !seen[nd.Ref] {
+			seen[nd.Ref] = true
+			out = append(out, nd)
+		}
+	}
+	for _, t := range text {
+		for _, m := range conversionFailed.FindAllStringSubmatch(t, -1) {
+			group, kind := m[1], m[3]
+			name := kind + "." + group
+			if crd := s.CRDByKind(group, kind); crd != nil {
+				name = crd.Name
+			}
+			add(analyze.Node{
+				Ref:      ref("CustomResourceDefinition", "", name),
+				Problem:  "its conversion webhook fails, so the namespace controller cannot list or delete " + kind + " objects",
+				Evidence: msgs,
+			})
+		}
+		for _, re := range []*regexpT{webhookFailed, webhookDenied} {
+			for _, m := range re.FindAllStringSubmatch(t, -1) {
+				cfg, kind := webhookOwner(s, m[1])
+				problem := "admission webhook " + m[1] + " rejects the namespace controller's deletes"
+				add(analyze.Node{Ref: ref(kind, "", cfg), Problem: problem, Evidence: msgs})
+			}
+		}
+	}
+	return out
+}
+
+type regexpT = regexp.Regexp
+
+// webhookOwner finds the configuration that holds webhook name.
+func webhookOwner(s *snapshot.Snapshot, name string) (cfg, kind string) {
+	for _, w := range s.Webhooks {
+		for _, h := range w.Webhooks {
+			if h.Name == name {
+				return w.Name, w.Kind
+			}
+		}
+	}
+	return name, "WebhookConfiguration"
+}

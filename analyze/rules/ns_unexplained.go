@@ -1,0 +1,47 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// nsUnexplained (NSB-NS-008): a stuck namespace no other rule explains. It
+// says what evidence is missing instead of guessing.
+type nsUnexplained struct{}
+
+func (nsUnexplained) ID() string      { return "NSB-NS-008" }
+func (nsUnexplained) Title() string   { return "Namespace stuck, cause not in the bundle" }
+func (nsUnexplained) Kinds() []string { return []string{"Namespace"} }
+func (nsUnexplained) Fallback()       {}
+
+func (r nsUnexplained) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	var missing []string
+	check := []struct{ res, label string }{
+		{snapshot.ResNamespaces, "Namespace objects"},
+		{snapshot.ResAPIServices, "APIService objects"},
+		{snapshot.ResDiscovery, "API discovery results"},
+		{snapshot.ResLeases, "Lease objects"},
+		{snapshot.ResPods, "Pod objects"},
+		{snapshot.ResLogs, "component logs"},
+	}
+	for _, c := range check {
+		if !s.Collected(c.res) {
+			missing = append(missing, c.label)
+		}
+	}
+	if len(s.LogsOf(componentKCM)) == 0 {
+		missing = append(missing, "kube-controller-manager logs")
+	}
+	if s.Content[n.Name] == nil {
+		missing = append(missing, "the list of content left in "+n.Name)
+	}
+	why := "the bundle holds nothing that explains it"
+	if len(missing) > 0 {
+		why += "; not in the bundle: " + strings.Join(missing, ", ")
+	}
+	nd := missingNode("cause of "+n.Name+"'s deletion", why)
+	nd.Missing = missing
+	return []analyze.Node{nd}
+}

@@ -1,0 +1,56 @@
+package rules
+
+import (
+	"time"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// pvcPending (NSB-PVC-001): PersistentVolumeClaims stay Pending while
+// kube-controller-manager (whose PV controller binds them) is down.
+type pvcPending struct{}
+
+func (pvcPending) ID() string    { return "NSB-PVC-001" }
+func (pvcPending) Title() string { return "PVC Pending while kube-controller-manager is down" }
+
+// pvcPendingAfter is how long a claim may be Pending before it counts.
+const pvcPendingAfter = time.Minute
+
+func (r pvcPending) Symptoms(s *snapshot.Snapshot) []analyze.Node {
+	st := readKCM(s)
+	if !st.crashLooping() && st.running() {
+		return nil
+	}
+	if st.lease == nil && len(st.pods) == 0 && len(st.logs) == 0 && !st.crashLooping() {
+		return nil
+	}
+	var out []analyze.Node
+	for _, c := range s.PVCs {
+		if c.Status.Phase != "Pending" || since(s, c.CreationTimestamp) < pvcPendingAfter {
+			continue
+		}
+		out = append(out, analyze.Node{
+			Ref:      ref("PersistentVolumeClaim", c.Namespace, c.Name),
+			Problem:  "Pending for " + age(s, c.CreationTimestamp),
+			Evidence: []analyze.Evidence{ev(c.Loc.At("status", "phase"), "Pending")},
+			Severity: analyze.SeverityCritical,
+			Summary:  "PersistentVolumeClaim " + c.Namespace + "/" + c.Name + " is Pending for " + age(s, c.CreationTimestamp),
+		})
+	}
+	return out
+}
+
+// pvcToKCM links a Pending claim to the controller-manager that binds claims.
+type pvcToKCM struct{}
+
+func (pvcToKCM) ID() string      { return "NSB-PVC-002" }
+func (pvcToKCM) Title() string   { return "PVC binding needs kube-controller-manager" }
+func (pvcToKCM) Kinds() []string { return []string{"PersistentVolumeClaim"} }
+
+func (r pvcToKCM) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	return []analyze.Node{{
+		Ref:     ref(analyze.KindComponent, "", componentKCM),
+		Problem: "its persistentvolume-binder controller binds claims, and it is not working",
+	}}
+}

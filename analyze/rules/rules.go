@@ -1,0 +1,37 @@
+// Package rules holds nsbundle's analyzer rules, one file each, with stable
+// IDs. All returns them in the order the engine consults them.
+package rules
+
+import "github.com/nsbundle/nsbundle/analyze"
+
+// All returns every rule, symptom rules in reporting order.
+func All() []analyze.Rule {
+	return []analyze.Rule{
+		// Symptoms (and what they explain).
+		kcmCrashLoop{},
+		nsTerminating{},
+		pvcPending{},
+		bootstrapRBAC{},
+		// Explanations of a Namespace.
+		nsDiscovery{},
+		nsContentFailure{},
+		nsFinalizersRemaining{},
+		nsSpecFinalizer{},
+		nsPodsRemaining{},
+		nsNoController{},
+		nsUnexplained{},
+		// Explanations further down.
+		groupVersion{},
+		apiService{},
+		serviceEndpoints{},
+		endpointUnreachable{},
+		podNotReady{},
+		nodeProblem{},
+		cloudRoutes{},
+		kcmState{},
+		pvcToKCM{},
+		webhookService{},
+		crdConversion{},
+		finalizerOwner{},
+	}
+}

@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// serviceEndpoints (NSB-SVC-001): a Service without ready endpoints, down
+// to the pods behind it (or the lack of any).
+type serviceEndpoints struct{}
+
+func (serviceEndpoints) ID() string      { return "NSB-SVC-001" }
+func (serviceEndpoints) Title() string   { return "Service without ready endpoints" }
+func (serviceEndpoints) Kinds() []string { return []string{"Service"} }
+
+func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	if nd, missing := notCollected(s, snapshot.ResServices, "Service objects"); missing {
+		return []analyze.Node{nd}
+	}
+	svc := s.Service(n.Namespace, n.Name)
+	if svc == nil {
+		return []analyze.Node{{
+			Ref:     n.Ref,
+			Problem: "does not exist",
+			Root:    true,
+			Fix:     "Recreate Service " + n.Namespace + "/" + n.Name + " (reinstall the add-on that owns it).",
+			Verify:  "kubectl get svc" + kubectlNS(n.Namespace) + " " + n.Name,
+		}}
+	}
+	var slices []analyze.Evidence
+	for _, sl := range s.SlicesFor(svc.Namespace, svc.Name) {
+		slices = append(slices, ev(sl.Loc.At("endpoints"), describeSlice(sl)))
+	}
+	if ep := s.EndpointsFor(svc.Namespace, svc.Name); ep != nil && len(slices) == 0 {
+		slices = append(slices, ev(ep.Loc.At("subsets"), describeEndpoints(ep)))
+	}
+	if len(slices) == 0 && s.Collected(snapshot.ResEndpointSlices) {
+		slices = append(slices, ev(svc.Loc, "no EndpointSlice labelled kubernetes.io/service-name="+svc.Name))
+	}
+	if len(svc.Spec.Selector) == 0 {
+		return []analyze.Node{{
+			Ref:      n.Ref,
+			Problem:  "has no selector and no ready endpoints: its endpoints are managed by hand or by another controller, and none are ready",
+			Evidence: slices,
+			Root:     true,
+			Fix:      "Find what should publish endpoints for " + svc.Namespace + "/" + svc.Name + " and restore it.",
+			Verify:   "kubectl get endpointslices" + kubectlNS(svc.Namespace) + " -l kubernetes.io/service-name=" + svc.Name,
+		}}
+	}
+	if nd, missing := notCollected(s, snapshot.ResPods, "Pod objects"); missing {
+		return []analyze.Node{nd}
+	}
+	pods := s.PodsMatching(svc.Namespace, svc.Spec.Selector)
+	var out []analyze.Node
+	for _, p := range pods {
+		if p.Ready() || len(out) >= maxPodLinks {
+			continue
+		}
+		out = append(out, analyze.Node{
+			Ref:      ref("Pod", p.Namespace, p.Name),
+			Problem:  "backs Service " + svc.Name + " but is not ready (" + podState(p) + ")",
+			Evidence: append([]analyze.Evidence{podStateEv(p)}, slices...),
+		})
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if len(pods) > 0 {
+		return nil // pods ready, slices not updated: nothing to follow
+	}
+	sel := selectorString(svc.Spec.Selector)
+	nd := analyze.Node{
+		Ref:      n.Ref,
+		Problem:  "selector " + sel + " matches no pod",
+		Evidence: append([]analyze.Evidence{ev(svc.Loc.At("spec", "selector"), sel)}, slices...),
+		Root:     true,
+		Fix:      "Start the workload behind Service " + svc.Namespace + "/" + svc.Name + " (e.g. scale its Deployment up, or reinstall the add-on), or fix the selector.",
+		Verify:   "kubectl get pods" + kubectlNS(svc.Namespace) + " -l " + sel + " && kubectl get endpointslices" + kubectlNS(svc.Namespace) + " -l kubernetes.io/service-name=" + svc.Name,
+	}
+	for _, w := range s.Workloads {
+		if w.Namespace == svc.Namespace && w.Spec.Selector != nil && subset(w.Spec.Selector.MatchLabels, svc.Spec.Selector) &&
+			w.Spec.Replicas != nil && *w.Spec.Replicas == 0 {
+			return []analyze.Node{{
+				Ref:      ref(w.Kind, w.Namespace, w.Name),
+				Problem:  "is scaled to 0 replicas, so Service " + svc.Name + " has no pods",
+				Evidence: []analyze.Evidence{ev(w.Loc.At("spec", "replicas"), "0")},
+				Root:     true,
+				Fix:      "kubectl scale " + strings.ToLower(w.Kind) + kubectlNS(w.Namespace) + " " + w.Name + " --replicas=1",
+				Verify:   nd.Verify,
+			}}
+		}
+	}
+	return []analyze.Node{nd}
+}
+
+func subset(a, b map[string]string) bool {
+	if len(a) == 0 {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func selectorString(sel map[string]string) string {
+	var parts []string
+	for k, v := range sel {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func describeSlice(sl *snapshot.EndpointSlice) string {
+	if len(sl.Endpoints) == 0 {
+		return "EndpointSlice " + sl.Name + ": no endpoints"
+	}
+	var parts []string
+	for _, e := range sl.Endpoints {
+		ready := "ready"
+		if e.Conditions.Ready != nil && !*e.Conditions.Ready {
+			ready = "not ready"
+		}
+		parts = append(parts, strings.Join(e.Addresses, ",")+" "+ready)
+	}
+	return "EndpointSlice " + sl.Name + ": " + strings.Join(parts, "; ")
+}
+
+func describeEndpoints(ep *snapshot.Endpoints) string {
+	ready, notReady := 0, 0
+	for _, ss := range ep.Subsets {
+		ready += len(ss.Addresses)
+		notReady += len(ss.NotReadyAddresses)
+	}
+	return "Endpoints " + ep.Name + ": " + itoa(ready) + " ready, " + itoa(notReady) + " not ready addresses"
+}

@@ -1,0 +1,65 @@
+package rules
+
+import (
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// webhookService (NSB-WH-001): an admission webhook with failurePolicy Fail
+// whose Service is missing or has no endpoints rejects every matching
+// request, including the namespace controller's deletes.
+type webhookService struct{}
+
+func (webhookService) ID() string    { return "NSB-WH-001" }
+func (webhookService) Title() string { return "Admission webhook backend missing" }
+func (webhookService) Kinds() []string {
+	return []string{"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "WebhookConfiguration"}
+}
+
+func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
+	if nd, missing := notCollected(s, snapshot.ResValidatingHooks, "webhook configurations"); missing {
+		return []analyze.Node{nd}
+	}
+	for _, w := range s.Webhooks {
+		if w.Name != n.Name || (n.Kind != "WebhookConfiguration" && w.Kind != n.Kind) {
+			continue
+		}
+		for i, h := range w.Webhooks {
+			if h.ClientConfig.Service == nil {
+				continue
+			}
+			sr := h.ClientConfig.Service
+			policy := "Fail"
+			if h.FailurePolicy != nil {
+				policy = *h.FailurePolicy
+			}
+			evs := []analyze.Evidence{ev(w.Loc.At("webhooks", itoa(i), "clientConfig", "service"), "service "+sr.Namespace+"/"+sr.Name+", failurePolicy "+policy)}
+			fix := "Restore the webhook's backend (Service " + sr.Namespace + "/" + sr.Name + " and its pods). If the add-on was uninstalled, delete its leftover configuration: kubectl delete " +
+				kindArgWebhook(w.Kind) + " " + w.Name + ". Do not strip namespace finalizers."
+			verify := "kubectl get " + kindArgWebhook(w.Kind) + " " + w.Name + " && kubectl get ns   # the namespace disappears within a minute"
+			if s.Collected(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
+				return []analyze.Node{{
+					Ref:      ref("Service", sr.Namespace, sr.Name),
+					Problem:  "does not exist, but webhook " + h.Name + " (failurePolicy " + policy + ") calls it",
+					Evidence: evs,
+					Root:     true,
+					Fix:      fix,
+					Verify:   verify,
+				}}
+			}
+			return []analyze.Node{{
+				Ref:      ref("Service", sr.Namespace, sr.Name),
+				Problem:  "backs webhook " + h.Name + " (failurePolicy " + policy + ") and does not answer",
+				Evidence: evs,
+			}}
+		}
+	}
+	return nil
+}
+
+func kindArgWebhook(kind string) string {
+	if kind == "MutatingWebhookConfiguration" {
+		return "mutatingwebhookconfiguration"
+	}
+	return "validatingwebhookconfiguration"
+}

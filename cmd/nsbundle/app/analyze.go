@@ -1,0 +1,141 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/report"
+	"github.com/nsbundle/nsbundle/analyze/rules"
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// analyzeOptions are the analyze command's settings.
+type analyzeOptions struct {
+	path    string
+	format  report.FormatFlag
+	verbose bool
+	width   int
+	limits  bundle.Limits
+}
+
+func newAnalyzeCommand(streams Streams, name string) *cobra.Command {
+	o := &analyzeOptions{format: report.FormatFlag(report.FormatTable), limits: bundle.DefaultLimits()}
+	c := &cobra.Command{
+		Use:   "analyze BUNDLE",
+		Short: "Print the blocking chains found in a bundle (offline)",
+		Long: `Analyze reads a bundle offline and prints, for every symptom (a namespace stuck
+Terminating, kube-controller-manager crash-looping, a PVC Pending...), the chain of
+"is blocked by" links with their evidence down to the root cause, the fix, and a
+command that verifies it.
+
+BUNDLE is a file written by "collect" (.tgz or .tar.zst), an extracted directory, a
+Replicated troubleshoot support bundle, or a "kubectl cluster-info dump" output
+(directory or tarball). The bundle is untrusted input: unsafe entries are refused
+and sizes are capped (see the --max-* flags). Nothing is written to disk and no
+network connection is opened.
+
+Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
+		Example: fmt.Sprintf(`  %[1]s analyze bundle.tgz
+  %[1]s analyze bundle.tgz -o json | jq '.findings[].rootCause'
+  %[1]s analyze bundle.tgz -o dot | dot -Tsvg > chains.svg`, name),
+		Args: exactArgs(1, "BUNDLE"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.path = args[0]
+			return o.run(c, streams)
+		},
+	}
+	f := c.Flags()
+	f.VarP(&o.format, "output", "o", "output format: "+joinNames(report.FormatNames()))
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "show evidence values in full")
+	f.IntVar(&o.width, "width", 0, "wrap the table output at this many columns (default: terminal width or 100)")
+	addLimitFlags(c, &o.limits)
+	_ = c.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return report.FormatNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+	return c
+}
+
+func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
+	if _, err := os.Stat(o.path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: no such file or directory", o.path)}
+		}
+		return &ExitError{Code: ExitUnreadable, Err: err}
+	}
+	rep, err := analyze.Analyze(o.path, analyze.Options{Limits: o.limits, Rules: rules.All()})
+	if err != nil {
+		var be *bundle.Error
+		if errors.As(err, &be) {
+			return &ExitError{Code: ExitUnreadable, Err: err}
+		}
+		return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("reading bundle %s: %w", o.path, err)}
+	}
+	opts := report.Options{Verbose: o.verbose, Width: o.width, Color: useColor(c, streams)}
+	if opts.Width == 0 {
+		opts.Width = terminalWidth(streams)
+	}
+	if err := report.Render(streams.Out, rep, o.format.Format(), opts); err != nil {
+		return fmt.Errorf("rendering the report: %w", err)
+	}
+	if len(rep.Findings) > 0 {
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}
+
+// useColor is true when stdout is a terminal and neither --no-color nor
+// NO_COLOR says otherwise.
+func useColor(c *cobra.Command, streams Streams) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if v, err := c.Flags().GetBool("no-color"); err == nil && v {
+		return false
+	}
+	f, ok := streams.Out.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func terminalWidth(streams Streams) int {
+	if f, ok := streams.Out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return w
+		}
+	}
+	return 0
+}
+
+// addLimitFlags lets a user raise the reader's caps for huge clusters.
+func addLimitFlags(c *cobra.Command, l *bundle.Limits) {
+	f := c.Flags()
+	f.IntVar(&l.MaxEntries, "max-entries", l.MaxEntries, "refuse a bundle with more files than this")
+	f.Int64Var(&l.MaxEntrySize, "max-entry-size", l.MaxEntrySize, "refuse a bundle file larger than this many bytes (uncompressed)")
+	f.Int64Var(&l.MaxTotalSize, "max-total-size", l.MaxTotalSize, "refuse a bundle larger than this many bytes (uncompressed)")
+	f.Int64Var(&l.MaxRatio, "max-ratio", l.MaxRatio, "refuse a bundle that decompresses more than this many times its compressed size (a compression bomb)")
+}
+
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usage("%s needs exactly %d argument (%s), got %d", c.CommandPath(), n, what, len(args))
+		}
+		return nil
+	}
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += "|"
+		}
+		out += n
+	}
+	return out
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect"
+)
+
+// collectOptions are the collect command's settings.
+type collectOptions struct {
+	config *genericclioptions.ConfigFlags
+	opts   collect.Options
+	logs   []string
+	zstd   bool
+	quiet  bool
+}
+
+func newCollectCommand(streams Streams, name string) *cobra.Command {
+	o := &collectOptions{config: genericclioptions.NewConfigFlags(true), opts: collect.NewOptions()}
+	o.config.Namespace = nil // collect reads every namespace; see --namespaces
+	c := &cobra.Command{
+		Use:   "collect",
+		Short: "Collect a read-only support bundle from the current cluster",
+		Long: `Collect reads, and only reads, what nsbundle's analyzer needs from the cluster your
+kubeconfig points at (namespaces, APIServices, services, endpoints, pods, nodes, leases,
+RBAC, CRDs, webhooks, events, raw API discovery with every error verbatim, health
+endpoints and component logs) and writes one compressed bundle.
+
+It makes only GET requests (plus a SelfSubjectReview, which stores nothing). A request
+that is forbidden or fails is recorded in the bundle's manifest and the run goes on.
+Secrets are reduced to metadata and key names; their values never leave the cluster,
+and ConfigMaps keep key names only. The bundle is written to a temporary file in the
+target directory and renamed when complete: an error or Ctrl-C leaves nothing behind.
+
+stdout prints the path written and nothing else; progress goes to stderr.
+Exit status: 0 complete bundle, 5 partial bundle (some requests failed), 1 nothing written.`,
+		Example: fmt.Sprintf(`  %[1]s collect
+  %[1]s collect --context prod -o /tmp/prod.tgz
+  # control planes whose components are not pods (self-managed hosts):
+  %[1]s collect --log kube-controller-manager=/var/log/kube-controller-manager.log \
+                --log cloud-controller-manager=/var/log/cloud-controller-manager.log`, name),
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.complete(); err != nil {
+				return err
+			}
+			return o.run(c, streams)
+		},
+	}
+	f := c.Flags()
+	f.StringVarP(&o.opts.Output, "output", "o", "", "bundle file to write (default: nsbundle-<context>-<UTC time>.tgz in the current directory)")
+	f.BoolVar(&o.opts.Force, "force", false, "overwrite the output file if it exists")
+	f.StringArrayVar(&o.logs, "log", nil, "add a local log file as NAME=PATH, e.g. kube-controller-manager=/var/log/kcm.log (repeatable)")
+	f.DurationVar(&o.opts.Since, "since", o.opts.Since, "only container logs newer than this (e.g. 2h; 0 = no limit)")
+	f.Int64Var(&o.opts.MaxLogBytes, "max-log-bytes", o.opts.MaxLogBytes, "keep at most this many bytes (the newest) of each log")
+	f.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "timeout of each API request attempt")
+	f.DurationVar(&o.opts.Deadline, "deadline", o.opts.Deadline, "stop collecting after this long and write what was gathered (0 = no deadline)")
+	f.Int64Var(&o.opts.PageSize, "page-size", o.opts.PageSize, "list page size (limit/continue)")
+	f.IntVar(&o.opts.Concurrency, "concurrency", o.opts.Concurrency, "API requests in flight")
+	f.StringSliceVar(&o.opts.Namespaces, "namespaces", nil, "only collect namespaced resources of these namespaces (default: all)")
+	f.BoolVar(&o.opts.KeepEverything, "keep-everything", false, "keep managedFields, last-applied annotations (never on Secrets) and node image lists")
+	f.BoolVar(&o.zstd, "zstd", false, "compress with zstd (.tar.zst) instead of gzip")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress on stderr")
+	o.config.AddFlags(f)
+	return c
+}
+
+// complete turns flags into collect.Options.
+func (o *collectOptions) complete() error {
+	for _, l := range o.logs {
+		spec, err := collect.ParseLogFileSpec(l)
+		if err != nil {
+			return &usageError{err}
+		}
+		o.opts.LogFiles = append(o.opts.LogFiles, spec)
+	}
+	if o.zstd {
+		o.opts.Codec = bundle.CodecZstd
+	}
+	if err := o.opts.Validate(); err != nil {
+		return &usageError{err}
+	}
+	return nil
+}
+
+func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
+	cfg, err := o.config.ToRESTConfig()
+	if err != nil {
+		return fmt.Errorf("loading kubeconfig: %w", err)
+	}
+	if raw, err := o.config.ToRawKubeConfigLoader().RawConfig(); err == nil {
+		ctxName := raw.CurrentContext
+		if o.config.Context != nil && *o.config.Context != "" {
+			ctxName = *o.config.Context
+		}
+		o.opts.ContextName = ctxName
+	}
+	o.opts.Tool = bundle.ToolInfo{Name: "nsbundle", Version: Version}
+	var progress collect.Progress
+	if !o.quiet {
+		progress = newProgressPrinter(streams.ErrOut)
+	}
+	res, err := collect.Run(c.Context(), cfg, o.opts, progress)
+	if p, ok := progressCloser(progress); ok {
+		p()
+	}
+	if err != nil {
+		if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
+			return &ExitError{Code: ExitFailure, Err: errors.New("interrupted: no bundle written")}
+		}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("collect: %w (no bundle written)", err)}
+	}
+	fmt.Fprintln(streams.Out, res.Path)
+	if !res.Complete {
+		summary := strings.Join(res.Missing, "; ")
+		if len(res.Missing) > 5 {
+			summary = strings.Join(res.Missing[:5], "; ") + fmt.Sprintf("; and %d more (see manifest.json)", len(res.Missing)-5)
+		}
+		return &ExitError{Code: ExitPartial, Err: fmt.Errorf("partial bundle %s: %s", res.Path, summary)}
+	}
+	return nil
+}
+
+// progressPrinter renders collect progress on stderr: one live line on a
+// terminal, plain lines otherwise.
+type progressPrinter struct {
+	w    *os.File
+	tty  bool
+	last int
+}
+
+func newProgressPrinter(w interface{ Write([]byte) (int, error) }) collect.Progress {
+	p := &progressPrinter{}
+	if f, ok := w.(*os.File); ok {
+		p.w = f
+		p.tty = term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
+	}
+	return func(e collect.Event) {
+		line := fmt.Sprintf("%s %d/%d %s", e.Phase, e.Done, e.Total, e.Item)
+		if e.Err != "" {
+			line += ": " + e.Err
+		}
+		switch {
+		case p.tty && e.Err == "":
+			pad := ""
+			if n := p.last - len(line); n > 0 {
+				pad = strings.Repeat(" ", n)
+			}
+			fmt.Fprintf(p.w, "\r%s%s", line, pad)
+			p.last = len(line)
+		case p.tty:
+			fmt.Fprintf(p.w, "\r%s\n", line)
+			p.last = 0
+		default:
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// progressCloser returns a function ending a live line, if one is open.
+func progressCloser(p collect.Progress) (func(), bool) { return func() {}, p != nil }
