@@ -26,7 +26,7 @@ func renderDOT(w io.Writer, r *analyze.Report, _ Options) error {
 	if len(r.Findings) == 0 {
 		title = "nsbundle: no blocking chains found in " + bundleName(r.Bundle)
 	}
-	fmt.Fprintf(w, "  label=%s;\n  labelloc=t;\n  rankdir=TB;\n", dotQuote(clean(title)))
+	fmt.Fprintf(w, "  label=%s;\n  labelloc=t;\n  rankdir=TB;\n  fontname=\"Helvetica\";\n", dotQuote(clean(title)))
 	fmt.Fprintln(w, `  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11];`)
 	fmt.Fprintln(w, `  edge [fontname="Helvetica", fontsize=9];`)
 	ids := dotIDs(g)

@@ -19,8 +19,10 @@ type htmlPage struct {
 }
 
 type htmlFinding struct {
+	Num                           int
 	Anchor, ID, Severity, Summary string
 	Symptom, RootCause            string
+	RootProblem                   string
 	Also                          []string
 	Boxes                         []htmlBox
 	Fix, Verify                   string
@@ -62,14 +64,16 @@ func renderHTML(w io.Writer, r *analyze.Report, opts Options) error {
 
 func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 	hf := htmlFinding{
-		Anchor:    fmt.Sprintf("finding-%d", n),
-		ID:        clean(f.ID),
-		Severity:  clean(string(f.Severity)),
-		Summary:   clean(f.Summary),
-		Symptom:   clean(refString(f.Symptom)),
-		RootCause: clean(refString(f.RootCause.Ref)),
-		Fix:       strings.Join(lines(f.Fix), "\n"),
-		Verify:    strings.Join(lines(f.Verify), "\n"),
+		Num:         n,
+		Anchor:      fmt.Sprintf("finding-%d", n),
+		RootProblem: clean(f.RootCause.Problem),
+		ID:          clean(f.ID),
+		Severity:    clean(string(f.Severity)),
+		Summary:     clean(f.Summary),
+		Symptom:     clean(refString(f.Symptom)),
+		RootCause:   clean(refString(f.RootCause.Ref)),
+		Fix:         strings.Join(lines(f.Fix), "\n"),
+		Verify:      strings.Join(lines(f.Verify), "\n"),
 	}
 	for _, a := range f.AlsoAffects {
 		hf.Also = append(hf.Also, clean(refString(a)))

@@ -41,7 +41,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 <thead><tr><th>#</th><th>Rule</th><th>Severity</th><th>Symptom</th><th>Root cause</th></tr></thead>
 <tbody>
 {{- range $i, $f := .Findings}}
-<tr><td><a href="#{{$f.Anchor}}">{{$f.Anchor}}</a></td><td>{{$f.ID}}</td><td><span class="sev sev-{{$f.Severity}}">{{$f.Severity}}</span></td><td><code>{{$f.Symptom}}</code></td><td><code>{{$f.RootCause}}</code></td></tr>
+<tr><td><a href="#{{$f.Anchor}}">{{$f.Num}}</a></td><td>{{$f.ID}}</td><td><span class="sev sev-{{$f.Severity}}">{{$f.Severity}}</span></td><td><code>{{$f.Symptom}}</code></td><td><code>{{$f.RootCause}}</code></td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -50,7 +50,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 {{- end}}
 {{- range .Findings}}
 <section class="finding" id="{{.Anchor}}">
-<h2>{{.ID}} <span class="sev sev-{{.Severity}}">{{.Severity}}</span> {{.Summary}}</h2>
+<h2>{{.Num}}. {{.ID}} <span class="sev sev-{{.Severity}}">{{.Severity}}</span> {{.Summary}}</h2>
 <p>Symptom: <code>{{.Symptom}}</code>{{if .Also}}; also affects{{range .Also}} <code>{{.}}</code>{{end}}{{end}}</p>
 <ol class="chain">
 {{- range .Boxes}}
@@ -63,7 +63,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 {{- end}}
 </ol>
 <h3>Root cause</h3>
-<p><code>{{.RootCause}}</code></p>
+<p><code>{{.RootCause}}</code>{{if .RootProblem}}: {{.RootProblem}}{{end}}</p>
 <h3>Fix</h3>
 <pre>{{.Fix}}</pre>
 <h3>Verify</h3>
