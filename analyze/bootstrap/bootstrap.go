@@ -149,14 +149,17 @@ func (p *Policy) AsActual() Actual {
 //go:embed data/*.json
 var dataFS embed.FS
 
-var minorRE = regexp.MustCompile(`^v?1\.(\d+)`)
+var (
+	minorRE = regexp.MustCompile(`^v?1\.(\d+)`)
+	fileRE  = regexp.MustCompile(`v1\.(\d+)\.json$`)
+)
 
 // Versions returns the minor versions that have a list, ascending.
 func Versions() []int {
 	entries, _ := fs.Glob(dataFS, "data/v1.*.json")
 	var out []int
 	for _, e := range entries {
-		if m := regexp.MustCompile(`v1\.(\d+)\.json$`).FindStringSubmatch(e); m != nil {
+		if m := fileRE.FindStringSubmatch(e); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			out = append(out, n)
 		}
@@ -166,8 +169,10 @@ func Versions() []int {
 }
 
 // For returns the bootstrap policy for a cluster's gitVersion ("v1.37.2",
-// "v1.36.1-gke.100"...). When that minor version has no list, the nearest
-// known one is returned with Note explaining the substitution.
+// "v1.36.1-gke.100"...). Lists are per minor version (the bootstrap policy
+// does not change between patch releases as a rule). When that minor version
+// has no list, the nearest known one is returned with Note explaining the
+// substitution.
 func For(gitVersion string) (*Policy, error) {
 	m := minorRE.FindStringSubmatch(gitVersion)
 	if m == nil {

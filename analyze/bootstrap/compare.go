@@ -97,7 +97,9 @@ func (a Actual) index() map[Ref]found {
 // kube-apiserver's reconciler (component-helpers auth/rbac/reconciliation):
 // a role is fine when its rules cover the bootstrap rules, a binding when it
 // has the same roleRef and at least the bootstrap subjects. Objects not in
-// the policy are ignored. Diffs come in policy order.
+// the policy are ignored. Diffs come in policy order. actual must hold every
+// object of each kind (a complete list): when the bundle could not list a
+// kind, everything of it would come out Missing.
 func Compare(p *Policy, actual Actual) []Diff {
 	idx := actual.index()
 	var diffs []Diff
