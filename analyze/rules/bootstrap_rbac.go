@@ -1,45 +1,118 @@
 package rules
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
-// bootstrapRBAC (NSB-RBAC-001): bootstrap RBAC objects that the API server
-// creates at start are missing; components that depend on them fail at
-// their next restart.
+// bootstrapRBAC (NSB-RBAC-001): bootstrap RBAC objects that kube-apiserver
+// creates at start are missing or no longer grant what they should, compared
+// with the embedded policy of the cluster's version (generated from the
+// Kubernetes source). Components that depend on them fail at their next
+// restart.
 type bootstrapRBAC struct{}
 
 func (bootstrapRBAC) ID() string    { return "NSB-RBAC-001" }
-func (bootstrapRBAC) Title() string { return "Bootstrap RBAC object deleted" }
+func (bootstrapRBAC) Title() string { return "Bootstrap RBAC object deleted or reduced" }
+
+// defaultPolicyVersion is used when the bundle does not say the version.
+const defaultPolicyVersion = "v1.37.0"
 
 func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
+	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
+		if c := s.Collection(res); !c.Collected || c.Partial {
+			return nil // an incomplete list would make every object look deleted
+		}
+	}
+	version := s.GitVersion
+	if version == "" {
+		version = defaultPolicyVersion
+	}
+	p, err := bootstrap.For(version)
+	if err != nil {
+		if p, err = bootstrap.For(defaultPolicyVersion); err != nil {
+			return nil
+		}
+	}
 	var out []analyze.Node
-	for _, m := range missingBootstrapForKCM(s) {
+	for _, d := range bootstrap.Compare(p, actualRBAC(s)) {
+		if d.FeatureGated || d.Kind == bootstrap.AutoupdateDisabled {
+			continue
+		}
+		m := analyze.Ref{Kind: d.Ref.Kind, Namespace: d.Ref.Namespace, Name: d.Ref.Name}
+		problem, value := describeDiff(d)
+		fix := "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
+			describeRef(m) + " from a healthy cluster of the same version."
+		if d.Protected {
+			fix = describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", so a kube-apiserver restart will not repair it: re-apply it from a healthy cluster of the same version, or set the annotation to \"true\" and restart kube-apiserver."
+		}
 		out = append(out, analyze.Node{
 			Ref:      m,
-			Problem:  "bootstrap object deleted: kube-apiserver recreates it only when it restarts",
-			Evidence: []analyze.Evidence{{Path: rbacFile(m.Kind), Value: describeRef(m) + " is absent from the collected list"}},
+			Problem:  problem,
+			Evidence: []analyze.Evidence{{Path: rbacFile(m.Kind), Value: value}},
 			Severity: analyze.SeverityWarning,
-			Summary:  "Bootstrap " + describeRef(m) + " was deleted",
+			Summary:  "Bootstrap " + describeRef(m) + " " + problem,
 			Root:     true,
-			Fix:      "Restart kube-apiserver (it recreates missing bootstrap RBAC objects at start) or re-apply " + describeRef(m) + " from a healthy cluster of the same version.",
-			Verify:   "kubectl get " + kindArg(m.Kind) + kubectlNS(m.Namespace) + " " + m.Name,
+			Fix:      fix,
+			Verify:   "kubectl get " + kindArg(m.Kind) + kubectlNS(m.Namespace) + " " + m.Name + " -o yaml",
 		})
 	}
 	return out
 }
 
-func kindArg(kind string) string {
-	switch kind {
-	case "ClusterRole":
-		return "clusterrole"
-	case "ClusterRoleBinding":
-		return "clusterrolebinding"
-	case "Role":
-		return "role"
-	case "RoleBinding":
-		return "rolebinding"
+// describeDiff says what is wrong with a bootstrap object.
+func describeDiff(d bootstrap.Diff) (problem, value string) {
+	switch d.Kind {
+	case bootstrap.Missing:
+		return "was deleted (kube-apiserver recreates it only when it restarts)", d.Ref.Kind + " " + d.Ref.Name + " is absent from the collected list"
+	case bootstrap.RulesReduced:
+		var rs []string
+		for i, r := range d.MissingRules {
+			if i == 5 {
+				rs = append(rs, fmt.Sprintf("and %d more", len(d.MissingRules)-5))
+				break
+			}
+			rs = append(rs, strings.Join(r.Verbs, ",")+" "+strings.Join(r.APIGroups, ",")+"/"+strings.Join(append(r.Resources, r.NonResourceURLs...), ","))
+		}
+		return "no longer grants the bootstrap rules", "missing rules: " + strings.Join(rs, "; ")
+	case bootstrap.SubjectsChanged:
+		var ss []string
+		for _, x := range d.MissingSubjects {
+			ss = append(ss, x.Kind+" "+strings.TrimPrefix(x.Namespace+"/", "/")+x.Name)
+		}
+		return "lost bootstrap subjects", "missing subjects: " + strings.Join(ss, ", ")
+	case bootstrap.RoleRefChanged:
+		got := ""
+		if d.GotRoleRef != nil {
+			got = d.GotRoleRef.Kind + " " + d.GotRoleRef.Name
+		}
+		return "points at another role", "roleRef " + got
+	case bootstrap.AggregationReduced:
+		return "lost aggregation selectors", fmt.Sprintf("%d selectors missing", len(d.MissingSelectors))
 	}
-	return kind
+	return string(d.Kind), string(d.Kind)
 }
+
+// actualRBAC turns the snapshot's RBAC objects into a bootstrap.Actual.
+func actualRBAC(s *snapshot.Snapshot) bootstrap.Actual {
+	var a bootstrap.Actual
+	for _, x := range s.ClusterRoles {
+		a.ClusterRoles = append(a.ClusterRoles, x.Value)
+	}
+	for _, x := range s.ClusterBindings {
+		a.ClusterRoleBindings = append(a.ClusterRoleBindings, x.Value)
+	}
+	for _, x := range s.Roles {
+		a.Roles = append(a.Roles, x.Value)
+	}
+	for _, x := range s.RoleBindings {
+		a.RoleBindings = append(a.RoleBindings, x.Value)
+	}
+	return a
+}
+
+func kindArg(kind string) string { return strings.ToLower(kind) }
