@@ -1,0 +1,81 @@
+package bundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// bomb returns a compressed tar whose one entry declares 1 GiB and holds
+// 64 MiB of zeros (the ratio check must stop it long before either).
+func bomb(t testing.TB, codec Codec) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	var zw io.WriteCloser
+	if codec == CodecZstd {
+		zw, _ = zstd.NewWriter(&out, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+	} else {
+		zw, _ = gzip.NewWriterLevel(&out, gzip.BestCompression)
+	}
+	zw.Write(rawHeader("b/zeros.json", tar.TypeReg, 1<<30, ""))
+	zeros := make([]byte, 1<<20)
+	for range 64 {
+		zw.Write(zeros)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestWalkStopsBombs(t *testing.T) {
+	for _, codec := range []Codec{CodecGzip, CodecZstd} {
+		t.Run(string(codec), func(t *testing.T) {
+			b := bomb(t, codec)
+			path := writeTemp(t, "bomb.tgz", b)
+			alloc, err := measureWalk(path)
+			assertBundleError(t, err, path, "", "compression ratio over 400:1 (compression bomb?)")
+			t.Logf("%s bomb: %d bytes compressed (ratio %d:1); Walk allocated %.1f MiB in all",
+				codec, len(b), (64<<20)/len(b), float64(alloc)/(1<<20))
+			if alloc > 64<<20 {
+				t.Errorf("Walk allocated %d bytes on a bomb", alloc)
+			}
+		})
+	}
+}
+
+// measureWalk walks path reading everything and returns the bytes the walk
+// allocated (an upper bound of its peak heap growth).
+func measureWalk(path string) (uint64, error) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	err := Walk(path, Limits{}, func(e *Entry) error {
+		_, err := io.Copy(io.Discard, e.Reader())
+		return err
+	})
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc, err
+}
+
+// BenchmarkWalkBomb reports the allocation of walking a gzip and a zstd
+// bomb (B/op is the whole Walk, bounded whatever the bomb's size).
+func BenchmarkWalkBomb(b *testing.B) {
+	for _, codec := range []Codec{CodecGzip, CodecZstd} {
+		b.Run(string(codec), func(b *testing.B) {
+			path := writeTemp(b, "bomb.tgz", bomb(b, codec))
+			b.ReportAllocs()
+			for b.Loop() {
+				Walk(path, Limits{}, func(e *Entry) error {
+					_, err := io.Copy(io.Discard, e.Reader())
+					return err
+				})
+			}
+		})
+	}
+}
