@@ -35,6 +35,7 @@ func findRequest(m *bundle.Manifest, path string) *bundle.Request {
 }
 
 func TestRunBrokenCluster(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(1234)
 	cfg := f.start(t)
 	o := testOptions(t)
@@ -222,6 +223,7 @@ func TestRunBrokenCluster(t *testing.T) {
 }
 
 func TestRunForbidden(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(3)
 	f.forbidden["secrets"] = true
 	f.forbidden["configmaps"] = true
@@ -247,6 +249,7 @@ func TestRunForbidden(t *testing.T) {
 }
 
 func TestRunNeverOverwrites(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(1)
 	cfg := f.start(t)
 	o := testOptions(t)
@@ -266,6 +269,7 @@ func TestRunNeverOverwrites(t *testing.T) {
 }
 
 func TestRunCancelledLeavesNothing(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(10)
 	f.throttle["/api/v1/pods"] = 100
 	cfg := f.start(t)
@@ -282,6 +286,7 @@ func TestRunCancelledLeavesNothing(t *testing.T) {
 }
 
 func TestRunDeadlineWritesPartial(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(10)
 	f.throttle["/api/v1/pods"] = 100
 	cfg := f.start(t)
@@ -301,6 +306,7 @@ func TestRunDeadlineWritesPartial(t *testing.T) {
 }
 
 func TestLogTailKept(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(1)
 	var b strings.Builder
 	for i := range 5000 {
@@ -337,6 +343,7 @@ func TestLogTailKept(t *testing.T) {
 }
 
 func TestRunNamespacesOption(t *testing.T) {
+	t.Parallel()
 	f := brokenCluster(5)
 	cfg := f.start(t)
 	o := testOptions(t)

@@ -37,6 +37,13 @@ type shaper struct {
 }
 
 func (s *shaper) shape(item []byte) ([]byte, error) {
+	if bytes.IndexByte(item, '\n') >= 0 {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, item); err != nil {
+			return nil, err
+		}
+		item = buf.Bytes()
+	}
 	var out []byte
 	var err error
 	switch s.mode {
@@ -47,13 +54,6 @@ func (s *shaper) shape(item []byte) ([]byte, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	if bytes.IndexByte(out, '\n') >= 0 {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, out); err != nil {
-			return nil, err
-		}
-		out = buf.Bytes()
 	}
 	return out, nil
 }
@@ -96,7 +96,8 @@ func (s *shaper) edit(item []byte) ([]byte, error) {
 // editMeta drops managedFields and the last-applied annotation from a
 // metadata object.
 func (s *shaper) editMeta(meta []byte) ([]byte, bool, error) {
-	if !bytes.Contains(meta, []byte("managedFields")) && !bytes.Contains(meta, []byte("last-applied-configuration")) {
+	if !bytes.Contains(meta, []byte("managedFields")) && !bytes.Contains(meta, []byte("last-applied-configuration")) &&
+		!bytes.Contains(meta, []byte(`\u`)) {
 		return meta, false, nil
 	}
 	ms, err := objectMembers(meta)
