@@ -64,7 +64,7 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	for i, l := range f.Chain {
 		marker := fmt.Sprintf("%d. ", i+1)
 		indent := strings.Repeat(" ", len(marker))
-		fmt.Fprintf(w, "%s**%s** %s", marker, mdText(l.Kind), mdCode(refName(l.Ref)))
+		fmt.Fprintf(w, "%s%s %s", marker, mdBold(l.Kind), mdCode(refName(l.Ref)))
 		if l.Problem != "" {
 			fmt.Fprintf(w, ": %s", mdText(l.Problem))
 		}
@@ -78,7 +78,7 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	if len(f.Chain) == 0 {
 		fmt.Fprint(w, "No chain was recorded.\n\n")
 	}
-	fmt.Fprintf(w, "**Root cause:** **%s** %s", mdText(f.RootCause.Kind), mdCode(refName(f.RootCause.Ref)))
+	fmt.Fprintf(w, "**Root cause:** %s %s", mdBold(f.RootCause.Kind), mdCode(refName(f.RootCause.Ref)))
 	if f.RootCause.Problem != "" {
 		fmt.Fprintf(w, ": %s", mdText(f.RootCause.Problem))
 	}
@@ -155,6 +155,14 @@ func mdCode(s string) string {
 	return fence + s + fence
 }
 
+// mdBold is s as escaped bold text, or *(none)* when s is empty.
+func mdBold(s string) string {
+	if t := mdText(s); t != "" {
+		return "**" + t + "**"
+	}
+	return "*(none)*"
+}
+
 // mdSpecial are the characters that could start markup anywhere in a line.
 const mdSpecial = "\\`*_[]<>|~&"
 
@@ -162,7 +170,7 @@ const mdSpecial = "\\`*_[]<>|~&"
 // characters in mdSpecial anywhere, and a leading character that would start
 // a heading, list, quote or thematic break.
 func mdText(s string) string {
-	s = clean(s)
+	s = strings.TrimSpace(clean(s)) // inline, outer space means nothing
 	var b strings.Builder
 	for i, r := range s {
 		if strings.ContainsRune(mdSpecial, r) || (i == 0 && strings.ContainsRune("#+-=>", r)) {

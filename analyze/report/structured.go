@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
 
@@ -41,10 +43,30 @@ func renderYAML(w io.Writer, r *analyze.Report) error {
 	if err := renderJSON(&buf, r); err != nil {
 		return err
 	}
-	y, err := yaml.JSONToYAML(buf.Bytes())
+	y, err := yaml.JSONToYAML(escapeForYAML(buf.Bytes()))
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(y)
 	return err
+}
+
+// escapeForYAML rewrites, inside JSON text, the characters a YAML reader
+// refuses or treats as line breaks (DEL, C1 controls, NEL, BOM, U+FFFE/FFFF,
+// U+2028/2029) as \uXXXX escapes. encoding/json leaves most of them raw; the
+// value is unchanged, and the YAML emitter writes it double-quoted.
+func escapeForYAML(j []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(j))
+	for len(j) > 0 {
+		r, size := utf8.DecodeRune(j)
+		switch {
+		case r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff || r == 0xfffe || r == 0xffff || r == 0x2028 || r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.Write(j[:size])
+		}
+		j = j[size:]
+	}
+	return b.Bytes()
 }
