@@ -57,6 +57,7 @@ type Cluster struct {
 	etcd, apis *process
 	kcm        *process
 	loop       *crashLoop
+	route      *lostRoute
 	extras     []func()
 	stopped    bool
 }

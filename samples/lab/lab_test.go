@@ -55,3 +55,61 @@ func expectObserved(t *testing.T, info *ScenarioInfo, want ...string) {
 		}
 	}
 }
+
+func TestIntegrationRBACDeleted(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"rbac-deleted-clusterrole", []string{
+			"namespace/old-project phase=Terminating conditions=none",
+			"pvc/data/postgres-data phase=Pending",
+		}},
+		{"rbac-deleted-discovery", []string{
+			"namespace/old-project phase=Terminating conditions=none",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := StartT(t, Options{})
+			t0 := time.Now()
+			info, err := c.RunScenario(context.Background(), tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("scenario took %v; observed:\n%s", time.Since(t0), strings.Join(info.Observed, "\n"))
+			expectObserved(t, info, tc.want...)
+		})
+	}
+}
+
+func TestIntegrationFailedDiscoveryCheck(t *testing.T) {
+	t.Parallel()
+	c := StartT(t, Options{})
+	ctx := context.Background()
+	t0 := time.Now()
+	info, err := c.ScenarioFailedDiscoveryCheck(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("scenario took %v; observed:\n%s", time.Since(t0), strings.Join(info.Observed, "\n"))
+	expectObserved(t, info,
+		"apiservice/v1beta1.metrics.k8s.io before: Available=True (Passed): all checks passed",
+		"node/worker-1 NetworkUnavailable=True NoRouteCreated: RouteController failed to create a route",
+		"node/worker-1 Ready=True KubeletReady: kubelet is posting ready status",
+	)
+	if lines := LogLines(info.Logs["cloud-controller-manager"], "Could not create route", "ec2:CreateRoute"); len(lines) == 0 {
+		t.Errorf("cloud-controller-manager log has no failed route creation")
+	}
+	t1 := time.Now()
+	if err := c.RestoreRoute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitAPIService(ctx, MetricsAPIService, "True", "Passed", 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitNamespaceGone(ctx, "reporting", 4*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recovered after RestoreRoute in %v", time.Since(t1))
+}

@@ -239,3 +239,29 @@ func ipAddr(verb, ip string) error {
 	}
 	return nil
 }
+
+// AddBlackholeRoute routes cidr into lo without any local address in it, so
+// connections to it time out, as when a cloud route table lost the route to a
+// node's pod range. Only allowed inside the lab's namespace.
+func AddBlackholeRoute(cidr string) error {
+	return ipRoute("add", cidr)
+}
+
+// DeleteBlackholeRoute removes a route added by AddBlackholeRoute.
+func DeleteBlackholeRoute(cidr string) error {
+	return ipRoute("del", cidr)
+}
+
+func ipRoute(verb, cidr string) error {
+	if !Isolated() {
+		return fmt.Errorf("lab: refusing to change routes outside the private network namespace: %w", IsolationError())
+	}
+	if _, _, err := net.ParseCIDR(cidr); err != nil {
+		return fmt.Errorf("lab: %w", err)
+	}
+	out, err := exec.Command("ip", "route", verb, cidr, "dev", "lo").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("ip route %s %s dev lo: %w: %s", verb, cidr, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}

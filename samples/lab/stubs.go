@@ -5,15 +5,6 @@ import (
 	"errors"
 )
 
-func (c *Cluster) ScenarioRBACDeletedClusterRole(ctx context.Context) (*ScenarioInfo, error) {
-	return nil, errors.New("todo")
-}
-func (c *Cluster) ScenarioRBACDeletedDiscovery(ctx context.Context) (*ScenarioInfo, error) {
-	return nil, errors.New("todo")
-}
-func (c *Cluster) ScenarioFailedDiscoveryCheck(ctx context.Context) (*ScenarioInfo, error) {
-	return nil, errors.New("todo")
-}
 func (c *Cluster) ScenarioServiceNotFound(ctx context.Context) (*ScenarioInfo, error) {
 	return nil, errors.New("todo")
 }

@@ -1,0 +1,195 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Names and addresses of the route scenario.
+const (
+	workerNode    = "worker-1"
+	workerPodCIDR = "10.244.1.0/24"
+	workerNodeIP  = "10.0.1.21"
+	metricsPodIP  = "10.244.1.5"
+	metricsPod    = "metrics-server-7d9c5b8f6-x2k4p"
+)
+
+// lostRoute is the state RestoreRoute undoes.
+type lostRoute struct {
+	node   *corev1.Node
+	log    *ccmLog
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// ScenarioFailedDiscoveryCheck: metrics-server runs (a fake, on pod IP
+// 10.244.1.5 of node worker-1) and its APIService is Available; then the
+// cloud route to worker-1's pod range is lost and the cloud denies
+// re-creating it (cloud-controller-manager log), so the aggregator's
+// discovery check times out (FailedDiscoveryCheck) and namespace reporting,
+// deleted, stays Terminating. RestoreRoute repairs it.
+func (c *Cluster) ScenarioFailedDiscoveryCheck(ctx context.Context) (*ScenarioInfo, error) {
+	info := c.newInfo("failed-discovery-check",
+		"route to worker-1's pod CIDR lost and cloud denies ec2:CreateRoute: metrics-server unreachable, APIService FailedDiscoveryCheck; namespace reporting stuck Terminating",
+		"reporting")
+	if err := c.runningMetricsServer(ctx, info); err != nil {
+		return nil, err
+	}
+	if err := c.loseRoute(ctx); err != nil {
+		return nil, err
+	}
+	info.Logs["cloud-controller-manager"] = c.route.log.path
+	a, err := c.WaitAPIService(ctx, MetricsAPIService, "False", "FailedDiscoveryCheck", 3*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	info.saw("apiservice/%s Available=%s", MetricsAPIService, a)
+	if err := c.stuckNamespace(ctx, info, "reporting"); err != nil {
+		return nil, err
+	}
+	n, err := c.Client.CoreV1().Nodes().Get(ctx, workerNode, getOpts)
+	if err != nil {
+		return nil, err
+	}
+	for _, cond := range n.Status.Conditions {
+		if cond.Type == corev1.NodeNetworkUnavailable || cond.Type == corev1.NodeReady {
+			info.saw("node/%s %s=%s %s: %s", workerNode, cond.Type, cond.Status, cond.Reason, cond.Message)
+		}
+	}
+	return info, nil
+}
+
+// runningMetricsServer sets up a healthy metrics-server: node worker-1 with a
+// live "kubelet", the fake server on the pod IP, the pod Running and Ready,
+// the Service and the APIService (CA-verified), and waits for Available=True.
+func (c *Cluster) runningMetricsServer(ctx context.Context, info *ScenarioInfo) error {
+	if _, err := c.CreateNode(ctx, NodeSpec{Name: workerNode, PodCIDR: workerPodCIDR, InternalIP: workerNodeIP, Heartbeat: true}); err != nil {
+		return err
+	}
+	if _, err := c.StartExtensionServer(metricsPodIP, 10250); err != nil {
+		return err
+	}
+	if err := c.metricsService(ctx); err != nil {
+		return err
+	}
+	if err := c.EnsureNamespace(ctx, "kube-system", nil); err != nil {
+		return err
+	}
+	if _, err := c.CreatePod(ctx, PodSpec{Namespace: "kube-system", Name: metricsPod, Node: workerNode, IP: metricsPodIP,
+		Labels: map[string]string{"k8s-app": "metrics-server"}, Image: metricsImage, Port: 10250, PortName: "https", Running: true}); err != nil {
+		return err
+	}
+	if err := c.createMetricsAPIService(ctx, "metrics-server", c.pki.ca.certPEM); err != nil {
+		return err
+	}
+	a, err := c.WaitAPIService(ctx, MetricsAPIService, "True", "Passed", 2*time.Minute)
+	if err != nil {
+		return err
+	}
+	info.saw("apiservice/%s before: Available=%s", MetricsAPIService, a)
+	return nil
+}
+
+// loseRoute makes worker-1's pod range unreachable (connections time out),
+// marks the node NetworkUnavailable as the route controller does, and keeps
+// writing the cloud-controller-manager's failing retries every 10 s.
+func (c *Cluster) loseRoute(ctx context.Context) error {
+	n, err := c.Client.CoreV1().Nodes().Get(ctx, workerNode, getOpts)
+	if err != nil {
+		return err
+	}
+	var prev *corev1.NodeCondition
+	for i := range n.Status.Conditions {
+		if n.Status.Conditions[i].Type == corev1.NodeNetworkUnavailable {
+			prev = n.Status.Conditions[i].DeepCopy()
+		}
+	}
+	if err := RemoveLoopbackAddress(metricsPodIP); err != nil {
+		return err
+	}
+	if err := AddBlackholeRoute(workerPodCIDR); err != nil {
+		return err
+	}
+	if err := c.SetNodeCondition(ctx, workerNode, corev1.NodeCondition{Type: corev1.NodeNetworkUnavailable, Status: corev1.ConditionTrue,
+		Reason: "NoRouteCreated", Message: "RouteController failed to create a route"}); err != nil {
+		return err
+	}
+	log := newCCMLog(c.Dir)
+	now := time.Now()
+	log.started(n.CreationTimestamp.Time)
+	log.failedAttempt(now, n, prev)
+	if err := c.routeEvent(ctx, n, now); err != nil {
+		return err
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	lr := &lostRoute{node: n, log: log, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(lr.done)
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case t := <-time.After(10 * time.Second):
+				log.failedAttempt(t, n, nil)
+			}
+		}
+	}()
+	c.mu.Lock()
+	c.route = lr
+	c.mu.Unlock()
+	c.onStop(func() { cancel(); <-lr.done })
+	return nil
+}
+
+// routeEvent records the route controller's Warning event on the node.
+func (c *Cluster) routeEvent(ctx context.Context, n *corev1.Node, t time.Time) error {
+	msg := fmt.Sprintf("Could not create route %s %s for node %s after %v: %s", n.UID, n.Spec.PodCIDR, n.Name, 412*time.Millisecond+8*time.Microsecond, awsDenied)
+	ev := &corev1.Event{
+		ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%x", n.Name, t.UnixNano()), Namespace: "default"},
+		InvolvedObject: corev1.ObjectReference{APIVersion: "v1", Kind: "Node", Name: n.Name, UID: n.UID},
+		Reason:         "FailedToCreateRoute", Message: msg, Type: corev1.EventTypeWarning, Count: 1,
+		Source:         corev1.EventSource{Component: "route_controller"},
+		FirstTimestamp: metav1.NewTime(t), LastTimestamp: metav1.NewTime(t),
+	}
+	_, err := c.Client.CoreV1().Events("default").Create(ctx, ev, createOpts)
+	return err
+}
+
+// RestoreRoute undoes the route loss of ScenarioFailedDiscoveryCheck: the pod
+// IP is reachable again, the node's NetworkUnavailable is cleared and the
+// cloud-controller-manager log says the route was created. The APIService
+// and the stuck namespace then recover by themselves.
+func (c *Cluster) RestoreRoute(ctx context.Context) error {
+	c.mu.Lock()
+	lr := c.route
+	c.route = nil
+	c.mu.Unlock()
+	if lr == nil {
+		return fmt.Errorf("lab: no lost route to restore")
+	}
+	lr.cancel()
+	<-lr.done
+	if err := DeleteBlackholeRoute(workerPodCIDR); err != nil {
+		return err
+	}
+	if err := AddLoopbackAddress(metricsPodIP); err != nil {
+		return err
+	}
+	n, err := c.Client.CoreV1().Nodes().Get(ctx, workerNode, getOpts)
+	if err != nil {
+		return err
+	}
+	var prev *corev1.NodeCondition
+	for i := range n.Status.Conditions {
+		if n.Status.Conditions[i].Type == corev1.NodeNetworkUnavailable {
+			prev = n.Status.Conditions[i].DeepCopy()
+		}
+	}
+	lr.log.created(time.Now(), n, prev)
+	return c.SetNodeCondition(ctx, workerNode, corev1.NodeCondition{Type: corev1.NodeNetworkUnavailable, Status: corev1.ConditionFalse,
+		Reason: "RouteCreated", Message: "RouteController created a route"})
+}
