@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -24,8 +25,7 @@ type collectOptions struct {
 }
 
 func newCollectCommand(streams Streams, name string) *cobra.Command {
-	o := &collectOptions{config: genericclioptions.NewConfigFlags(true), opts: collect.NewOptions()}
-	o.config.Namespace = nil // collect reads every namespace; see --namespaces
+	o := newCollectOptions()
 	c := &cobra.Command{
 		Use:   "collect",
 		Short: "Collect a read-only support bundle from the current cluster",
@@ -55,21 +55,7 @@ Exit status: 0 complete bundle, 5 partial bundle (some requests failed), 1 nothi
 			return o.run(c, streams)
 		},
 	}
-	f := c.Flags()
-	f.StringVarP(&o.opts.Output, "output", "o", "", "bundle file to write (default: nsbundle-<context>-<UTC time>.tgz in the current directory)")
-	f.BoolVar(&o.opts.Force, "force", false, "overwrite the output file if it exists")
-	f.StringArrayVar(&o.logs, "log", nil, "add a local log file as NAME=PATH, e.g. kube-controller-manager=/var/log/kcm.log (repeatable)")
-	f.DurationVar(&o.opts.Since, "since", o.opts.Since, "only container logs newer than this (e.g. 2h; 0 = no limit)")
-	f.Int64Var(&o.opts.MaxLogBytes, "max-log-bytes", o.opts.MaxLogBytes, "keep at most this many bytes (the newest) of each log")
-	f.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "timeout of each API request attempt")
-	f.DurationVar(&o.opts.Deadline, "deadline", o.opts.Deadline, "stop collecting after this long and write what was gathered (0 = no deadline)")
-	f.Int64Var(&o.opts.PageSize, "page-size", o.opts.PageSize, "list page size (limit/continue)")
-	f.IntVar(&o.opts.Concurrency, "concurrency", o.opts.Concurrency, "API requests in flight")
-	f.StringSliceVar(&o.opts.Namespaces, "namespaces", nil, "only collect namespaced resources of these namespaces (default: all)")
-	f.BoolVar(&o.opts.KeepEverything, "keep-everything", false, "keep managedFields, last-applied annotations (never on Secrets) and node image lists")
-	f.BoolVar(&o.zstd, "zstd", false, "compress with zstd (.tar.zst) instead of gzip")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress on stderr")
-	o.config.AddFlags(f)
+	o.addFlags(c, true)
 	return c
 }
 
@@ -91,10 +77,11 @@ func (o *collectOptions) complete() error {
 	return nil
 }
 
-func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
+// collect runs the collection, showing progress on stderr unless quiet.
+func (o *collectOptions) collect(c *cobra.Command, streams Streams) (*collect.Result, error) {
 	cfg, err := o.config.ToRESTConfig()
 	if err != nil {
-		return fmt.Errorf("loading kubeconfig: %w", err)
+		return nil, fmt.Errorf("loading kubeconfig: %w", err)
 	}
 	if raw, err := o.config.ToRawKubeConfigLoader().RawConfig(); err == nil {
 		ctxName := raw.CurrentContext
@@ -105,26 +92,38 @@ func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
 	}
 	o.opts.Tool = bundle.ToolInfo{Name: "nsbundle", Version: Version}
 	var progress collect.Progress
+	finish := func() {}
 	if !o.quiet {
-		progress = newProgressPrinter(streams.ErrOut)
+		progress, finish = newProgressPrinter(streams.ErrOut)
 	}
 	res, err := collect.Run(c.Context(), cfg, o.opts, progress)
-	if p, ok := progressCloser(progress); ok {
-		p()
-	}
+	finish()
 	if err != nil {
-		if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
-			return &ExitError{Code: ExitFailure, Err: errors.New("interrupted: no bundle written")}
+		if c.Context().Err() != nil {
+			return nil, &ExitError{Code: ExitFailure, Err: errors.New("interrupted: no bundle written")}
 		}
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("collect: %w (no bundle written)", err)}
+		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("collect: %w (no bundle written)", err)}
+	}
+	return res, nil
+}
+
+// partialError summarises what a partial bundle lacks.
+func partialError(res *collect.Result) error {
+	summary := strings.Join(res.Missing, "; ")
+	if len(res.Missing) > 5 {
+		summary = strings.Join(res.Missing[:5], "; ") + fmt.Sprintf("; and %d more (see manifest.json)", len(res.Missing)-5)
+	}
+	return fmt.Errorf("partial bundle %s: %s", res.Path, summary)
+}
+
+func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
+	res, err := o.collect(c, streams)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(streams.Out, res.Path)
 	if !res.Complete {
-		summary := strings.Join(res.Missing, "; ")
-		if len(res.Missing) > 5 {
-			summary = strings.Join(res.Missing[:5], "; ") + fmt.Sprintf("; and %d more (see manifest.json)", len(res.Missing)-5)
-		}
-		return &ExitError{Code: ExitPartial, Err: fmt.Errorf("partial bundle %s: %s", res.Path, summary)}
+		return &ExitError{Code: ExitPartial, Err: partialError(res)}
 	}
 	return nil
 }
@@ -137,13 +136,13 @@ type progressPrinter struct {
 	last int
 }
 
-func newProgressPrinter(w interface{ Write([]byte) (int, error) }) collect.Progress {
+func newProgressPrinter(w io.Writer) (collect.Progress, func()) {
 	p := &progressPrinter{}
 	if f, ok := w.(*os.File); ok {
 		p.w = f
 		p.tty = term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
 	}
-	return func(e collect.Event) {
+	progress := func(e collect.Event) {
 		line := fmt.Sprintf("%s %d/%d %s", e.Phase, e.Done, e.Total, e.Item)
 		if e.Err != "" {
 			line += ": " + e.Err
@@ -157,13 +156,44 @@ func newProgressPrinter(w interface{ Write([]byte) (int, error) }) collect.Progr
 			fmt.Fprintf(p.w, "\r%s%s", line, pad)
 			p.last = len(line)
 		case p.tty:
-			fmt.Fprintf(p.w, "\r%s\n", line)
+			fmt.Fprintf(p.w, "\r%s%s\n", line, strings.Repeat(" ", max(0, p.last-len(line))))
 			p.last = 0
 		default:
 			fmt.Fprintln(w, line)
 		}
 	}
+	finish := func() {
+		if p.tty && p.last > 0 {
+			fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.last))
+			p.last = 0
+		}
+	}
+	return progress, finish
 }
 
-// progressCloser returns a function ending a live line, if one is open.
-func progressCloser(p collect.Progress) (func(), bool) { return func() {}, p != nil }
+func newCollectOptions() *collectOptions {
+	o := &collectOptions{config: genericclioptions.NewConfigFlags(true), opts: collect.NewOptions()}
+	o.config.Namespace = nil // collect reads every namespace; see --namespaces
+	return o
+}
+
+// addFlags binds the collection flags; output adds --output and --force.
+func (o *collectOptions) addFlags(c *cobra.Command, output bool) {
+	f := c.Flags()
+	if output {
+		f.StringVarP(&o.opts.Output, "output", "o", "", "bundle file to write (default: nsbundle-<context>-<UTC time>.tgz in the current directory)")
+		f.BoolVar(&o.opts.Force, "force", false, "overwrite the output file if it exists")
+	}
+	f.StringArrayVar(&o.logs, "log", nil, "add a local log file as NAME=PATH, e.g. kube-controller-manager=/var/log/kcm.log (repeatable)")
+	f.DurationVar(&o.opts.Since, "since", o.opts.Since, "only container logs newer than this (e.g. 2h; 0 = no limit)")
+	f.Int64Var(&o.opts.MaxLogBytes, "max-log-bytes", o.opts.MaxLogBytes, "keep at most this many bytes (the newest) of each log")
+	f.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "timeout of each API request attempt")
+	f.DurationVar(&o.opts.Deadline, "deadline", o.opts.Deadline, "stop collecting after this long and write what was gathered (0 = no deadline)")
+	f.Int64Var(&o.opts.PageSize, "page-size", o.opts.PageSize, "list page size (limit/continue)")
+	f.IntVar(&o.opts.Concurrency, "concurrency", o.opts.Concurrency, "API requests in flight")
+	f.StringSliceVar(&o.opts.Namespaces, "namespaces", nil, "only collect namespaced resources of these namespaces (default: all)")
+	f.BoolVar(&o.opts.KeepEverything, "keep-everything", false, "keep managedFields, last-applied annotations (never on Secrets) and node image lists")
+	f.BoolVar(&o.zstd, "zstd", false, "compress with zstd (.tar.zst) instead of gzip")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress on stderr")
+	o.config.AddFlags(f)
+}

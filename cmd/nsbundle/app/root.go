@@ -63,6 +63,7 @@ Exit codes:
 		newCollectCommand(streams, name),
 		newAnalyzeCommand(streams, name),
 		newInspectCommand(streams, name),
+		newDiagnoseCommand(streams, name),
 		newVersionCommand(streams),
 	)
 	return root
