@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/nsbundle/nsbundle/analyze"
@@ -80,6 +81,25 @@ func TestFormatFlag(t *testing.T) {
 				t.Errorf("Type() = %q", got)
 			}
 		})
+	}
+}
+
+// TestFormatFlagCobra: cobra refuses a bad -o before the command runs.
+func TestFormatFlagCobra(t *testing.T) {
+	t.Parallel()
+	f := FormatFlag(FormatTable)
+	ran := false
+	cmd := &cobra.Command{Use: "analyze", SilenceUsage: true, SilenceErrors: true, RunE: func(*cobra.Command, []string) error {
+		ran = true
+		return nil
+	}}
+	cmd.Flags().VarP(&f, "output", "o", "output format: "+strings.Join(FormatNames(), "|"))
+	cmd.SetArgs([]string{"-o", "pdf"})
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	err := cmd.Execute()
+	if err == nil || ran || !strings.Contains(err.Error(), "allowed formats are table, json, yaml, markdown, dot, mermaid, html") {
+		t.Fatalf("Execute = %v, ran = %v", err, ran)
 	}
 }
 
