@@ -26,7 +26,12 @@ func (w *walker) walkFile() error {
 		return &Error{Path: w.path, Problem: "cannot open: " + errText(err), Err: err}
 	}
 	defer f.Close()
-	src := &countReader{r: f}
+	return w.walkStream(f)
+}
+
+// walkStream reads a bundle archive from r.
+func (w *walker) walkStream(r0 io.Reader) error {
+	src := &countReader{r: r0}
 	br := bufio.NewReaderSize(src, 64<<10)
 	head, _ := br.Peek(blockSize)
 	var r io.Reader

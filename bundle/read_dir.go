@@ -118,4 +118,3 @@ func (w *walker) dirEntry(root *os.Root, name, rel string, d fs.DirEntry) error 
 		},
 	})
 }
-

@@ -101,7 +101,7 @@ func writeSample(t *testing.T, path string, codec Codec) map[string][]byte {
 			l.SetResourceVersion(fmt.Sprint(100 + g))
 			r := rand.New(rand.NewPCG(uint64(g), 7))
 			var items [][]byte
-			for i := range 50 * g {
+			for i := range 20 * g {
 				p := fakePod(r, i)
 				items = append(items, p)
 				if err := l.Add(p); err != nil {
