@@ -1,10 +1,6 @@
 package report
 
-import (
-	"strings"
-
-	"github.com/nsbundle/nsbundle/analyze"
-)
+import "github.com/nsbundle/nsbundle/analyze"
 
 // A graph is the union of the chains of some findings: each object once,
 // edges pointing from the blocked object to what blocks it.
@@ -109,15 +105,4 @@ func (n *gnode) labelLines(maxProblemLines int) []string {
 		ws[i] = shorten(w, lineWidth+10) // one unbreakable word must not widen the box
 	}
 	return append(out, ws...)
-}
-
-// joinNonEmpty joins the non-empty parts with sep.
-func joinNonEmpty(sep string, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p != "" {
-			keep = append(keep, p)
-		}
-	}
-	return strings.Join(keep, sep)
 }
