@@ -17,7 +17,7 @@ func (nsContentFailure) Kinds() []string { return []string{"Namespace"} }
 
 var (
 	// conversion webhook for stable.example.com/v1, Kind=Widget failed: ...
-	conversionFailed = regexp.MustCompile(`conversion webhook for ([a-z0-9.-]*)/([a-z0-9]+), Kind=([A-Za-z0-9]+) (failed|returned)`)
+	conversionFailed = regexp.MustCompile(`conversion webhook for ([a-z0-9.-]*)/([a-z0-9]+), Kind=([A-Za-z0-9-]+) (failed|returned)`)
 	// failed calling webhook "deny-delete.example.com": ...
 	webhookFailed = regexp.MustCompile(`failed calling webhook "([^"]+)"`)
 	// admission webhook "x" denied the request
