@@ -1,11 +1,13 @@
 package collect
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,9 +30,19 @@ type fakeAPI struct {
 	throttle map[string]int
 	// listErrors answers a list of "<gv>/<resource>" with this 500 message.
 	listErrors map[string]string
-	logs       map[string]string // "<ns>/<pod>/<container>" → log
-	requests   []string          // "METHOD path?query"
-	pageSize   map[string]int    // observed limit
+	logs       map[string]string   // "<ns>/<pod>/<container>" → log
+	requests   []string            // "METHOD path?query"
+	pageSize   map[string]int      // observed limit
+	encoded    map[string][][]byte // cache of encoded objects
+	// generated lists are made on request (cluster-wide lists only), so
+	// a benchmark's fake holds no objects.
+	generated map[string]generator
+}
+
+// generator makes item i of n.
+type generator struct {
+	n    int
+	item func(i int) []byte
 }
 
 func newFakeAPI() *fakeAPI {
@@ -42,6 +54,8 @@ func newFakeAPI() *fakeAPI {
 		listErrors:  map[string]string{},
 		logs:        map[string]string{},
 		pageSize:    map[string]int{},
+		encoded:     map[string][][]byte{},
+		generated:   map[string]generator{},
 	}
 }
 
@@ -253,9 +267,24 @@ func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request, group, version, r
 		return
 	}
 	q := r.URL.Query()
+	if g, ok := f.generated[key]; ok && ns == "" {
+		f.serveGenerated(w, q, g)
+		return
+	}
 	sel := q.Get("labelSelector")
-	var match []map[string]any
-	for _, o := range f.objects[key] {
+	f.mu.Lock()
+	enc := f.encoded[key]
+	if len(enc) != len(f.objects[key]) {
+		enc = nil
+		for _, o := range f.objects[key] {
+			b, _ := json.Marshal(o)
+			enc = append(enc, b)
+		}
+		f.encoded[key] = enc
+	}
+	f.mu.Unlock()
+	var match []json.RawMessage
+	for i, o := range f.objects[key] {
 		if ns != "" && nsOf(o) != ns {
 			continue
 		}
@@ -267,7 +296,7 @@ func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request, group, version, r
 				continue
 			}
 		}
-		match = append(match, o)
+		match = append(match, enc[i])
 	}
 	start, _ := strconv.Atoi(q.Get("continue"))
 	limit, _ := strconv.Atoi(q.Get("limit"))
@@ -327,4 +356,28 @@ func (f *fakeAPI) log(w http.ResponseWriter, r *http.Request, ns, pod string) {
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	_, _ = w.Write([]byte(text))
+}
+
+func (f *fakeAPI) serveGenerated(w http.ResponseWriter, q url.Values, g generator) {
+	start, _ := strconv.Atoi(q.Get("continue"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	end := g.n
+	if limit > 0 && start+limit < end {
+		end = start + limit
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"42"`)
+	if end < g.n {
+		fmt.Fprintf(&b, `,"continue":"%d"`, end)
+	}
+	b.WriteString(`},"items":[`)
+	for i := start; i < end; i++ {
+		if i > start {
+			b.WriteByte(',')
+		}
+		b.Write(g.item(i))
+	}
+	b.WriteString("]}\n")
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b.Bytes())
 }
