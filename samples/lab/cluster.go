@@ -164,6 +164,9 @@ func SkipUnlessIsolated(t testing.TB) {
 	}
 }
 
+// BinDir returns the directory of the lab's binaries (kubectl among them).
+func (c *Cluster) BinDir() string { return c.binDir }
+
 // AdminConfig returns a rest.Config for the admin user.
 func (c *Cluster) AdminConfig() *rest.Config {
 	return c.configFor(c.pki.admin)

@@ -120,7 +120,7 @@ func (c *Cluster) loseRoute(ctx context.Context) error {
 	}
 	log := newCCMLog(c.Dir)
 	now := time.Now()
-	log.started(n.CreationTimestamp.Time)
+	log.started(n.CreationTimestamp.Add(-(2*time.Minute + 17482913*time.Microsecond)))
 	log.failedAttempt(now, n, prev)
 	if err := c.routeEvent(ctx, n, now); err != nil {
 		return err
