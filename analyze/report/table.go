@@ -166,9 +166,16 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 	}
 }
 
-// writeEvidence writes each item as its location, then the quoted value,
-// shortened to fit one line unless verbose.
+// evidenceLines is how many lines a value may take unless verbose.
+const evidenceLines = 3
+
+// writeEvidence writes each item as its location, then the quoted value.
+// Unless verbose, the value is wrapped to the width and shortened to
+// evidenceLines lines, keeping its start and its end; verbose prints it whole
+// on one line, exactly as in the bundle (control characters escaped).
 func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, verbose bool) {
+	const lead, more = "          > ", "            "
+	n := width - len(lead)
 	for i, e := range evs {
 		if i == maxEvidence && !verbose {
 			fmt.Fprintf(w, "        %s\n", p.paint(ansiDim, fmt.Sprintf("… %d more (verbose output shows all)", len(evs)-i)))
@@ -176,14 +183,36 @@ func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, ve
 		}
 		fmt.Fprintf(w, "        %s\n", p.paint(ansiDim, clean(location(e))))
 		v := clean(e.Value)
-		if !verbose {
-			v = shorten(v, width-12)
-		}
 		if v == "" {
 			v = "(empty)"
 		}
-		fmt.Fprintf(w, "          > %s\n", v)
+		ls := []string{v}
+		if !verbose {
+			ls = wrapHard(shorten(v, evidenceLines*n-evidenceLines*8), n)
+		}
+		for j, l := range ls {
+			if j == 0 {
+				fmt.Fprintf(w, "%s%s\n", lead, l)
+				continue
+			}
+			fmt.Fprintf(w, "%s%s\n", more, l)
+		}
 	}
+}
+
+// wrapHard wraps text at spaces to lines of at most n runes, cutting words
+// that are longer than a line.
+func wrapHard(text string, n int) []string {
+	var out []string
+	for _, l := range wrap(text, n) {
+		rs := []rune(l)
+		for len(rs) > n {
+			out = append(out, string(rs[:n]))
+			rs = rs[n:]
+		}
+		out = append(out, string(rs))
+	}
+	return out
 }
 
 // blockIndent indents the lines of Fix and Verify.
