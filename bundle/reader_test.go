@@ -142,6 +142,8 @@ func TestWalkRefusesBadFiles(t *testing.T) {
 		{"truncated-tar-padding", good[:700], "truncated archive (no end-of-archive marker)"},
 		{"truncated-tar-header", good[:1024+100], "truncated archive"},
 		{"gzip-bad-crc", badCRC, "corrupt archive: gzip: invalid checksum"},
+		{"zstd-huge-window", []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x88, 0x09, 0, 0, 'x'}, "zstd window over 32 MiB (refused; recompress without --long)"},
+		{"zstd-huge-single-segment", []byte{0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0, 0, 0, 0, 1, 0, 0, 0, 0x09, 0, 0, 'x'}, "zstd window over 32 MiB (refused; recompress without --long)"},
 		{"gzip-bad-header", []byte{0x1f, 0x8b, 0x09, 0, 0, 0, 0, 0, 0, 0}, "corrupt archive: gzip: invalid header"},
 	}
 	for _, tt := range tests {

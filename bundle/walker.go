@@ -7,6 +7,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // walker holds the state of one Walk: caps, counters and the name index.
@@ -50,6 +52,9 @@ func (w *walker) classify(raw string, err error) *Error {
 	}
 	if w.meter != nil && w.meter.err != nil {
 		return w.meter.err
+	}
+	if errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+		return &Error{Path: w.path, Problem: fmt.Sprintf("zstd window over %d MiB (refused; recompress without --long)", zstdMaxWindow>>20), Err: err}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return &Error{Path: w.path, Problem: "truncated archive", Err: err}

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -114,4 +115,40 @@ func benchWrite(b *testing.B, bc benchCodec, pods [][]byte, size int64, lists in
 	}
 	b.ReportMetric(float64(size)/float64(compressed), "ratio")
 	b.ReportMetric(float64(compressed)/1e6, "MB-out")
+}
+
+// BenchmarkWalk reads back a 50,000-pod bundle (one List per codec);
+// MB/s is uncompressed JSON per second.
+func BenchmarkWalk(b *testing.B) {
+	pods, size := pods50k()
+	for _, codec := range []Codec{CodecGzip, CodecZstd} {
+		b.Run(string(codec), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "b.tgz")
+			w, err := Create(path, WriterOptions{Codec: codec})
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, _ := w.NewList("resources/core/v1/pods.json", "v1", "List")
+			for _, p := range pods {
+				l.Add(p)
+			}
+			if err := l.Close(); err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Commit(&Manifest{}); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				err := Walk(path, Limits{}, func(e *Entry) error {
+					_, err := io.Copy(io.Discard, e.Reader())
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
