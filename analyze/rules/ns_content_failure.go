@@ -66,18 +66,27 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 				Evidence: msgs,
 			})
 		}
-		for _, re := range []*regexpT{webhookFailed, webhookDenied} {
-			for _, m := range re.FindAllStringSubmatch(t, -1) {
-				cfg, kind := webhookOwner(s, m[1])
-				problem := "admission webhook " + m[1] + " rejects the namespace controller's deletes"
-				add(analyze.Node{Ref: ref(kind, "", cfg), Problem: problem, Evidence: msgs})
-			}
+		for _, m := range webhookFailed.FindAllStringSubmatch(t, -1) {
+			cfg, kind := webhookOwner(s, m[1])
+			problem := "admission webhook " + m[1] + " rejects the namespace controller's deletes"
+			add(analyze.Node{Ref: ref(kind, "", cfg), Problem: problem, Evidence: msgs})
+		}
+		// The webhook answered and said no: its own policy is the cause.
+		for _, m := range webhookDenied.FindAllStringSubmatch(t, -1) {
+			cfg, kind := webhookOwner(s, m[1])
+			add(analyze.Node{
+				Ref:      ref(kind, "", cfg),
+				Problem:  "admission webhook " + m[1] + " answers and denies the namespace controller's deletes",
+				Evidence: msgs,
+				Root:     true,
+				Fix: "Change the policy behind webhook " + m[1] + " (or its rules, namespaceSelector, objectSelector) so it allows deletes in namespace " + ns.Name +
+					"; if it is not wanted any more, delete its configuration: kubectl delete " + kindArgWebhook(kind) + " " + cfg + ". Do not strip namespace finalizers.",
+				Verify: "kubectl get ns " + ns.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NamespaceDeletionContentFailure\")].message}'",
+			})
 		}
 	}
 	return out
 }
-
-type regexpT = regexp.Regexp
 
 // webhookOwner finds the configuration that holds webhook name.
 func webhookOwner(s *snapshot.Snapshot, name string) (cfg, kind string) {

@@ -13,6 +13,7 @@ const (
 	// Seen in github.com/kubernetes/kubernetes/issues/118357 (Kind with dashes).
 	msgConversionE2E = `Failed to delete all resource types, 1 remaining: conversion webhook for stable.example.com/v1, Kind=e2e-test-crd-webhook-1905-crd failed: Post "https://e2e-test-crd-conversion-webhook.crd-webhook-4864.svc:9443/crdconvert?timeout=30s": service "e2e-test-crd-conversion-webhook" not found`
 	msgAdmission     = `Failed to delete all resource types, 1 remaining: Internal error occurred: failed calling webhook "deny.example.com": failed to call webhook: Post "https://deny.ns.svc:443/validate?timeout=10s": service "deny" not found`
+	msgDenied        = `Failed to delete all resource types, 1 remaining: admission webhook "deny.example.com" denied the request: deletes are frozen`
 	msgFinalizers    = "Some content in the namespace has finalizers remaining: example.com/protect in 2 resource instances"
 	msgRemaining     = "Some resources are remaining: widgets.example.com has 2 resource instances"
 	msgPodsRemain    = "Failed to delete all resource types, 1 remaining: unexpected items still remain in namespace: web for gvr: /v1, Resource=pods"
@@ -159,6 +160,34 @@ func TestNamespaceContentChains(t *testing.T) {
 				id: "NSB-WH-001", symptom: "Namespace team-a",
 				chain: []string{"Namespace team-a", "WebhookConfiguration deny.example.com", "MissingEvidence webhook configurations"},
 				root:  "MissingEvidence webhook configurations", rootProblem: "(403: validatingwebhookconfigurations.admissionregistration.k8s.io is forbidden",
+			}},
+		},
+		{
+			name: "admission webhook answers and denies",
+			mutate: func(f *fx) {
+				stuck(f, "team-a", contentFailure(msgDenied))
+				f.add(pValidating, validatingWebhook("deny-deletes", "deny.example.com", "ns", "deny", "Fail"))
+				f.add(pServices, service("ns", "deny", "10.96.0.50", map[string]any{"app": "deny"}))
+				f.add(pPods, pod("ns", "deny-1", "node-a", "10.244.0.50", map[string]any{"app": "deny"}, true))
+			},
+			want: []want{{
+				id: "NSB-NS-003", symptom: "Namespace team-a",
+				chain: []string{"Namespace team-a", "ValidatingWebhookConfiguration deny-deletes"},
+				root:  "ValidatingWebhookConfiguration deny-deletes", rootProblem: "admission webhook deny.example.com answers and denies the namespace controller's deletes",
+				evidence: []wantEv{{link: 1, path: pNamespaces, pointer: "/items/4/status/conditions/2", value: `admission webhook \"deny.example.com\" denied the request`[:0] + `denied the request: deletes are frozen`}},
+			}},
+		},
+		{
+			name: "kubernetes.io/pvc-protection while kube-controller-manager works: the chain stops and says so",
+			mutate: func(f *fx) {
+				stuck(f, "team-a", cond("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain",
+					"Some content in the namespace has finalizers remaining: kubernetes.io/pvc-protection in 1 resource instances"))
+			},
+			want: []want{{
+				id: "NSB-NS-004", symptom: "Namespace team-a",
+				chain: []string{"Namespace team-a", "Finalizer team-a/kubernetes.io/pvc-protection"},
+				root:  "Finalizer team-a/kubernetes.io/pvc-protection", rootProblem: "nothing has removed it",
+				missing: "what blocks Finalizer team-a/kubernetes.io/pvc-protection: no rule explains it",
 			}},
 		},
 		{
