@@ -360,3 +360,12 @@ func TestWalkForeignBundles(t *testing.T) {
 		})
 	}
 }
+
+// TestWalkInsecurePathGodebug checks the refusal text does not depend on
+// GODEBUG=tarinsecurepath=0 (archive/tar then reports ErrInsecurePath).
+func TestWalkInsecurePathGodebug(t *testing.T) {
+	t.Setenv("GODEBUG", "tarinsecurepath=0")
+	path := writeTemp(t, "b.tar", buildTar([]ent{reg("b/a", "1"), reg("../x", "2")}, true))
+	_, err := walkAll(path, Limits{})
+	assertBundleError(t, err, path, "../x", `unsafe name: ".." element`)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -36,7 +37,8 @@ type WriterOptions struct {
 // named ".<name>.*.tmp") is removed on Abort or on any error.
 //
 // Finished entries are appended, each as its own gzip member or zstd frame,
-// to a temporary body file. Commit writes the compressed tar record of
+// to a temporary body file, preceded by records for their directories
+// (mode 0700; files are 0600). Commit writes the compressed tar record of
 // manifest.json, copies the body after it, ends the archive with the tar
 // end-of-archive blocks, fsyncs the file, renames it into place and fsyncs
 // the directory. All methods are safe for concurrent use; each entry stream
@@ -53,6 +55,7 @@ type Writer struct {
 	mu      sync.Mutex
 	body    *os.File
 	names   map[string]bool
+	dirs    map[string]bool // directory records already in the body
 	streams map[*entryWriter]bool
 	state   writerState
 	err     error       // first write error; the writer is aborted
@@ -113,6 +116,7 @@ func Create(path string, opts WriterOptions) (*Writer, error) {
 		mtime:   time.Now().Truncate(time.Second),
 		body:    body,
 		names:   map[string]bool{ManifestPath: true},
+		dirs:    map[string]bool{},
 		streams: map[*entryWriter]bool{},
 	}, nil
 }
@@ -151,19 +155,49 @@ func (w *Writer) reserveLocked(name string) error {
 	return nil
 }
 
-// header returns the tar header record (with any PAX record) for an entry.
+// header returns the tar header record (with any PAX record) for a file.
 func (w *Writer) header(name string, size int64) ([]byte, error) {
+	return w.rawHeader(&tar.Header{Typeflag: tar.TypeReg, Name: w.top + "/" + name, Size: size, Mode: 0o600})
+}
+
+// dirHeadersLocked returns the directory records (mode 0700, as kubectl
+// cluster-info dump does) for the top folder and the parents of name not
+// yet written, parents first; under w.mu.
+func (w *Writer) dirHeadersLocked(name string) ([]byte, error) {
+	var missing []string
+	for d := path.Dir(name); ; d = path.Dir(d) {
+		if w.dirs[d] {
+			break
+		}
+		missing = append(missing, d)
+		if d == "." {
+			break
+		}
+	}
+	var out []byte
+	for i := len(missing) - 1; i >= 0; i-- {
+		d := w.top + "/"
+		if missing[i] != "." {
+			d += missing[i] + "/"
+		}
+		h, err := w.rawHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d, Mode: 0o700})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h...)
+		w.dirs[missing[i]] = true
+	}
+	return out, nil
+}
+
+// rawHeader encodes one tar header.
+func (w *Writer) rawHeader(h *tar.Header) ([]byte, error) {
 	var buf strings.Builder
 	tw := tar.NewWriter(&buf)
-	err := tw.WriteHeader(&tar.Header{
-		Typeflag: tar.TypeReg,
-		Name:     w.top + "/" + name,
-		Size:     size,
-		Mode:     0o600,
-		ModTime:  w.mtime,
-	})
+	h.ModTime = w.mtime
+	err := tw.WriteHeader(h)
 	if err != nil {
-		return nil, fmt.Errorf("tar header for %s: %w", name, err)
+		return nil, fmt.Errorf("tar header for %s: %w", h.Name, err)
 	}
 	// The tar.Writer is dropped on purpose: its data and end blocks are
 	// written by the caller.
@@ -207,6 +241,19 @@ func (w *Writer) appendLocked(name string, member []byte, spool *os.File) error 
 	}
 	if w.err != nil {
 		return w.err
+	}
+	dirs, err := w.dirHeadersLocked(name)
+	if err != nil {
+		return w.failLocked(err)
+	}
+	if len(dirs) > 0 {
+		dm, err := w.codec.member(dirs)
+		if err != nil {
+			return w.failLocked(fmt.Errorf("compress directories of %s: %w", name, err))
+		}
+		if _, err := w.body.Write(dm); err != nil {
+			return w.failLocked(fmt.Errorf("write %s: %w", name, err))
+		}
 	}
 	if _, err := w.body.Write(member); err != nil {
 		return w.failLocked(fmt.Errorf("write %s: %w", name, err))

@@ -58,13 +58,19 @@ func readTarFile(t *testing.T, path string, codec Codec) []tarEntry {
 	}
 	tr := tar.NewReader(bytes.NewReader(raw))
 	var out []tarEntry
-	for {
+	for i := 0; ; i++ {
 		h, err := tr.Next()
 		if err == io.EOF {
 			return out
 		}
 		if err != nil {
 			t.Fatalf("tar: %v", err)
+		}
+		if i == 0 && (h.Typeflag != tar.TypeReg || !strings.HasSuffix(h.Name, "/"+ManifestPath)) {
+			t.Fatalf("first entry is %q, want the manifest", h.Name)
+		}
+		if h.Typeflag == tar.TypeDir && h.Mode == 0o700 {
+			continue
 		}
 		if h.Typeflag != tar.TypeReg || h.Mode != 0o600 {
 			t.Errorf("%s: type %q mode %o", h.Name, h.Typeflag, h.Mode)
@@ -279,17 +285,29 @@ func TestWriterRealTar(t *testing.T) {
 				t.Fatalf("tar -t: %v\n%s", err, out)
 			}
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-			if lines[0] != "nsbundle-test-20261123T063000Z/manifest.json" || len(lines) != len(want)+1 {
-				t.Fatalf("tar -t: first %q, %d entries", lines[0], len(lines))
+			files := 0
+			for _, l := range lines {
+				if !strings.HasSuffix(l, "/") {
+					files++
+				}
+			}
+			if lines[0] != "nsbundle-test-20261123T063000Z/manifest.json" || files != len(want)+1 {
+				t.Fatalf("tar -t: first %q, %d files", lines[0], files)
 			}
 			x := t.TempDir()
 			if out, err := exec.Command(tarBin, flag, "-xf", path, "-C", x).CombinedOutput(); err != nil || len(out) > 0 {
 				t.Fatalf("tar -x: %v\n%s", err, out)
 			}
 			for name, data := range want {
-				got, err := os.ReadFile(filepath.Join(x, "nsbundle-test-20261123T063000Z", name))
+				p := filepath.Join(x, "nsbundle-test-20261123T063000Z", name)
+				got, err := os.ReadFile(p)
 				if err != nil || !bytes.Equal(got, data) {
 					t.Errorf("%s: extracted content differs (%v)", name, err)
+				}
+				for d := filepath.Dir(p); d != x; d = filepath.Dir(d) {
+					if st, err := os.Stat(d); err != nil || st.Mode().Perm() != 0o700 {
+						t.Errorf("%s: mode %v, want 0700 (%v)", d, st.Mode().Perm(), err)
+					}
 				}
 			}
 		})
