@@ -236,7 +236,7 @@ func TestRunForbidden(t *testing.T) {
 	if _, ok := files["resources/core/v1/secrets.json"]; ok {
 		t.Error("secrets.json written though forbidden")
 	}
-	for _, want := range []string{"secrets: forbidden (403)", "configmaps: forbidden (403)", "terminating stuck: configmaps: forbidden (403)"} {
+	for _, want := range []string{"secrets: forbidden (403)", "configmaps: forbidden (403)", "terminating stuck: 2 resource types: forbidden (403): configmaps, secrets"} {
 		if !slices.Contains(res.Missing, want) {
 			t.Errorf("Missing lacks %q: %q", want, res.Missing)
 		}

@@ -51,6 +51,12 @@ func (r *recorder) miss(label string, status int, errText string) {
 
 // missingLine formats "secrets: forbidden (403)".
 func missingLine(label string, status int, errText string) string {
+	return label + ": " + missReason(status, errText)
+}
+
+// missReason formats why something is missing: "forbidden (403)", or the
+// first line of the error text with the status.
+func missReason(status int, errText string) string {
 	var why string
 	switch status {
 	case 401:
@@ -66,9 +72,36 @@ func missingLine(label string, status int, errText string) string {
 		why = "failed"
 	}
 	if status > 0 {
-		return fmt.Sprintf("%s: %s (%d)", label, why, status)
+		return fmt.Sprintf("%s (%d)", why, status)
 	}
-	return label + ": " + why
+	return why
+}
+
+// missGrouped records failures of many items of one kind as one line per
+// reason: "terminating ns: 3 resource types: forbidden (403): a, b, c".
+func (r *recorder) missGrouped(prefix, noun string, labels []string, reasons []string) {
+	byReason := map[string][]string{}
+	var order []string
+	for i, why := range reasons {
+		if _, ok := byReason[why]; !ok {
+			order = append(order, why)
+		}
+		byReason[why] = append(byReason[why], labels[i])
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, why := range order {
+		ls := byReason[why]
+		if len(ls) == 1 {
+			r.missing = append(r.missing, prefix+ls[0]+": "+why)
+			continue
+		}
+		names := ls
+		if len(names) > 5 {
+			names = append(names[:5:5], "…")
+		}
+		r.missing = append(r.missing, fmt.Sprintf("%s%d %s: %s: %s", prefix, len(ls), noun, why, strings.Join(names, ", ")))
+	}
 }
 
 // firstLine returns the first line of s, at most n bytes long.

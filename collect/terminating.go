@@ -53,16 +53,20 @@ func (r *run) inventory(ctx context.Context, ns string, types []resourceType, fa
 	}
 	wg.Wait()
 	content := bundle.NamespaceContent{Namespace: ns, Resources: []bundle.RemainingContent{}}
-	objects, errs := 0, 0
-	for _, rc := range results {
+	objects := 0
+	var failedLabels, reasons []string
+	for i, rc := range results {
 		if rc.Count > 0 || rc.Error != "" {
 			content.Resources = append(content.Resources, rc)
 			objects += rc.Count
 		}
 		if rc.Error != "" {
-			errs++
+			failedLabels = append(failedLabels, types[i].label())
+			reasons = append(reasons, missReason(rc.Status, rc.Error))
 		}
 	}
+	errs := len(failedLabels)
+	r.rec.missGrouped("terminating "+ns+": ", "resource types", failedLabels, reasons)
 	for _, f := range failed {
 		g, v, _ := strings.Cut(f.GroupVersion, "/")
 		if v == "" {
@@ -117,7 +121,6 @@ func (r *run) remaining(ctx context.Context, ns string, rt resourceType) bundle.
 	r.rec.request(req)
 	if req.Error != "" {
 		rc.Error, rc.Status = req.Error, req.Status
-		r.rec.miss("terminating "+ns+": "+rt.label(), req.Status, req.Error)
 	}
 	if rc.Count > len(rc.Items) {
 		r.rec.omit(fmt.Sprintf("items beyond the first %d", capItems), TerminatingFile(ns)+" "+rt.label(),

@@ -1,0 +1,255 @@
+package collect
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"k8s.io/client-go/rest"
+
+	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/samples/lab"
+)
+
+// TestMain runs the package's tests inside the lab's private network
+// namespace (in place under -short, where lab tests skip).
+func TestMain(m *testing.M) { lab.RunIsolated(m) }
+
+// collectorUser is the identity the lab tests collect as, so the audit log
+// can tell its requests from the scenario's.
+const collectorUser = "nsbundle-collector"
+
+// plantSecret creates a Secret with `kubectl apply`, so its
+// last-applied-configuration annotation holds the value too.
+func plantSecret(t *testing.T, c *lab.Cluster, ns string) {
+	t.Helper()
+	bin, err := lab.Binaries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := `apiVersion: v1
+kind: Secret
+metadata:
+  name: planted
+  namespace: ` + ns + `
+stringData:
+  password: ` + plantedSecret + "\n"
+	cmd := exec.Command(filepath.Join(bin, "kubectl"), "--kubeconfig", c.Kubeconfig, "apply", "-f", "-")
+	cmd.Stdin = strings.NewReader(manifest)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kubectl apply: %v\n%s", err, out)
+	}
+	s, err := c.Client.CoreV1().Secrets(ns).Get(context.Background(), "planted", metav1.GetOptions{})
+	if err != nil || !strings.Contains(s.Annotations[LastAppliedAnnotation], plantedSecret) {
+		t.Fatalf("planted secret lacks the last-applied value: %v %v", err, s.Annotations)
+	}
+}
+
+func TestIntegrationCollectMissingEndpoints(t *testing.T) {
+	c := lab.StartT(t, lab.Options{})
+	ctx := context.Background()
+	plantSecret(t, c, "default")
+	info, err := c.ScenarioMissingEndpoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("observed:\n%s", strings.Join(info.Observed, "\n"))
+
+	t.Run("full", func(t *testing.T) {
+		cfg, err := c.ConfigFor(collectorUser, "system:masters")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := testOptions(t)
+		for name, path := range info.Logs {
+			o.LogFiles = append(o.LogFiles, LogFileSpec{Name: name, Path: path})
+		}
+		t0 := time.Now()
+		res, err := Run(ctx, cfg, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := os.Stat(res.Path)
+		t.Logf("collected in %v: %d requests, %d objects, %d bytes compressed; missing: %q",
+			time.Since(t0).Round(time.Millisecond), res.Manifest.Totals.Requests, res.Manifest.Totals.Objects, fi.Size(), res.Missing)
+		keepBundle(t, res.Path)
+		raw, _, files := readBundle(t, res.Path)
+		checkMissingEndpointsBundle(t, res, raw, files)
+		checkAuditReadOnly(t, c.Logs.Audit, collectorUser)
+	})
+
+	t.Run("restricted", func(t *testing.T) {
+		cfg := restrictedUser(t, c)
+		res, err := Run(ctx, cfg, testOptions(t), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("restricted user: missing %q", res.Missing)
+		if res.Complete {
+			t.Fatal("restricted collection reported complete")
+		}
+		for _, want := range []string{"secrets: forbidden (403)", "nodes: forbidden (403)", "configmaps: forbidden (403)"} {
+			if !slices.Contains(res.Missing, want) {
+				t.Errorf("Missing lacks %q", want)
+			}
+		}
+		req := findRequest(res.Manifest, "/api/v1/secrets?limit=500")
+		wantErr := `secrets is forbidden: User "restricted" cannot list resource "secrets" in API group "" at the cluster scope`
+		if req == nil || req.Status != 403 || req.Reason != "Forbidden" || req.Error != wantErr {
+			t.Errorf("secrets request: %+v", req)
+		}
+		_, _, files := readBundle(t, res.Path)
+		if _, ok := files["resources/core/v1/namespaces.json"]; !ok {
+			t.Error("allowed namespaces list missing")
+		}
+		if _, ok := files["resources/core/v1/secrets.json"]; ok {
+			t.Error("secrets.json written without permission")
+		}
+		if res.Manifest.CollectedBy.Username != "restricted" {
+			t.Errorf("collected by %+v", res.Manifest.CollectedBy)
+		}
+	})
+}
+
+func checkMissingEndpointsBundle(t *testing.T, res *Result, raw []byte, files map[string][]byte) {
+	t.Helper()
+	for _, v := range []string{plantedSecret, b64(plantedSecret)} {
+		if bytes.Contains(raw, []byte(v)) {
+			t.Errorf("bundle holds the planted secret %q", v)
+		}
+	}
+	var results []bundle.DiscoveryResult
+	if err := json.Unmarshal(files[bundle.DiscoveryResultsPath], &results); err != nil {
+		t.Fatal(err)
+	}
+	var legacy, aggr *bundle.DiscoveryResult
+	for i, r := range results {
+		if r.GroupVersion == "metrics.k8s.io/v1beta1" {
+			if r.Source == "legacy" {
+				legacy = &results[i]
+			} else {
+				aggr = &results[i]
+			}
+		}
+	}
+	if legacy == nil || legacy.Status != 503 || legacy.Error != "the server is currently unable to handle the request" {
+		t.Errorf("legacy discovery of metrics.k8s.io/v1beta1: %+v", legacy)
+	}
+	if aggr == nil || aggr.Freshness != "Stale" || aggr.Error != "stale GroupVersion discovery: metrics.k8s.io/v1beta1" {
+		t.Errorf("aggregated discovery of metrics.k8s.io/v1beta1: %+v", aggr)
+	}
+	for _, want := range []struct{ file, text string }{
+		{"resources/apiregistration.k8s.io/v1/apiservices.json", `"reason":"MissingEndpoints","message":"endpointslices for service/metrics-server in \"kube-system\" have no addresses with port name \"https\""`},
+		{"resources/core/v1/namespaces.json", `"type":"NamespaceDeletionDiscoveryFailure"`},
+		{"logs/files/kube-controller-manager.log", `"Deletion of namespace failed"`},
+		{"logs/files/kube-controller-manager.log", `stale GroupVersion discovery: metrics.k8s.io/v1beta1`},
+		{"terminating/analytics.json", `"error": "discovery failed: the server is currently unable to handle the request"`},
+		{"health/readyz.txt", "[+]ping ok"},
+	} {
+		if !strings.Contains(string(files[want.file]), want.text) {
+			t.Errorf("%s lacks %s", want.file, want.text)
+		}
+	}
+	if !slices.Contains(res.Missing, "discovery metrics.k8s.io/v1beta1: the server is currently unable to handle the request (503)") {
+		t.Errorf("Missing: %q", res.Missing)
+	}
+}
+
+// restrictedUser returns a config for user "restricted", who may only list
+// namespaces, pods, services and APIServices.
+func restrictedUser(t *testing.T, c *lab.Cluster) *rest.Config {
+	t.Helper()
+	ctx := context.Background()
+	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "nsbundle-restricted"}, Rules: []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"namespaces", "pods", "services"}, Verbs: []string{"get", "list"}},
+		{APIGroups: []string{"apiregistration.k8s.io"}, Resources: []string{"apiservices"}, Verbs: []string{"get", "list"}},
+	}}
+	if _, err := c.Client.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	binding := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "nsbundle-restricted"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "nsbundle-restricted"},
+		Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "restricted"}}}
+	if _, err := c.Client.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := c.ConfigFor("restricted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// checkAuditReadOnly reads the apiserver's audit log and fails on any
+// request by user other than get, list and watch, or the create of a
+// SelfSubjectReview (which persists nothing).
+func checkAuditReadOnly(t *testing.T, auditLog, user string) {
+	t.Helper()
+	f, err := os.Open(auditLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	seen := 0
+	for sc.Scan() {
+		var ev struct {
+			Verb       string `json:"verb"`
+			RequestURI string `json:"requestURI"`
+			User       struct {
+				Username string `json:"username"`
+			} `json:"user"`
+			ObjectRef *struct {
+				Resource string `json:"resource"`
+			} `json:"objectRef"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("audit line: %v", err)
+		}
+		if ev.User.Username != user {
+			continue
+		}
+		seen++
+		switch {
+		case ev.Verb == "get" || ev.Verb == "list" || ev.Verb == "watch":
+		case ev.Verb == "create" && ev.ObjectRef != nil && ev.ObjectRef.Resource == "selfsubjectreviews":
+		default:
+			t.Errorf("collector sent %s %s", ev.Verb, ev.RequestURI)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if seen == 0 {
+		t.Fatalf("no audit events from %s", user)
+	}
+	t.Logf("audit log: %d events from %s, all read-only", seen, user)
+}
+
+// keepBundle copies a bundle into $NSBUNDLE_COLLECT_KEEP (a directory), if
+// set, for inspection.
+func keepBundle(t *testing.T, path string) {
+	dir := os.Getenv("NSBUNDLE_COLLECT_KEEP")
+	if dir == "" {
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, t.Name()[strings.LastIndex(t.Name(), "/")+1:]+".tgz"), data, 0o600)
+	}
+	if err != nil {
+		t.Logf("keep bundle: %v", err)
+	}
+}
