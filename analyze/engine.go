@@ -319,7 +319,12 @@ func refIn(list []Ref, r Ref) bool {
 	return false
 }
 
-func addAffected(f *Finding, r Ref) { f.AlsoAffects = appendRef(f.AlsoAffects, r, f.Symptom) }
+func addAffected(f *Finding, r Ref) {
+	if r == f.RootCause.Ref {
+		return // the root cause is not one of its own symptoms
+	}
+	f.AlsoAffects = appendRef(f.AlsoAffects, r, f.Symptom)
+}
 
 func appendRef(list []Ref, r, self Ref) []Ref {
 	if r == self {

@@ -21,7 +21,8 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	st := readKCM(s)
 	missing := missingBootstrapForKCM(s)
 	switch {
-	case st.roleNotFound != nil || st.healthzForbidden != nil || (len(st.logs) == 0 && len(missing) > 0):
+	case st.roleNotFound != nil || len(missing) > 0 || (st.healthzForbidden != nil && st.otherUser == nil):
+		// A forbidden /healthz for another user is a credentials problem.
 		return []analyze.Node{rbacRoot(s, st, missing)}
 	case st.otherUser != nil:
 		return []analyze.Node{{

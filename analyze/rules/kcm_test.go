@@ -1,0 +1,257 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Older (≤1.34) and other kube-controller-manager log forms (KUBERNETES-FACTS.md §3).
+const (
+	lineAcquiredOld = `I0612 10:00:00.100000       1 leaderelection.go:258] successfully acquired lease kube-system/kube-controller-manager`
+	lineRoleGoneOld = `E0612 10:00:00.200000       1 controllermanager.go:525] Error starting "namespace": failed to create Kubernetes client for "namespace-controller": serviceaccounts "namespace-controller" is forbidden: User "system:kube-controller-manager" cannot get resource "serviceaccounts" in API group "" in the namespace "kube-system": RBAC: clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`
+	lineLostOld     = `F0612 10:00:00.300000       1 controllermanager.go:294] leaderelection lost`
+	lineHealthzOld  = `F0612 10:00:10.000000       1 controllermanager.go:233] error building controller context: failed to wait for apiserver being healthy: timed out waiting for the condition: failed to get apiserver /healthz status: forbidden: User "system:kube-controller-manager" cannot get path "/healthz"`
+	lineNoBinding   = `E1123 05:09:40.201311       1 controllermanager.go:794] "Error initializing a controller" err="failed to create Kubernetes client config for \"namespace-controller\": serviceaccounts \"namespace-controller\" is forbidden: User \"system:kube-controller-manager\" cannot get resource \"serviceaccounts\" in API group \"\" in the namespace \"kube-system\"" controller="namespace-controller"`
+	lineAnonymous   = `E1123 05:09:50.311215       1 controllermanager.go:345] "Error building controller context" err="failed to wait for apiserver being healthy: timed out waiting for the condition: failed to get apiserver /healthz status: forbidden: User \"system:anonymous\" cannot get path \"/healthz\""`
+	lineWatch       = `E1123 05:09:30.000000       1 reflector.go:200] "Failed to watch" err="failed to list *v1.PersistentVolumeClaim: persistentvolumeclaims is forbidden: User \"system:kube-controller-manager\" cannot list resource \"persistentvolumeclaims\" in API group \"\" at the cluster scope: rbac: RBAC: clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found" logger="UnhandledError" reflector="k8s.io/client-go/informers/factory.go:160" type="*v1.PersistentVolumeClaim"`
+)
+
+const (
+	lnKCM      = "Component kube-controller-manager"
+	lnKCMRole  = "ClusterRole system:kube-controller-manager"
+	lnPVC      = "PersistentVolumeClaim default/claim"
+	lnTeamA    = "Namespace team-a"
+	lnDiscBind = "ClusterRoleBinding system:discovery"
+)
+
+// repeat joins lines n times, one log line each.
+func repeat(n int, lines ...string) string {
+	return strings.Repeat(strings.Join(lines, "\n")+"\n", n)
+}
+
+// kcmCrashing makes kube-controller-manager crash-loop: its pod restarts and
+// the lease changes hands at every start; log is the previous run's log.
+func kcmCrashing(f *fx, log string) {
+	crashLooping(f.find(pPods, "kube-system", "kube-controller-manager-cp"))
+	f.lists[pLeases][0] = lease("kube-system", "kube-controller-manager", "cp_0b1e7c55-4a8e-4c1e-9f0e-3d2c1b0a9f8e", 40*time.Second, 41)
+	f.files[pKCMLog] = log
+}
+
+// downstream adds what a dead controller-manager leaves behind: a claim
+// Pending for 10 minutes and namespace team-a Terminating with no condition.
+func downstream(f *fx) {
+	f.add(pPVCs, pvc("default", "claim", "Pending", 10*time.Minute))
+	f.add(pNamespaces, terminating("team-a", 10*time.Minute))
+}
+
+func TestKubeControllerManagerChains(t *testing.T) {
+	t.Parallel()
+	crashLog := repeat(3, lineAcquired, lineRoleGone, lineBuildFail, lineLost)
+	tests := []struct {
+		name   string
+		mutate func(f *fx)
+		want   []want
+	}{
+		{
+			name: "ClusterRole deleted: crash loop, Pending PVC and stuck namespace are one finding",
+			mutate: func(f *fx) {
+				kcmCrashing(f, crashLog)
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: `was deleted: kube-controller-manager is forbidden what it needs at start`,
+				also: []string{lnTeamA, lnPVC},
+				evidence: []wantEv{
+					{link: 0, path: pLeases, pointer: "/items/0/spec/leaseTransitions", value: "41 transitions"},
+					{link: 0, path: pKCMLog, line: 2, value: `"Error initializing a controller"`},
+					{link: 1, path: pKCMLog, line: 2, value: `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`},
+					{link: 1, path: pCRoles, value: "ClusterRole system:kube-controller-manager is absent from the collected list"},
+				},
+			}},
+		},
+		{
+			name: "ClusterRole deleted, log in the older (1.34) wording",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquiredOld, lineRoleGoneOld, lineLostOld))
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "was deleted",
+				also:     []string{lnTeamA, lnPVC},
+				evidence: []wantEv{{link: 1, path: pKCMLog, line: 2, value: `clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`}},
+			}},
+		},
+		{
+			name: "discovery bindings deleted too: /healthz forbidden",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineHealthz, lineLost))
+				f.remove(pCRBindings, "", "system:discovery")
+				f.remove(pCRBindings, "", "system:public-info-viewer")
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnDiscBind},
+				root:  lnDiscBind, rootProblem: "may no longer read /healthz",
+				also: []string{lnTeamA, lnPVC, "ClusterRoleBinding system:public-info-viewer"},
+				evidence: []wantEv{
+					{link: 1, path: pKCMLog, line: 2, value: `cannot get path \"/healthz\"`},
+					{link: 1, path: pCRBindings, value: "ClusterRoleBinding system:discovery is absent from the collected list"},
+				},
+			}},
+		},
+		{
+			name: "discovery bindings deleted, older fatal wording",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquiredOld, lineHealthzOld))
+				f.remove(pCRBindings, "", "system:discovery")
+				f.remove(pCRBindings, "", "system:public-info-viewer")
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnDiscBind},
+				root:  lnDiscBind, rootProblem: "also deleted: ClusterRoleBinding system:public-info-viewer",
+				also: []string{"ClusterRoleBinding system:public-info-viewer"},
+			}},
+		},
+		{
+			name: "ClusterRoleBinding deleted: forbidden without an RBAC reason",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineNoBinding, lineBuildFail, lineLost))
+				f.remove(pCRBindings, "", "system:kube-controller-manager")
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, "ClusterRoleBinding system:kube-controller-manager"},
+				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "kube-controller-manager cannot start without it",
+				also: []string{lnTeamA, lnPVC},
+			}},
+		},
+		{
+			name: "wrong credentials: /healthz forbidden to another user, RBAC intact",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineAnonymous, lineLost))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCM},
+				root:  lnKCM, rootProblem: "runs with the credentials of user system:anonymous",
+			}},
+		},
+		{
+			name: "absent: lease not renewed for 10 minutes, no pod, no log",
+			mutate: func(f *fx) {
+				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
+				delete(f.files, pKCMLog)
+				f.lists[pLeases][0] = lease("kube-system", "kube-controller-manager", "cp_6f2b1c9e-5d1a-4c47-9b7a-0f1e2d3c4b5a", 10*time.Minute, 3)
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCM},
+				root:  lnKCM, rootProblem: "is not running or not leading, and its log is not in the bundle",
+				also: []string{lnTeamA, lnPVC},
+				evidence: []wantEv{
+					{link: 0, path: pLeases, pointer: "/items/0/spec/renewTime", value: "(10m before collection)"},
+				},
+				missing: "kube-controller-manager logs: not collected",
+			}},
+		},
+		{
+			name: "absent: no lease, pod or log at all",
+			mutate: func(f *fx) {
+				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
+				delete(f.files, pKCMLog)
+				f.remove(pLeases, "kube-system", "kube-controller-manager")
+				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCM},
+				root:  lnKCM, rootProblem: "is not running or not leading",
+				also: []string{lnTeamA},
+			}},
+		},
+		{
+			name: "stale lease, log present without a permission error",
+			mutate: func(f *fx) {
+				f.lists[pLeases][0] = lease("kube-system", "kube-controller-manager", "cp_6f2b1c9e-5d1a-4c47-9b7a-0f1e2d3c4b5a", 5*time.Minute, 3)
+				f.add(pNamespaces, terminating("team-a", 5*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCM},
+				root:  lnKCM, rootProblem: "does not hold its lease and its log shows no permission error",
+				also: []string{lnTeamA},
+			}},
+		},
+		{
+			name: "leading, namespace without conditions for 5 minutes",
+			mutate: func(f *fx) {
+				f.add(pNamespaces, terminating("team-a", 5*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnTeamA,
+				chain: []string{lnTeamA, lnKCM, lnKCM},
+				root:  lnKCM, rootProblem: "holds its leader lease, yet the namespace controller has not acted",
+				evidence: []wantEv{{link: 1, path: pNamespaces, pointer: "/items/4/status", value: "phase Terminating, no conditions"}},
+			}},
+		},
+		{
+			name: "ClusterRole deleted while the running controller-manager keeps its lease",
+			mutate: func(f *fx) {
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+				f.files[pKCMLog] += lineWatch + "\n"
+			},
+			want: []want{{
+				id: "NSB-RBAC-001", symptom: lnKCMRole,
+				chain: []string{lnKCMRole},
+				root:  lnKCMRole, rootProblem: "was deleted",
+			}},
+		},
+		{
+			name: "ClusterRole deleted, running controller-manager, namespace stuck",
+			mutate: func(f *fx) {
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+				f.files[pKCMLog] += lineWatch + "\n"
+				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnTeamA,
+				chain: []string{lnTeamA, lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "was deleted",
+			}},
+		},
+		{
+			name: "pvc-protection finalizer while the controller-manager crash-loops",
+			mutate: func(f *fx) {
+				kcmCrashing(f, crashLog)
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+				stuck(f, "team-a", cond("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain",
+					"Some content in the namespace has finalizers remaining: kubernetes.io/pvc-protection in 1 resource instances"))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "was deleted",
+				also: []string{lnTeamA},
+			}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := healthy()
+			tt.mutate(f)
+			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
+		})
+	}
+}
