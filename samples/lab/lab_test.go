@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +10,16 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-func TestMain(m *testing.M) { RunIsolated(m) }
+func TestMain(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		// Lab tests mostly wait on controllers; four clusters at a time fit 2 cores.
+		_ = flag.Set("test.parallel", "4")
+	}
+	RunIsolated(m)
+}
 
 func TestIntegrationStart(t *testing.T) {
 	t.Parallel()
