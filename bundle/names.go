@@ -17,7 +17,7 @@ func checkWriteName(name string) error {
 		return fmt.Errorf("entry name %q is reserved: Commit writes it", name)
 	case strings.ContainsAny(name, "\\\x00"):
 		return fmt.Errorf("entry name %q contains a backslash or NUL byte", name)
-	case path.Clean(name) != name || strings.HasPrefix(name, "/") || !filepath.IsLocal(name):
+	case name == "." || path.Clean(name) != name || strings.HasPrefix(name, "/") || !filepath.IsLocal(name):
 		return fmt.Errorf("entry name %q is not a clean relative path", name)
 	case hasDotDot(name):
 		return fmt.Errorf("entry name %q has a \"..\" element", name)

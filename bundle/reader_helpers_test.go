@@ -4,8 +4,10 @@ import (
 	"archive/tar"
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,8 +68,8 @@ func buildTar(ents []ent, end bool) []byte {
 	for _, e := range ents {
 		if len(e.pax) > 0 {
 			var p strings.Builder
-			for k, v := range e.pax {
-				p.WriteString(paxRecord(k, v))
+			for _, k := range slices.Sorted(maps.Keys(e.pax)) {
+				p.WriteString(paxRecord(k, e.pax[k]))
 			}
 			b.Write(rawHeader("PaxHeaders/x", tar.TypeXHeader, int64(p.Len()), ""))
 			b.WriteString(p.String())

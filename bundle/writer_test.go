@@ -420,6 +420,7 @@ func TestWriterRefuses(t *testing.T) {
 		{"/etc/passwd", `entry name "/etc/passwd" is not a clean relative path`},
 		{"a//b", `entry name "a//b" is not a clean relative path`},
 		{"./a", `entry name "./a" is not a clean relative path`},
+		{".", `entry name "." is not a clean relative path`},
 		{`a\b`, `entry name "a\\b" contains a backslash or NUL byte`},
 		{"a\x00b", `entry name "a\x00b" contains a backslash or NUL byte`},
 	}
