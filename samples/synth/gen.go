@@ -1,0 +1,306 @@
+package synth
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// gen renders a model into a bundle writer.
+type gen struct {
+	m       *model
+	w       *bundle.Writer
+	workers int
+
+	mu    sync.Mutex
+	stats *Stats
+	reqs  []bundle.Request
+	logs  []bundle.LogFile
+}
+
+// listSpec is one resource list: its group, version, resource, item count
+// and how to render item i.
+type listSpec struct {
+	group, version, resource string
+	namespaced               bool
+	n                        int
+	item                     func(i int) any
+}
+
+func (l listSpec) file() string {
+	g := l.group
+	if g == "" {
+		g = "core"
+	}
+	return path.Join(bundle.ResourcesDir, g, l.version, l.resource+".json")
+}
+
+func (l listSpec) apiPath() string {
+	if l.group == "" {
+		return "/api/" + l.version + "/" + l.resource
+	}
+	return "/apis/" + l.group + "/" + l.version + "/" + l.resource
+}
+
+// each turns a slice into an item function.
+func each[T any](xs []T) (int, func(int) any) {
+	return len(xs), func(i int) any { return xs[i] }
+}
+
+// lists returns every list collect writes, in collect's order.
+func (g *gen) lists() ([]listSpec, error) {
+	m := g.m
+	crs, crbs, roles, rbs, err := m.rbac()
+	if err != nil {
+		return nil, err
+	}
+	pvcs, pvs := m.claims()
+	vhooks, mhooks := m.webhooks()
+	control := m.controlLeases()
+	var apps []int // namespaces that keep their default objects
+	for i, ns := range m.namespaces {
+		if ns.name != nsStuck {
+			apps = append(apps, i)
+		}
+	}
+	var rsets [][2]int // deployment, current (0) or old (1)
+	for d, dp := range m.deploys {
+		rsets = append(rsets, [2]int{d, 0})
+		if dp.oldHash != "" {
+			rsets = append(rsets, [2]int{d, 1})
+		}
+	}
+	var out []listSpec
+	add := func(group, version, resource string, namespaced bool, n int, item func(int) any) {
+		out = append(out, listSpec{group, version, resource, namespaced, n, item})
+	}
+	add("", "v1", "namespaces", false, len(m.namespaces), func(i int) any { return m.namespace(i) })
+	add("", "v1", "nodes", false, len(m.nodes), func(i int) any { return m.node(i) })
+	add("", "v1", "pods", true, len(m.pods), func(i int) any { return m.pod(i) })
+	add("", "v1", "services", true, len(m.services), func(i int) any { return m.service(i) })
+	add("", "v1", "endpoints", true, len(m.services), func(i int) any { return m.endpoints(i) })
+	add("", "v1", "events", true, m.o.Size.Events, func(i int) any { return m.event(i) })
+	add("", "v1", "configmaps", true, len(apps), func(i int) any { return m.rootCA(apps[i]) })
+	add("", "v1", "secrets", true, 0, nil)
+	add("", "v1", "serviceaccounts", true, len(apps), func(i int) any { return m.serviceAccount(apps[i]) })
+	n, f := each(pvcs)
+	add("", "v1", "persistentvolumeclaims", true, n, f)
+	n, f = each(pvs)
+	add("", "v1", "persistentvolumes", false, n, f)
+	add("discovery.k8s.io", "v1", "endpointslices", true, len(m.services), func(i int) any { return m.endpointSlice(i) })
+	add("coordination.k8s.io", "v1", "leases", true, len(control)+len(m.nodes), func(i int) any {
+		if i < len(control) {
+			return control[i]
+		}
+		return m.nodeLease(i - len(control))
+	})
+	n, f = each(m.storageClasses())
+	add("storage.k8s.io", "v1", "storageclasses", false, n, f)
+	add("apps", "v1", "deployments", true, len(m.deploys), func(i int) any { return m.deployment(i) })
+	add("apps", "v1", "daemonsets", true, len(m.daemons), func(i int) any { return m.daemonSet(i) })
+	add("apps", "v1", "replicasets", true, len(rsets), func(i int) any { return m.replicaSets(rsets[i][0])[rsets[i][1]] })
+	add("apps", "v1", "statefulsets", true, 0, nil)
+	n, f = each(m.apiServices())
+	add("apiregistration.k8s.io", "v1", "apiservices", false, n, f)
+	n, f = each(m.crds())
+	add("apiextensions.k8s.io", "v1", "customresourcedefinitions", false, n, f)
+	n, f = each(vhooks)
+	add("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", false, n, f)
+	n, f = each(mhooks)
+	add("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", false, n, f)
+	n, f = each(crs)
+	add("rbac.authorization.k8s.io", "v1", "clusterroles", false, n, f)
+	n, f = each(crbs)
+	add("rbac.authorization.k8s.io", "v1", "clusterrolebindings", false, n, f)
+	n, f = each(roles)
+	add("rbac.authorization.k8s.io", "v1", "roles", true, n, f)
+	n, f = each(rbs)
+	add("rbac.authorization.k8s.io", "v1", "rolebindings", true, n, f)
+	n, f = each(m.priorityClasses())
+	add("scheduling.k8s.io", "v1", "priorityclasses", false, n, f)
+	return out, nil
+}
+
+// run writes every entry.
+func (g *gen) run(workers int) error {
+	g.workers = workers
+	lists, err := g.lists()
+	if err != nil {
+		return err
+	}
+	if err := g.files(); err != nil {
+		return err
+	}
+	for _, l := range lists {
+		if err := g.writeList(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunkSize is how many items a worker renders at a time.
+const chunkSize = 256
+
+type chunk struct {
+	first int
+	items [][]byte
+	err   error
+	done  chan struct{}
+}
+
+// writeList renders l's items on g.workers goroutines and adds them in order.
+func (g *gen) writeList(l listSpec) error {
+	lw, err := g.w.NewList(l.file(), "v1", "List")
+	if err != nil {
+		return err
+	}
+	lw.SetResourceVersion(fmt.Sprint(987654321 + len(l.resource)))
+	queue := make(chan *chunk, 4*g.workers)
+	jobs := make(chan *chunk)
+	go func() {
+		for first := 0; first < l.n; first += chunkSize {
+			c := &chunk{first: first, done: make(chan struct{})}
+			queue <- c
+			jobs <- c
+		}
+		close(queue)
+		close(jobs)
+	}()
+	for range g.workers {
+		go func() {
+			for c := range jobs {
+				for i := c.first; i < min(c.first+chunkSize, l.n) && c.err == nil; i++ {
+					b, err := json.Marshal(l.item(i))
+					if err == nil {
+						b, err = bundle.CompactJSON(b)
+					}
+					if err != nil {
+						c.err = fmt.Errorf("%s item %d: %w", l.file(), i, err)
+					}
+					c.items = append(c.items, b)
+				}
+				close(c.done)
+			}
+		}()
+	}
+	var firstErr error
+	var bytes int64
+	for c := range queue {
+		<-c.done
+		if firstErr == nil && c.err != nil {
+			firstErr = c.err
+		}
+		for _, it := range c.items {
+			if firstErr == nil {
+				firstErr = lw.Add(it)
+			}
+			bytes += int64(len(it)) + 2
+		}
+	}
+	if err := lw.Close(); firstErr == nil {
+		firstErr = err
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.stats.Objects += l.n
+	g.stats.JSONBytes += lw.Bytes()
+	g.stats.Lists[l.file()] = l.n
+	pages := (l.n + 499) / 500
+	g.reqs = append(g.reqs, bundle.Request{Path: l.apiPath() + "?limit=500", Verb: "list", Status: 200, File: l.file(), Count: l.n,
+		Bytes: lw.Bytes(), Pages: max(pages, 1), DurationMillis: int64(40 + 35*pages)})
+	return nil
+}
+
+// writeFile adds a small entry, recording it.
+func (g *gen) writeFile(name string, data []byte, req *bundle.Request) error {
+	if err := g.w.WriteFile(name, data); err != nil {
+		return err
+	}
+	g.stats.JSONBytes += int64(len(data))
+	if req != nil {
+		req.File, req.Bytes, req.Status, req.Verb = name, int64(len(data)), 200, "get"
+		g.reqs = append(g.reqs, *req)
+	}
+	return nil
+}
+
+// files writes discovery, health, terminating content and logs.
+func (g *gen) files() error {
+	m := g.m
+	js := func(v any) []byte {
+		b, _ := json.MarshalIndent(v, "", " ") // plain data always marshals
+		return append(b, '\n')
+	}
+	ver := map[string]string{"major": "1", "minor": "37", "gitVersion": gitVersion, "gitCommit": "6a4c6ffbd1f0b7e8e4e5c2a1c3b8f2d9e0a1b2c3",
+		"gitTreeState": "clean", "buildDate": "2026-11-12T09:41:27Z", "goVersion": "go1.26.3", "compiler": "gc", "platform": "linux/amd64"}
+	ready := "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]poststarthook/rbac/bootstrap-roles ok\n[+]poststarthook/apiservice-registration-controller ok\n[+]poststarthook/apiservice-status-remote-available-controller ok\nreadyz check passed\n"
+	steps := []struct {
+		name string
+		data []byte
+		req  *bundle.Request
+	}{
+		{"health/version.json", js(ver), &bundle.Request{Path: "/version"}},
+		{"health/readyz.txt", []byte(ready), &bundle.Request{Path: "/readyz?verbose"}},
+		{bundle.DiscoveryResultsPath, js(m.discoveryResults()), nil},
+		{"terminating/" + nsStuck + ".json", js(m.terminatingContent()), nil},
+	}
+	for _, s := range steps {
+		if err := g.writeFile(s.name, s.data, s.req); err != nil {
+			return err
+		}
+	}
+	kcm := m.kcmLog()
+	kcmPath := path.Join(bundle.LogsDir, "files", kcmName+".log")
+	if err := g.writeFile(kcmPath, kcm, nil); err != nil {
+		return err
+	}
+	g.logs = append(g.logs, bundle.LogFile{Path: kcmPath, Source: "/var/log/kube-controller-manager.log", Component: kcmName, Bytes: int64(len(kcm))})
+	mp := m.pods[m.metricsPod()]
+	msPath := path.Join(bundle.LogsDir, kubeSystem, mp.name, metricsServer+".previous.log")
+	ms := m.metricsLog()
+	if err := g.writeFile(msPath, ms, &bundle.Request{Path: "/api/v1/namespaces/kube-system/pods/" + mp.name + "/log?container=metrics-server&previous=true&limitBytes=1048576"}); err != nil {
+		return err
+	}
+	g.logs = append(g.logs, bundle.LogFile{Path: msPath, Namespace: kubeSystem, Pod: mp.name, Container: metricsServer, Previous: true,
+		Component: metricsServer, Bytes: int64(len(ms))})
+	return nil
+}
+
+// manifest describes the synthetic collection.
+func (g *gen) manifest() *bundle.Manifest {
+	m := g.m
+	nodes := g.stats.Lists["resources/core/v1/nodes.json"]
+	mf := &bundle.Manifest{
+		FormatVersion: bundle.FormatVersion,
+		Tool:          bundle.ToolInfo{Name: "nsbundle-synth", Version: "synthetic " + m.o.Size.Name + fmt.Sprintf(" seed=%d", m.seed)},
+		Cluster:       bundle.ClusterInfo{Context: "synthetic-" + m.o.Size.Name, Server: "https://synthetic.invalid:6443", GitVersion: gitVersion, Platform: "linux/amd64"},
+		CollectedBy:   bundle.Identity{Username: "support@example.com", Groups: []string{"system:authenticated", "sre"}},
+		Start:         m.now.Add(-time.Duration(20+len(m.pods)/2000) * time.Second),
+		End:           m.now,
+		Options:       bundle.Options{PageSize: 500, MaxLogBytes: 1 << 20, Timeout: "1m0s"},
+		Requests:      g.reqs,
+		Omissions: []bundle.Omission{
+			{What: "metadata.managedFields", Scope: "all objects", Why: "not needed for diagnosis (about a third of the bytes); --keep-everything keeps them", Count: g.stats.Objects},
+			{What: "status.images", Scope: "v1 nodes", Why: "node image lists are large and not needed; --keep-everything keeps them", Count: nodes},
+			{What: "data and binaryData values (key names kept)", Scope: "v1 configmaps", Why: "configuration values are not needed; they may hold credentials", Count: g.stats.Lists["resources/core/v1/configmaps.json"]},
+		},
+		Logs: g.logs,
+	}
+	for _, r := range g.reqs {
+		mf.Totals.Requests++
+		mf.Totals.Objects += r.Count
+		mf.Totals.Bytes += r.Bytes
+		if r.Failed() {
+			mf.Totals.FailedRequests++
+		}
+	}
+	return mf
+}
