@@ -148,6 +148,9 @@ func (w *Writer) reserveLocked(name string) error {
 	if err := checkWriteName(name); err != nil {
 		return err
 	}
+	if n := len(w.top) + 1 + len(name); n > DefaultMaxNameLen {
+		return fmt.Errorf("entry name %q too long (%d bytes with the top folder, limit %d)", shortName(name), n, DefaultMaxNameLen)
+	}
 	if w.names[name] {
 		return fmt.Errorf("duplicate entry %q", name)
 	}

@@ -421,6 +421,7 @@ func TestWriterRefuses(t *testing.T) {
 		{"a//b", `entry name "a//b" is not a clean relative path`},
 		{"./a", `entry name "./a" is not a clean relative path`},
 		{".", `entry name "." is not a clean relative path`},
+		{strings.Repeat("n", 1023), `entry name "` + strings.Repeat("n", 256) + `..." too long (1025 bytes with the top folder, limit 1024)`},
 		{`a\b`, `entry name "a\\b" contains a backslash or NUL byte`},
 		{"a\x00b", `entry name "a\x00b" contains a backslash or NUL byte`},
 	}
