@@ -1,0 +1,312 @@
+package analyze
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// symRule reports fixed symptoms.
+type symRule struct {
+	id    string
+	nodes []Node
+}
+
+func (r symRule) ID() string                           { return r.id }
+func (r symRule) Title() string                        { return "symptoms " + r.id }
+func (r symRule) Symptoms(s *snapshot.Snapshot) []Node { return r.nodes }
+
+// expRule explains nodes of some kinds with fn.
+type expRule struct {
+	id    string
+	kinds []string
+	fn    func(n Node) []Node
+}
+
+func (r expRule) ID() string                                  { return r.id }
+func (r expRule) Title() string                               { return "explain " + r.id }
+func (r expRule) Kinds() []string                             { return r.kinds }
+func (r expRule) Explain(s *snapshot.Snapshot, n Node) []Node { return r.fn(n) }
+
+// fbRule is an expRule consulted only when nothing else explains a node.
+type fbRule struct{ expRule }
+
+func (fbRule) Fallback() {}
+
+// idRule is neither a symptom nor an explain rule.
+type idRule string
+
+func (r idRule) ID() string    { return string(r) }
+func (r idRule) Title() string { return string(r) }
+
+func nd(kind, name, problem string) Node {
+	return Node{Ref: Ref{Kind: kind, Name: name}, Problem: problem}
+}
+
+func root(kind, name, problem string) Node {
+	n := nd(kind, name, problem)
+	n.Root, n.Fix, n.Verify = true, "fix "+name, "verify "+name
+	return n
+}
+
+// to explains a node named from by returning next.
+func to(from string, next ...Node) func(Node) []Node {
+	return func(n Node) []Node {
+		if n.Name == from {
+			return next
+		}
+		return nil
+	}
+}
+
+func emptySnapshot(t *testing.T) *snapshot.Snapshot {
+	t.Helper()
+	s, err := snapshot.Load(func(func(string, io.Reader) error) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestNewEngineErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		rules []Rule
+		err   string
+	}{
+		{"duplicate ID", []Rule{symRule{id: "A"}, expRule{id: "A"}}, "rule A registered twice"},
+		{"useless rule", []Rule{idRule("B")}, "rule B neither finds symptoms nor explains nodes"},
+		{"fine", []Rule{symRule{id: "A"}, expRule{id: "B"}, fbRule{expRule{id: "C"}}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := NewEngine(tt.rules)
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || err.Error() != tt.err) {
+				t.Errorf("err %v, want %q", err, tt.err)
+			}
+		})
+	}
+}
+
+// chainOf renders a finding's chain as "Kind/name(rule) > ...".
+func chainOf(f Finding) string {
+	var parts []string
+	for _, l := range f.Chain {
+		parts = append(parts, l.Kind+"/"+l.Name+"("+l.Rule+")")
+	}
+	return strings.Join(parts, " > ")
+}
+
+func TestEngineRun(t *testing.T) {
+	t.Parallel()
+	crit := nd("Namespace", "a", "stuck")
+	crit.Severity = SeverityCritical
+	info := nd("Thing", "i", "odd")
+	info.Severity = SeverityInfo
+	tests := []struct {
+		name  string
+		rules []Rule
+		want  []string // per finding: "ID severity symptom | chain | root | also"
+	}{
+		{
+			name:  "symptom alone is its own root",
+			rules: []Rule{symRule{"S", []Node{root("ClusterRole", "r", "deleted")}}},
+			want:  []string{"S warning ClusterRole/r | ClusterRole/r(S) | ClusterRole/r | "},
+		},
+		{
+			name: "linear chain, rule IDs filled in",
+			rules: []Rule{
+				symRule{"S", []Node{crit}},
+				expRule{"E1", []string{"Namespace"}, to("a", nd("GroupVersion", "g/v1", "fails"))},
+				expRule{"E2", []string{"GroupVersion"}, to("g/v1", root("Service", "svc", "missing"))},
+			},
+			want: []string{"E2 critical Namespace/a | Namespace/a(S) > GroupVersion/g/v1(E1) > Service/svc(E2) | Service/svc | "},
+		},
+		{
+			name: "branches give one finding per root",
+			rules: []Rule{
+				symRule{"S", []Node{crit}},
+				expRule{"E", []string{"Namespace"}, to("a", root("Service", "x", "missing"), root("Service", "y", "missing"))},
+			},
+			want: []string{
+				"E critical Namespace/a | Namespace/a(S) > Service/x(E) | Service/x | ",
+				"E critical Namespace/a | Namespace/a(S) > Service/y(E) | Service/y | ",
+			},
+		},
+		{
+			name: "two symptoms sharing a root are grouped",
+			rules: []Rule{
+				symRule{"S", []Node{crit, nd("Namespace", "b", "stuck"), nd("Namespace", "c", "stuck")}},
+				expRule{"E", []string{"Namespace"}, func(Node) []Node { return []Node{root("Component", "kcm", "down")} }},
+			},
+			want: []string{"E critical Namespace/a | Namespace/a(S) > Component/kcm(E) | Component/kcm | Namespace/b, Namespace/c"},
+		},
+		{
+			name: "fallback only when no other rule explains",
+			rules: []Rule{
+				symRule{"S", []Node{crit, nd("Namespace", "b", "stuck")}},
+				expRule{"E", []string{"Namespace"}, to("a", root("Service", "x", "missing"))},
+				fbRule{expRule{"F", []string{"Namespace"}, func(n Node) []Node { return []Node{root("MissingEvidence", "cause of "+n.Name, "none")} }}},
+			},
+			want: []string{
+				"E critical Namespace/a | Namespace/a(S) > Service/x(E) | Service/x | ",
+				"F warning Namespace/b | Namespace/b(S) > MissingEvidence/cause of b(F) | MissingEvidence/cause of b | ",
+			},
+		},
+		{
+			name: "a cycle stops at the repeated node",
+			rules: []Rule{
+				symRule{"S", []Node{crit}},
+				expRule{"E", []string{"Namespace", "Pod"}, func(n Node) []Node {
+					if n.Kind == "Namespace" {
+						return []Node{nd("Pod", "p", "stuck")}
+					}
+					return []Node{crit}
+				}},
+			},
+			want: []string{"E critical Namespace/a | Namespace/a(S) > Pod/p(E) | Pod/p | "},
+		},
+		{
+			name: "Root stops the walk even if a rule could go on",
+			rules: []Rule{
+				symRule{"S", []Node{crit}},
+				expRule{"E", []string{"Namespace", "Service"}, func(n Node) []Node {
+					if n.Kind == "Namespace" {
+						return []Node{root("Service", "x", "missing")}
+					}
+					return []Node{root("Deployment", "d", "scaled to 0")}
+				}},
+			},
+			want: []string{"E critical Namespace/a | Namespace/a(S) > Service/x(E) | Service/x | "},
+		},
+		{
+			name: "covered root and a root inside a longer chain fold into it",
+			rules: []Rule{
+				symRule{"K", []Node{nd("Component", "kcm", "crash-looping")}},
+				symRule{"R", []Node{root("ClusterRole", "role", "deleted"), root("ClusterRoleBinding", "bind", "deleted"), root("ClusterRole", "other", "deleted")}},
+				expRule{"E", []string{"Component"}, func(Node) []Node {
+					n := root("ClusterRole", "role", "deleted, kcm exits")
+					n.Covers = []Ref{{Kind: "ClusterRoleBinding", Name: "bind"}}
+					return []Node{n}
+				}},
+			},
+			want: []string{
+				"E warning Component/kcm | Component/kcm(K) > ClusterRole/role(E) | ClusterRole/role | ClusterRoleBinding/bind",
+				"R warning ClusterRole/other | ClusterRole/other(R) | ClusterRole/other | ",
+			},
+		},
+		{
+			name: "most severe first, stable otherwise",
+			rules: []Rule{
+				symRule{"S", []Node{info, nd("Thing", "w", "odd"), crit}},
+				expRule{"E", []string{"Thing", "Namespace"}, func(n Node) []Node { return []Node{root("Cause", n.Name, "x")} }},
+			},
+			want: []string{
+				"E critical Namespace/a | Namespace/a(S) > Cause/a(E) | Cause/a | ",
+				"E warning Thing/w | Thing/w(S) > Cause/w(E) | Cause/w | ",
+				"E info Thing/i | Thing/i(S) > Cause/i(E) | Cause/i | ",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := NewEngine(tt.rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range e.Run(emptySnapshot(t)) {
+				var also []string
+				for _, a := range f.AlsoAffects {
+					also = append(also, a.Kind+"/"+a.Name)
+				}
+				got = append(got, fmt.Sprintf("%s %s %s/%s | %s | %s/%s | %s", f.ID, f.Severity, f.Symptom.Kind, f.Symptom.Name, chainOf(f),
+					f.RootCause.Kind, f.RootCause.Name, strings.Join(also, ", ")))
+				if f.Fix == "" || f.Verify == "" {
+					t.Errorf("finding %s without fix or verify", f.Symptom.Name)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+		})
+	}
+}
+
+func TestEngineCaps(t *testing.T) {
+	t.Parallel()
+	// An endless chain: every node is blocked by a new one.
+	deeper := expRule{"E", []string{"Step"}, func(n Node) []Node {
+		var i int
+		fmt.Sscan(n.Name, &i)
+		return []Node{nd("Step", fmt.Sprint(i+1), "blocked")}
+	}}
+	e, err := NewEngine([]Rule{symRule{"S", []Node{nd("Step", "0", "blocked")}}, deeper})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := e.Run(emptySnapshot(t))
+	if len(fs) != 1 || len(fs[0].Chain) != MaxChainLength {
+		t.Fatalf("endless chain: %d findings, chain %d", len(fs), len(fs[0].Chain))
+	}
+	// An endless binary tree: every node is blocked by two new ones.
+	tree := expRule{"E", []string{"Step"}, func(n Node) []Node {
+		return []Node{nd("Step", n.Name+"0", "blocked"), nd("Step", n.Name+"1", "blocked")}
+	}}
+	e, err = NewEngine([]Rule{symRule{"S", []Node{nd("Step", "", "blocked")}}, tree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs = e.Run(emptySnapshot(t))
+	if len(fs) != MaxChainsPerSymptom {
+		t.Errorf("binary tree: %d findings, want %d", len(fs), MaxChainsPerSymptom)
+	}
+}
+
+func TestEngineStalledChain(t *testing.T) {
+	t.Parallel()
+	e, err := NewEngine([]Rule{
+		symRule{"S", []Node{nd("Namespace", "a", "stuck")}},
+		expRule{"E", []string{"Namespace"}, to("a", Node{Ref: Ref{Kind: "Finalizer", Namespace: "a", Name: "x.io/y"}, Problem: "remains", Missing: []string{"logs"}})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := e.Run(emptySnapshot(t))
+	if len(fs) != 1 {
+		t.Fatalf("%d findings", len(fs))
+	}
+	f := fs[0]
+	if !strings.Contains(f.Fix, "cannot follow the chain past Finalizer a/x.io/y (remains)") || !strings.Contains(f.Verify, "Namespace a") {
+		t.Errorf("fix %q verify %q", f.Fix, f.Verify)
+	}
+	if strings.Join(f.Missing, "|") != "logs|what blocks Finalizer a/x.io/y: no rule explains it from this bundle" {
+		t.Errorf("missing %q", f.Missing)
+	}
+	if f.Summary != "stuck; root cause: Finalizer a/x.io/y" {
+		t.Errorf("summary %q", f.Summary)
+	}
+}
+
+func TestRunReport(t *testing.T) {
+	t.Parallel()
+	r, err := Run(emptySnapshot(t), []Rule{symRule{id: "S"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Findings == nil || len(r.Findings) != 0 || r.Bundle.Layout != "nsbundle" || r.Bundle.CollectedAt != "" {
+		t.Errorf("report %+v", r)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "collection time unknown") {
+		t.Errorf("notes %q", r.Notes)
+	}
+	if _, err := Run(emptySnapshot(t), []Rule{idRule("X")}); err == nil || !strings.Contains(err.Error(), "registering rules") {
+		t.Errorf("bad rules: %v", err)
+	}
+}
