@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -35,6 +36,22 @@ func (c *Cluster) ScenarioMissingEndpoints(ctx context.Context) (*ScenarioInfo, 
 		return nil, err
 	}
 	info.saw("apiservice/%s Available=%s", MetricsAPIService, a)
+	err = poll(ctx, time.Minute, time.Second, func() (bool, string, error) {
+		pods, err := c.Client.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{LabelSelector: "k8s-app=metrics-server"})
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		for _, p := range pods.Items {
+			if p.Status.Phase == corev1.PodPending && p.Spec.NodeName == "" {
+				return true, "", nil
+			}
+		}
+		return false, fmt.Sprintf("%d metrics-server pods", len(pods.Items)), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("metrics-server pod: %w", err)
+	}
+	info.saw("pod kube-system/metrics-server-* phase=Pending unscheduled")
 	if err := c.stuckNamespace(ctx, info, "analytics"); err != nil {
 		return nil, err
 	}

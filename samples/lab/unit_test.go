@@ -1,0 +1,119 @@
+package lab
+
+import (
+	"crypto/x509"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+func TestStripKlogHeader(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`E1123 05:02:26.383637   27694 controllermanager.go:413] "leaderelection lost/stopped"`, `"leaderelection lost/stopped"`},
+		{`I1123 06:51:47.166851       1 route_controller.go:451] Creating route`, `Creating route`},
+		{`=== lab: kube-controller-manager started`, `=== lab: kube-controller-manager started`},
+		{`plain text] with bracket`, `plain text] with bracket`},
+	} {
+		if got := stripKlogHeader(tc.in); got != tc.want {
+			t.Errorf("stripKlogHeader(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLogLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.log")
+	body := "I1123 06:51:47.166851       1 a.go:1] one two\nE1123 06:51:47.166851       1 a.go:2] two three\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		subs []string
+		want int
+	}{{[]string{"two"}, 2}, {[]string{"two", "three"}, 1}, {[]string{"four"}, 0}} {
+		if got := LogLines(path, tc.subs...); len(got) != tc.want {
+			t.Errorf("LogLines(%v) = %q, want %d lines", tc.subs, got, tc.want)
+		}
+	}
+}
+
+func TestPKI(t *testing.T) {
+	p, err := newPKI(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(p.ca.cert)
+	serving, err := os.ReadFile(p.servingCert)
+	if err != nil || len(serving) == 0 {
+		t.Fatalf("serving cert: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		kp     *keyPair
+		cn     string
+		groups []string
+	}{
+		{"admin", p.admin, "kubernetes-admin", []string{"system:masters"}},
+		{"kcm", p.kcm, "system:kube-controller-manager", nil},
+	} {
+		if _, err := tc.kp.cert.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if tc.kp.cert.Subject.CommonName != tc.cn || strings.Join(tc.kp.cert.Subject.Organization, ",") != strings.Join(tc.groups, ",") {
+			t.Errorf("%s: subject %v", tc.name, tc.kp.cert.Subject)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := writeKubeconfig(path, "https://127.0.0.1:6443", p.ca.certPEM, "kubernetes-admin", p.admin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clientcmd.BuildConfigFromFlags("", path); err != nil {
+		t.Fatalf("kubeconfig does not load: %v", err)
+	}
+}
+
+func TestCCMLogFormat(t *testing.T) {
+	l := newCCMLog(t.TempDir())
+	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1", UID: "0b6c"}, Spec: corev1.NodeSpec{PodCIDR: "10.244.1.0/24"},
+		Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.1.21"}}}}
+	l.failedAttempt(time.Date(2026, 11, 23, 6, 5, 4, 3000, time.UTC), n, nil)
+	b, err := os.ReadFile(l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := regexp.MustCompile(`^[IE]1123 06:05:04\.\d{6}       1 route_controller\.go:\d+\] `)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for _, line := range lines {
+		if !header.MatchString(line) {
+			t.Errorf("not a klog line: %q", line)
+		}
+	}
+	if want := "route spec to be created: &{ worker-1 false [{InternalIP 10.0.1.21}] 10.244.1.0/24 false}"; stripKlogHeader(lines[0]) != want {
+		t.Errorf("got %q, want %q", stripKlogHeader(lines[0]), want)
+	}
+	if !strings.Contains(lines[2], "Could not create route 0b6c 10.244.1.0/24 for node worker-1: operation error EC2: CreateRoute") {
+		t.Errorf("error line: %q", lines[2])
+	}
+}
+
+func TestRefusesOutsideNamespace(t *testing.T) {
+	if Isolated() {
+		t.Skip("running isolated")
+	}
+	if err := AddLoopbackAddress("10.244.1.5"); err == nil {
+		t.Fatal("AddLoopbackAddress outside the namespace succeeded")
+	}
+	if _, err := Start(t.Context(), Options{}); err == nil {
+		t.Fatal("Start outside the namespace succeeded")
+	}
+}
