@@ -16,7 +16,7 @@ import (
 
 // zstdMaxWindow caps the zstd window a hostile frame may ask the decoder to
 // allocate. zstd -19 and tar --zstd use at most 8 MiB; --long=27 bundles
-// (128 MiB windows) are refused as corrupt.
+// (128 MiB windows) are refused with a message saying so.
 const zstdMaxWindow = 32 << 20
 
 // walkFile reads a bundle archive file.
@@ -33,7 +33,10 @@ func (w *walker) walkFile() error {
 func (w *walker) walkStream(r0 io.Reader) error {
 	src := &countReader{r: r0}
 	br := bufio.NewReaderSize(src, 64<<10)
-	head, _ := br.Peek(blockSize)
+	head, err := br.Peek(blockSize)
+	if len(head) == 0 && err != nil && err != io.EOF {
+		return &Error{Path: w.path, Problem: "read error: " + errText(err), Err: err}
+	}
 	var r io.Reader
 	switch w.kind = sniff(head); w.kind {
 	case "":
@@ -116,19 +119,20 @@ func isTarHeader(b []byte) bool {
 	if bytes.Equal(b, make([]byte, blockSize)) {
 		return true
 	}
-	var sum int64
+	var sum, signed int64 // old tars summed signed chars
 	for i, c := range b {
 		if i >= 148 && i < 156 {
 			c = ' '
 		}
 		sum += int64(c)
+		signed += int64(int8(c))
 	}
 	field := strings.TrimRight(strings.TrimLeft(string(b[148:156]), " \x00"), " \x00")
 	var want int64
 	if _, err := fmt.Sscanf(field, "%o", &want); err != nil {
 		return false
 	}
-	return field != "" && sum == want
+	return field != "" && (sum == want || signed == want)
 }
 
 // walkTar walks the entries of a tar stream.

@@ -3,7 +3,9 @@ package bundle
 import (
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -102,5 +104,33 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWalkExtractedDirectory extracts a Writer bundle with the real tar and
+// checks the directory reads like the archive.
+func TestWalkExtractedDirectory(t *testing.T) {
+	t.Parallel()
+	tarBin, err := exec.LookPath("tar")
+	if err != nil {
+		t.Skip("no tar binary")
+	}
+	path := filepath.Join(t.TempDir(), "b.tgz")
+	writeSample(t, path, CodecGzip)
+	fromArchive, err := walkAll(path, Limits{})
+	must(t, err)
+	x := t.TempDir()
+	if out, err := exec.Command(tarBin, "-xzf", path, "-C", x).CombinedOutput(); err != nil {
+		t.Fatalf("tar -x: %v\n%s", err, out)
+	}
+	fromDir, err := walkAll(x, Limits{})
+	must(t, err)
+	slices.Sort(fromArchive)
+	if !slices.Equal(fromArchive, fromDir) {
+		t.Errorf("directory reads %d entries, archive %d", len(fromDir), len(fromArchive))
+	}
+	m, err := ReadManifest(x, Limits{})
+	if err != nil || m.Tool.Version != "test" {
+		t.Fatalf("ReadManifest(dir): %+v %v", m, err)
 	}
 }

@@ -302,7 +302,7 @@ func TestReadManifestErrors(t *testing.T) {
 	}{
 		{"none", []ent{reg("b/a", "1")}, "", "no manifest.json (not an nsbundle bundle)"},
 		{"invalid", []ent{reg("b/manifest.json", "{")}, "b/manifest.json", "invalid manifest: unexpected EOF"},
-		{"version", []ent{reg("b/manifest.json", `{"formatVersion":"nsbundle/v2"}`)}, "manifest.json", `unsupported format version "nsbundle/v2" (this nsbundle reads nsbundle/v1)`},
+		{"version", []ent{reg("b/manifest.json", `{"formatVersion":"nsbundle/v2"}`)}, "b/manifest.json", `unsupported format version "nsbundle/v2" (this nsbundle reads nsbundle/v1)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -128,6 +128,7 @@ func errText(err error) string {
 // version is not one this package reads.
 func ReadManifest(path string, lim Limits) (*Manifest, error) {
 	var m *Manifest
+	var raw string
 	err := Walk(path, lim, func(e *Entry) error {
 		if e.Name != ManifestPath {
 			return nil
@@ -143,7 +144,7 @@ func ReadManifest(path string, lim Limits) (*Manifest, error) {
 			}
 			return &Error{Path: path, Entry: e.raw, Problem: "invalid manifest: " + err.Error(), Err: err}
 		}
-		m = &mm
+		m, raw = &mm, e.raw
 		return fs.SkipAll
 	})
 	if err != nil {
@@ -153,7 +154,7 @@ func ReadManifest(path string, lim Limits) (*Manifest, error) {
 		return nil, &Error{Path: path, Problem: "no manifest.json (not an nsbundle bundle)"}
 	}
 	if m.FormatVersion != FormatVersion && !strings.HasPrefix(m.FormatVersion, FormatVersion+".") {
-		return nil, &Error{Path: path, Entry: ManifestPath,
+		return nil, &Error{Path: path, Entry: raw,
 			Problem: fmt.Sprintf("unsupported format version %q (this nsbundle reads %s)", m.FormatVersion, FormatVersion)}
 	}
 	return m, nil
