@@ -3,11 +3,15 @@ package lab
 import (
 	"context"
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 )
 
 func TestMain(m *testing.M) {
@@ -123,4 +127,41 @@ func TestIntegrationFailedDiscoveryCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("recovered after RestoreRoute in %v", time.Since(t1))
+}
+
+func TestIntegrationAuditAndKubeconfigFor(t *testing.T) {
+	t.Parallel()
+	c := StartT(t, Options{})
+	ctx := context.Background()
+	path, err := c.KubeconfigFor("nsbundle-reader", "readers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	if !apierrors.IsForbidden(err) {
+		t.Fatalf("list namespaces as an unbound user: %v, want Forbidden", err)
+	}
+	err = poll(ctx, 30*time.Second, 200*time.Millisecond, func() (bool, string, error) {
+		evs, err := c.AuditEvents("nsbundle-reader")
+		if err != nil {
+			return false, "", err
+		}
+		for _, e := range evs {
+			if e.Verb == "list" && e.ResponseStatus != nil && e.ResponseStatus.Code == 403 {
+				return true, "", nil
+			}
+		}
+		return false, fmt.Sprintf("%d events", len(evs)), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
