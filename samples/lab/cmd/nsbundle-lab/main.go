@@ -121,10 +121,11 @@ func runLab(ctx context.Context, dir, scenario string, command []string) error {
 			fmt.Printf("log: %s\n", p)
 		}
 		fmt.Printf("audit-log: %s\n", c.Logs.Audit)
+		fmt.Printf("netns: /proc/%d/ns/net\n", os.Getpid())
 		for _, o := range info.Observed {
 			fmt.Printf("observed: %s\n", o)
 		}
-		logf("lab: running; this shell's network namespace cannot reach it; use `nsbundle-lab run` for commands. Ctrl-C stops.")
+		logf("lab: running; this shell's network namespace cannot reach it; use `nsbundle-lab run`, or nsenter --net=/proc/%d/ns/net (as root). Ctrl-C stops.", os.Getpid())
 		<-ctx.Done()
 		return nil
 	}
