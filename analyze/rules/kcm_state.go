@@ -50,6 +50,13 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 			Missing:  logsMissing(st),
 		}}
 	}
+	if st.lease == nil && !st.crashLooping() {
+		// Without the lease nothing says whether it runs: do not guess.
+		if nd, missing := notCollected(s, snapshot.ResLeases, "Lease objects"); missing {
+			nd.Problem += " (kube-controller-manager's leader lease kube-system/kube-controller-manager would show whether it runs)"
+			return []analyze.Node{nd}
+		}
+	}
 	if len(st.logs) == 0 {
 		nd := analyze.Node{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),

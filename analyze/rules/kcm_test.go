@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nsbundle/nsbundle/bundle"
 )
 
 // Older (≤1.34) and other kube-controller-manager log forms (KUBERNETES-FACTS.md §3).
@@ -178,6 +180,35 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				chain: []string{lnKCM, lnKCM},
 				root:  lnKCM, rootProblem: "is not running or not leading",
 				also: []string{lnTeamA},
+			}},
+		},
+		{
+			name: "leases forbidden to the collector: no guess about the controller-manager",
+			mutate: func(f *fx) {
+				delete(f.lists, pLeases)
+				f.requests = append(f.requests, bundle.Request{Path: "/apis/coordination.k8s.io/v1/leases?limit=500", Verb: "list", Status: 403, Reason: "Forbidden",
+					Error: `leases.coordination.k8s.io is forbidden: User "support@example.com" cannot list resource "leases" in API group "coordination.k8s.io" at the cluster scope`, File: pLeases})
+				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnTeamA,
+				chain: []string{lnTeamA, lnKCM, "MissingEvidence Lease objects"},
+				root:  "MissingEvidence Lease objects", rootProblem: "Lease objects were not collected (403: leases.coordination.k8s.io is forbidden",
+				missing: "Lease objects: ",
+			}},
+		},
+		{
+			name: "no lease, pod or log in a bundle that lacks them",
+			mutate: func(f *fx) {
+				delete(f.lists, pLeases)
+				delete(f.lists, pPods)
+				delete(f.files, pKCMLog)
+				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnTeamA,
+				chain: []string{lnTeamA, lnKCM, "MissingEvidence Lease objects"},
+				root:  "MissingEvidence Lease objects", rootProblem: "Lease objects were not collected",
 			}},
 		},
 		{
