@@ -122,3 +122,13 @@ func sampleHeap(peak *atomic.Uint64) (stop func()) {
 	}()
 	return func() { close(done); <-finished }
 }
+
+// httpRequests counts the HTTP requests a collection made: every page and
+// retry.
+func httpRequests(res *Result) int {
+	n := 0
+	for _, r := range res.Manifest.Requests {
+		n += max(r.Pages, 1) + r.Retries
+	}
+	return n
+}

@@ -253,3 +253,66 @@ func keepBundle(t *testing.T, path string) {
 		t.Logf("keep bundle: %v", err)
 	}
 }
+
+// TestIntegrationCollectScenarios collects from further broken scenarios,
+// each on its own lab, and checks the evidence each chain needs is there.
+func TestIntegrationCollectScenarios(t *testing.T) {
+	tests := []struct {
+		scenario string
+		want     map[string][]string // bundle file → substrings
+	}{
+		{"failed-discovery-check", map[string][]string{
+			"resources/apiregistration.k8s.io/v1/apiservices.json": {`"reason":"FailedDiscoveryCheck"`},
+			"resources/core/v1/nodes.json":                         {`"name":"worker-1"`},
+			"terminating/reporting.json":                           {`"error": "discovery failed: `},
+		}},
+		{"rbac-deleted-clusterrole", map[string][]string{
+			"logs/files/kube-controller-manager.log":       {`"Error initializing a controller"`},
+			"terminating/old-project.json":                 {`"resource": "configmaps"`},
+			"resources/coordination.k8s.io/v1/leases.json": {`"name":"kube-controller-manager"`},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			c := lab.StartT(t, lab.Options{})
+			ctx := context.Background()
+			info, err := c.RunScenario(ctx, tt.scenario)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := c.ConfigFor(collectorUser, "system:masters")
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := testOptions(t)
+			for name, path := range info.Logs {
+				o.LogFiles = append(o.LogFiles, LogFileSpec{Name: name, Path: path})
+			}
+			res, err := Run(ctx, cfg, o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keepBundle(t, res.Path)
+			t.Logf("missing: %q", res.Missing)
+			_, _, files := readBundle(t, res.Path)
+			for file, subs := range tt.want {
+				for _, s := range subs {
+					if !strings.Contains(string(files[file]), s) {
+						t.Errorf("%s lacks %s", file, s)
+					}
+				}
+			}
+			for _, ns := range info.Namespaces {
+				if _, ok := files[TerminatingFile(ns)]; !ok {
+					t.Errorf("no inventory of Terminating namespace %s", ns)
+				}
+			}
+			for name := range info.Logs {
+				if len(files["logs/files/"+name+".log"]) == 0 {
+					t.Errorf("log %s empty or missing", name)
+				}
+			}
+			checkAuditReadOnly(t, c.Logs.Audit, collectorUser)
+		})
+	}
+}
