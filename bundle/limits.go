@@ -6,11 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// Limits cap what the reader accepts from an untrusted bundle. A zero field
-// means the default from DefaultLimits.
+// Limits cap what the reader accepts from an untrusted bundle. A zero (or
+// negative) field means the default from DefaultLimits, so a caller can
+// raise one cap and keep the others.
 type Limits struct {
 	// MaxEntries caps the number of archive entries (files, directories and
-	// tar metadata records).
+	// PAX global headers; a directory counts each file and subdirectory).
 	MaxEntries int
 	// MaxEntrySize caps the size of one entry, in bytes.
 	MaxEntrySize int64
