@@ -45,6 +45,9 @@ fuzz: ## Run every fuzz target for FUZZTIME (default 2m) each
 		echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
+synth: ## Write a synthetic bundle: make synth SIZE=small|large OUT=path.tgz (seeded, deterministic)
+	$(GO) run ./samples/synth/cmd/nsbundle-synth -size $(SIZE) -out $(OUT) -force
+
 bench: ## Benchmarks (go test -bench, with -benchmem)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
@@ -54,4 +57,4 @@ bootstrap-rbac: ## Regenerate the embedded bootstrap RBAC lists from the Kuberne
 readme: ## Regenerate the README's flag tables from the real flags
 	$(GO) test ./cmd/... -run TestREADME -update
 
-.PHONY: help build test vet unit integration lab-binaries samples golden fuzz bench bootstrap-rbac readme
+.PHONY: help build test vet unit integration lab-binaries samples golden fuzz synth bench bootstrap-rbac readme

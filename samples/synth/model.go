@@ -179,8 +179,9 @@ func (m *model) planPods() {
 		}
 	}
 	// System Deployments.
-	m.addDeploy(r, deployInfo{ns: kubeSystem, name: "coredns", app: "kube-dns", replicas: 2, image: 0, sidecar: -1, system: true, created: m.ago(400 * 24 * time.Hour)})
-	m.addDeploy(r, deployInfo{ns: kubeSystem, name: metricsServer, app: metricsServer, replicas: 1, image: 0, sidecar: -1, system: true, created: m.ago(120 * 24 * time.Hour)})
+	// (their own random streams: the planted names do not depend on the size)
+	m.addDeploy(m.rng(streamMisc, 500), deployInfo{ns: kubeSystem, name: "coredns", app: "kube-dns", replicas: 2, image: 0, sidecar: -1, system: true, created: m.ago(400 * 24 * time.Hour)})
+	m.addDeploy(m.rng(streamMisc, 501), deployInfo{ns: kubeSystem, name: metricsServer, app: metricsServer, replicas: 1, image: 0, sidecar: -1, system: true, created: m.ago(120 * 24 * time.Hour)})
 	// Application Deployments: 1-4 per namespace, replicas weighted.
 	var apps []deployInfo
 	var weights []int
@@ -198,7 +199,7 @@ func (m *model) planPods() {
 			total += w
 		}
 	}
-	budget := m.o.Size.Pods - len(m.pods) - 3
+	budget := m.o.Size.Pods - len(m.pods)
 	given := 0
 	for i := range apps {
 		apps[i].replicas = budget * weights[i] / total
