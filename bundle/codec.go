@@ -22,17 +22,19 @@ const (
 	CodecZstd Codec = "zstd"
 )
 
-// gzipLevel is the deflate level the Writer uses, measured with
-// BenchmarkWriterCodecs (50,000 distinct ~4.7 KB pods, 2 busy cores):
-// BestSpeed (1) 682-704 MB/s ratio 11.2; level 3 708 MB/s ratio 13.1;
-// level 5 = DefaultCompression 372-428 MB/s ratio 14.2. Level 3 is as fast
-// as BestSpeed and 15% smaller, and only 8% bigger than the default at
-// nearly twice its speed.
+// gzipLevel is the deflate level the Writer uses. BenchmarkCompressLevels
+// (50,000 distinct ~4.7 KB pods, CPU time of one thread) measured:
+// level 1 (BestSpeed) 843-871 MB/s ratio 11.2; level 3 760-774 MB/s ratio
+// 13.1; level 5 (DefaultCompression) 519-529 MB/s ratio 14.2. Level 3
+// costs ~10% more CPU than BestSpeed for a 15% smaller bundle (tickets
+// have attachment limits), and is ~45% faster than the default for a bundle
+// only 8% bigger. Either way compression is far faster than an API server
+// serves lists.
 const gzipLevel = 3
 
-// zstdLevel is the zstd level the Writer uses: SpeedFastest measured 507
-// MB/s ratio 17.3 against SpeedDefault 484 MB/s ratio 17.1, with half the
-// encoder memory.
+// zstdLevel is the zstd level the Writer uses: SpeedFastest measured
+// 868-870 MB/s ratio 17.3, SpeedDefault 479-539 MB/s ratio 17.1, with twice
+// the encoder memory.
 const zstdLevel = zstd.SpeedFastest
 
 // compressor is a reusable compressing stream (gzip.Writer, zstd.Encoder).

@@ -49,8 +49,8 @@ var benchCodecs = []benchCodec{
 }
 
 // BenchmarkWriterCodecs writes 50,000 pods as one List with each codec and
-// level; the ratio metric is uncompressed/compressed. It is how gzipLevel and
-// zstdLevel were chosen.
+// level, through the whole Writer (wall time; see BenchmarkCompressLevels
+// for CPU time); the ratio metric is uncompressed/compressed.
 func BenchmarkWriterCodecs(b *testing.B) {
 	pods, size := pods50k()
 	for _, bc := range benchCodecs {
