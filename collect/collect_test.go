@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/nsbundle/nsbundle/bundle"
 )
@@ -362,5 +365,50 @@ func TestRunNamespacesOption(t *testing.T) {
 	}
 	if _, ok := files["terminating/stuck.json"]; !ok {
 		t.Error("no inventory for stuck")
+	}
+}
+
+func TestRunZstd(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(2)
+	o := testOptions(t)
+	o.Codec = bundle.CodecZstd
+	o.Output = filepath.Join(t.TempDir(), "b.tar.zst")
+	res, err := Run(context.Background(), f.start(t), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := os.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zstd.NewReader(bytes.NewReader(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	h, err := tr.Next()
+	if err != nil || h.Name != "b/manifest.json" {
+		t.Fatalf("first entry %v %v", h, err)
+	}
+}
+
+func TestRunExpiredContinue(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(1200)
+	f.expire["/v1/pods"] = true
+	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := findRequest(res.Manifest, "/api/v1/pods?limit=500")
+	if req == nil || req.Error != "" || req.Count != 1203 || req.Pages != 3 {
+		t.Errorf("pods request: %+v", req)
+	}
+	if !slices.ContainsFunc(res.Manifest.Omissions, func(o bundle.Omission) bool {
+		return o.What == "consistent snapshot" && o.Scope == "/api/v1/pods"
+	}) {
+		t.Errorf("omissions: %+v", res.Manifest.Omissions)
 	}
 }

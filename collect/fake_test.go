@@ -26,6 +26,10 @@ type fakeAPI struct {
 	// unavailable group-versions answer 503 to discovery (and are Stale in
 	// aggregated discovery).
 	unavailable map[string]bool
+	// expire answers 410 Expired, once, to a continued list of these
+	// "<group>/<version>/<resource>" keys, offering an inconsistent
+	// continue token as kube-apiserver does.
+	expire map[string]bool
 	// throttle answers 429 with Retry-After: 1 that many times per path.
 	throttle map[string]int
 	// listErrors answers a list of "<gv>/<resource>" with this 500 message.
@@ -51,6 +55,7 @@ func newFakeAPI() *fakeAPI {
 		forbidden:   map[string]bool{},
 		unavailable: map[string]bool{},
 		throttle:    map[string]int{},
+		expire:      map[string]bool{},
 		listErrors:  map[string]string{},
 		logs:        map[string]string{},
 		pageSize:    map[string]int{},
@@ -267,6 +272,20 @@ func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request, group, version, r
 		return
 	}
 	q := r.URL.Query()
+	f.mu.Lock()
+	expire := f.expire[key] && q.Get("continue") != ""
+	if expire {
+		f.expire[key] = false
+	}
+	f.mu.Unlock()
+	if expire {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(410)
+		_ = json.NewEncoder(w).Encode(map[string]any{"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Expired", "code": 410,
+			"metadata": map[string]any{"continue": q.Get("continue")},
+			"message":  "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."})
+		return
+	}
 	if g, ok := f.generated[key]; ok && ns == "" {
 		f.serveGenerated(w, q, g)
 		return
