@@ -146,10 +146,36 @@ func (e *Engine) chains(s *snapshot.Snapshot, sym Node) [][]Node {
 			return
 		}
 		for _, b := range fresh {
+			if b.Ref == n.Ref {
+				// The rule refined the same object (e.g. "not ready" becomes
+				// "cannot be scheduled"): one link, not two.
+				walk(append(path[:len(path)-1:len(path)-1], refine(n, b)))
+				continue
+			}
 			walk(append(path[:len(path):len(path)], b))
 		}
 	}
 	walk([]Node{sym})
+	return out
+}
+
+// refine merges b, a finer statement about the same object, into n.
+func refine(n, b Node) Node {
+	out := b
+	out.Severity, out.Summary = n.Severity, n.Summary
+	out.Evidence = append(append([]Evidence(nil), n.Evidence...), b.Evidence...)
+	seen := map[Evidence]bool{}
+	var evs []Evidence
+	for _, e := range out.Evidence {
+		if !seen[e] {
+			seen[e] = true
+			evs = append(evs, e)
+		}
+	}
+	out.Evidence = evs
+	if !out.Root {
+		out.Root = true // a refinement ends the walk at this object
+	}
 	return out
 }
 

@@ -115,7 +115,7 @@ func TestNamespaceContentChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-SVC-001", symptom: "Namespace team-a",
-				chain: []string{"Namespace team-a", "CustomResourceDefinition widgets.stable.example.com", "Service widgets/widget-conversion", "Service widgets/widget-conversion"},
+				chain: []string{"Namespace team-a", "CustomResourceDefinition widgets.stable.example.com", "Service widgets/widget-conversion"},
 				root:  "Service widgets/widget-conversion", rootProblem: "selector app=widget-operator matches no pod",
 			}},
 		},
@@ -199,7 +199,7 @@ func TestNamespaceContentChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-FIN-001", symptom: "Namespace team-a",
-				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/protect", "Finalizer team-a/example.com/protect"},
+				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/protect"},
 				root:  "Finalizer team-a/example.com/protect", rootProblem: "no controller removes example.com/protect",
 				evidence: []wantEv{{link: 1, path: pNamespaces, pointer: "/items/4/status/conditions/4",
 					value: "NamespaceFinalizersRemaining=True (SomeFinalizersRemain): " + msgFinalizers}},
@@ -216,7 +216,7 @@ func TestNamespaceContentChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-FIN-001", symptom: "Namespace team-a",
-				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/protect", "Finalizer team-a/example.com/protect"},
+				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/protect"},
 				root:  "Finalizer team-a/example.com/protect", rootProblem: "no controller removes example.com/protect",
 				evidence: []wantEv{{link: 1, path: "terminating/team-a.json", pointer: "/resources/0/items/1", value: `widgets.example.com w2 finalizers ["example.com/protect"]`}},
 			}},
@@ -260,12 +260,12 @@ func TestNamespaceContentChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-NODE-001", symptom: "Namespace web",
-				chain: []string{"Namespace web", "Pod web/web-0", "Node node-c", "Node node-c"},
+				chain: []string{"Namespace web", "Pod web/web-0", "Node node-c"},
 				root:  "Node node-c", rootProblem: "its kubelet does not report: Ready=Unknown NodeStatusUnknown",
 				evidence: []wantEv{
 					{link: 1, path: pPods, pointer: "/items/2/metadata/deletionTimestamp", value: "2026-11-23T04:51:00Z"},
 					{link: 1, path: pNamespaces, pointer: "/items/4/status/conditions/2", value: "unexpected items still remain in namespace: web for gvr: /v1, Resource=pods"},
-					{link: 3, path: pNodes, pointer: "/items/2/status/conditions/0", value: "Ready=Unknown (NodeStatusUnknown): " + msgNodeUnknown},
+					{link: 2, path: pNodes, pointer: "/items/2/status/conditions/0", value: "Ready=Unknown (NodeStatusUnknown): " + msgNodeUnknown},
 				},
 			}},
 		},

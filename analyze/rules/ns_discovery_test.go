@@ -88,7 +88,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-CCM-001", symptom: lnApp,
-				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b", lnCCM, lnCCM},
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b", lnCCM},
 				root:  lnCCM, rootProblem: "the cloud API denies the route controller permission to manage routes",
 				evidence: []wantEv{
 					evDeleted, evNSCond, evDiscovery,
@@ -97,7 +97,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 					{link: 4, path: pPods, pointer: "/items/1/status/podIP", value: "10.244.1.5"},
 					{link: 4, path: pSlices, pointer: "/items/0/endpoints/0/addresses/0", value: "EndpointSlice kube-system/metrics-server-x7k2p lists 10.244.1.5"},
 					{link: 5, path: pNodes, pointer: "/items/1/status/conditions/0", value: "NetworkUnavailable=True (NoRouteCreated): RouteController failed to create a route"},
-					{link: 7, path: pCCMLog, line: 2, value: "ec2:DescribeRouteTables"},
+					{link: 6, path: pCCMLog, line: 2, value: "ec2:DescribeRouteTables"},
 				},
 			}},
 		},
@@ -125,7 +125,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-CCM-001", symptom: lnApp,
-				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b", lnCCM, lnCCM},
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b", lnCCM},
 				root:  lnCCM, rootProblem: "the route controller fails to manage routes: E1123 05:02:26.383637",
 			}},
 		},
@@ -138,9 +138,9 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-NODE-001", symptom: lnApp,
-				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b", "Node node-b"},
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b"},
 				root:  "Node node-b", rootProblem: "its kubelet does not report: Ready=Unknown NodeStatusUnknown",
-				evidence: []wantEv{{link: 6, path: pNodes, pointer: "/items/1/status/conditions/0", value: "Ready=Unknown (NodeStatusUnknown): Kubelet stopped posting node status."}},
+				evidence: []wantEv{{link: 5, path: pNodes, pointer: "/items/1/status/conditions/0", value: "Ready=Unknown (NodeStatusUnknown): Kubelet stopped posting node status."}},
 			}},
 		},
 		{
@@ -151,7 +151,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-EP-001", symptom: lnApp,
-				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.96.0.20:443", "Endpoint kube-system/10.96.0.20:443"},
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.96.0.20:443"},
 				root:  "Endpoint kube-system/10.96.0.20:443", rootProblem: "10.96.0.20 is a Service ClusterIP",
 			}},
 		},
@@ -183,12 +183,12 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-POD-001", symptom: lnApp,
-				chain: []string{lnApp, lnGV, lnAPISvc, lnMS, lnMSPod, lnMSPod},
+				chain: []string{lnApp, lnGV, lnAPISvc, lnMS, lnMSPod},
 				root:  lnMSPod, rootProblem: "container main is crash-looping (12 restarts, last exit code 1 Error)",
 				evidence: []wantEv{
 					{link: 4, path: pSlices, pointer: "/items/0/endpoints", value: "EndpointSlice metrics-server-x7k2p: 10.244.1.5 not ready"},
-					{link: 5, path: pPods, pointer: "/items/1/status/containerStatuses/0", value: "CrashLoopBackOff, 12 restarts, not Ready"},
-					{link: 5, path: "logs/kube-system/metrics-server-7d9f6c-abcde/main.log", line: 1, value: `"command failed"`},
+					{link: 4, path: pPods, pointer: "/items/1/status/containerStatuses/0", value: "CrashLoopBackOff, 12 restarts, not Ready"},
+					{link: 4, path: "logs/kube-system/metrics-server-7d9f6c-abcde/main.log", line: 1, value: `"command failed"`},
 				},
 			}},
 		},
@@ -220,9 +220,9 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-SVC-001", symptom: lnApp,
-				chain: []string{lnApp, lnGV, lnAPISvc, lnMS, lnMS},
+				chain: []string{lnApp, lnGV, lnAPISvc, lnMS},
 				root:  lnMS, rootProblem: "selector k8s-app=metrics-server matches no pod",
-				evidence: []wantEv{{link: 4, path: pServices, pointer: "/items/1/spec/selector", value: "k8s-app=metrics-server"}},
+				evidence: []wantEv{{link: 3, path: pServices, pointer: "/items/1/spec/selector", value: "k8s-app=metrics-server"}},
 			}},
 		},
 		{

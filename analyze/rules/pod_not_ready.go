@@ -58,6 +58,15 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			return []analyze.Node{nd}
 		}
 	}
+	if p.Spec.NodeName == "" && p.Status.Phase == "Pending" {
+		if c, _ := snapshot.FindCondition(p.Status.Conditions, "PodScheduled"); c == nil {
+			return []analyze.Node{{
+				Ref:      ref(analyze.KindComponent, "", componentScheduler),
+				Problem:  "has not looked at pod " + p.Namespace + "/" + p.Name + owner(p) + ": it is Pending with no node and no PodScheduled condition",
+				Evidence: []analyze.Evidence{ev(p.Loc.At("status"), "phase Pending, no nodeName, no PodScheduled condition")},
+			}}
+		}
+	}
 	if c, i := snapshot.FindCondition(p.Status.Conditions, "PodScheduled"); c != nil && c.Status == "False" {
 		return []analyze.Node{{
 			Ref:      n.Ref,
@@ -79,6 +88,14 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		Fix:      "kubectl describe pod" + kubectlNS(p.Namespace) + " " + p.Name + " and its logs show why its readiness probe fails.",
 		Verify:   "kubectl get pod" + kubectlNS(p.Namespace) + " " + p.Name,
 	}}
+}
+
+// owner names a pod's controller, e.g. " (ReplicaSet metrics-server-6968cd9966)".
+func owner(p *snapshot.Pod) string {
+	for _, o := range p.OwnerReferences {
+		return " (" + o.Kind + " " + o.Name + ")"
+	}
+	return ""
 }
 
 // nodeTrouble says what is wrong with a node, if anything a pod suffers from.

@@ -29,6 +29,7 @@ func All() []analyze.Rule {
 		nodeProblem{},
 		cloudRoutes{},
 		kcmState{},
+		schedulerState{},
 		pvcToKCM{},
 		webhookService{},
 		crdConversion{},

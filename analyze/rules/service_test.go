@@ -27,16 +27,16 @@ func TestServiceAndPodChains(t *testing.T) {
 				set(p, "status", obj{"phase": "Pending", "conditions": []any{
 					cond("PodScheduled", "False", "Unschedulable", "0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.")}})
 			},
-			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod, lnMSPod), root: lnMSPod,
+			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod), root: lnMSPod,
 				rootProblem: "cannot be scheduled: 0/2 nodes are available: 2 Insufficient memory.",
-				evidence:    []wantEv{{link: 5, path: pPods, pointer: "/items/1/status/conditions/0", value: "PodScheduled=False (Unschedulable)"}}},
+				evidence:    []wantEv{{link: 4, path: pPods, pointer: "/items/1/status/conditions/0", value: "PodScheduled=False (Unschedulable)"}}},
 		},
 		{
 			name: "pod running but not ready", reason: "MissingEndpoints", msg: msgMissingEP,
 			mutate: func(f *fx) {
 				set(msPod(f), "status.conditions", []any{cond("Ready", "False", "ContainersNotReady", "containers with unready status: [main]")})
 			},
-			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod, lnMSPod), root: lnMSPod, rootProblem: "is not ready (Running, not Ready)"},
+			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod), root: lnMSPod, rootProblem: "is not ready (Running, not Ready)"},
 		},
 		{
 			name: "pod on a node that stopped reporting", reason: "MissingEndpoints", msg: msgMissingEP,
@@ -44,7 +44,7 @@ func TestServiceAndPodChains(t *testing.T) {
 				set(msPod(f), "status.conditions", []any{cond("Ready", "False", "", "")})
 				f.lists[pNodes][1] = node("node-b", cond("Ready", "Unknown", "NodeStatusUnknown", msgNodeUnknown))
 			},
-			want: want{id: "NSB-NODE-001", chain: append(head, lnMSPod, "Node node-b", "Node node-b"), root: "Node node-b", rootProblem: "Ready=Unknown NodeStatusUnknown"},
+			want: want{id: "NSB-NODE-001", chain: append(head, lnMSPod, "Node node-b"), root: "Node node-b", rootProblem: "Ready=Unknown NodeStatusUnknown"},
 		},
 		{
 			name: "Service without selector", reason: "MissingEndpoints", msg: msgMissingEP,
@@ -52,8 +52,8 @@ func TestServiceAndPodChains(t *testing.T) {
 				delete(f.find(pServices, "kube-system", "metrics-server")["spec"].(obj), "selector")
 				f.lists[pSlices] = []obj{endpointSlice("kube-system", "metrics-server", "metrics-server-manual", false, "10.244.1.5")}
 			},
-			want: want{id: "NSB-SVC-001", chain: append(head, lnMS), root: lnMS, rootProblem: "has no selector and no ready endpoints",
-				evidence: []wantEv{{link: 4, path: pSlices, pointer: "/items/0/endpoints", value: "EndpointSlice metrics-server-manual: 10.244.1.5 not ready"}}},
+			want: want{id: "NSB-SVC-001", chain: head, root: lnMS, rootProblem: "has no selector and no ready endpoints",
+				evidence: []wantEv{{link: 3, path: pSlices, pointer: "/items/0/endpoints", value: "EndpointSlice metrics-server-manual: 10.244.1.5 not ready"}}},
 		},
 		{
 			name: "only legacy Endpoints collected", reason: "EndpointsNotFound", msg: `cannot find endpointslices for service/metrics-server in "kube-system"`,
@@ -63,7 +63,7 @@ func TestServiceAndPodChains(t *testing.T) {
 					"subsets": []any{obj{"notReadyAddresses": []any{obj{"ip": "10.244.1.5"}}, "ports": []any{obj{"name": "https", "port": 10250}}}}})
 				crashLooping(msPod(f))
 			},
-			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod, lnMSPod), root: lnMSPod, rootProblem: "crash-looping",
+			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod), root: lnMSPod, rootProblem: "crash-looping",
 				evidence: []wantEv{{link: 4, path: "resources/core/v1/endpoints.json", pointer: "/items/0/subsets", value: "Endpoints metrics-server: 0 ready, 1 not ready addresses"}}},
 		},
 		{
