@@ -77,7 +77,9 @@ var sampleExpectations = map[string]expectation{
 	"healthy": {none: true},
 }
 
-func ref(kind, ns, name string) analyze.Ref { return analyze.Ref{Kind: kind, Namespace: ns, Name: name} }
+func ref(kind, ns, name string) analyze.Ref {
+	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}
+}
 
 // TestSamples analyzes every committed sample bundle collected from the lab,
 // checks the chain each scenario promises, and compares every output format
