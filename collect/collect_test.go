@@ -154,7 +154,7 @@ func TestRunBrokenCluster(t *testing.T) {
 			t.Errorf("widgets: %+v", w)
 		}
 		d := got["metrics.k8s.io/v1beta1/"]
-		if d.Error != "discovery failed: the server is currently unable to handle the request" || d.Status != 503 {
+		if d.Error != "the server is currently unable to handle the request" || d.Status != 503 {
 			t.Errorf("failed group-version: %+v", d)
 		}
 	})

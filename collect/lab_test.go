@@ -154,7 +154,8 @@ func checkMissingEndpointsBundle(t *testing.T, res *Result, raw []byte, files ma
 		{"resources/core/v1/namespaces.json", `"type":"NamespaceDeletionDiscoveryFailure"`},
 		{"logs/files/kube-controller-manager.log", `"Deletion of namespace failed"`},
 		{"logs/files/kube-controller-manager.log", `stale GroupVersion discovery: metrics.k8s.io/v1beta1`},
-		{"terminating/analytics.json", `"error": "discovery failed: the server is currently unable to handle the request"`},
+		{"terminating/analytics.json", `"error": "the server is currently unable to handle the request"`},
+		{"terminating/analytics.json", `"group": "metrics.k8s.io"`},
 		{"health/readyz.txt", "[+]ping ok"},
 	} {
 		if !strings.Contains(string(files[want.file]), want.text) {
@@ -264,7 +265,7 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 		{"failed-discovery-check", map[string][]string{
 			"resources/apiregistration.k8s.io/v1/apiservices.json": {`"reason":"FailedDiscoveryCheck"`},
 			"resources/core/v1/nodes.json":                         {`"name":"worker-1"`},
-			"terminating/reporting.json":                           {`"error": "discovery failed: `},
+			"terminating/reporting.json":                           {`"group": "metrics.k8s.io"`, `"resource": ""`},
 		}},
 		{"rbac-deleted-clusterrole", map[string][]string{
 			"logs/files/kube-controller-manager.log":       {`"Error initializing a controller"`},

@@ -44,7 +44,9 @@ func (r *run) terminating(ctx context.Context, wg *sync.WaitGroup, names []strin
 // inventory lists, metadata only, every namespaced resource type in ns and
 // writes what remains to terminating/<ns>.json. A failing list is kept
 // verbatim (it is what the namespace controller trips over), and so is each
-// group-version whose discovery failed (its resources could not be listed).
+// group-version whose discovery failed: an entry with its group and version,
+// an empty resource, and the discovery error verbatim (its resources could
+// not be listed).
 func (r *run) inventory(ctx context.Context, ns string, types []resourceType, failed []bundle.DiscoveryResult) {
 	results := make([]bundle.RemainingContent, len(types))
 	var wg sync.WaitGroup
@@ -73,7 +75,7 @@ func (r *run) inventory(ctx context.Context, ns string, types []resourceType, fa
 			g, v = "", g
 		}
 		content.Resources = append(content.Resources, bundle.RemainingContent{
-			Group: g, Version: v, Error: "discovery failed: " + f.Error, Status: f.Status})
+			Group: g, Version: v, Error: f.Error, Status: f.Status})
 	}
 	data, err := json.MarshalIndent(content, "", " ")
 	if err != nil {
