@@ -50,6 +50,7 @@ func Run(snap *snapshot.Snapshot, rules []Rule) (*Report, error) {
 			ClusterVersion: snap.GitVersion,
 		},
 		Findings: eng.Run(snap),
+		Checked:  checked(snap),
 		Notes:    snap.Notes,
 	}
 	if !snap.Now.IsZero() {

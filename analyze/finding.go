@@ -97,6 +97,10 @@ type Report struct {
 	Bundle BundleInfo `json:"bundle"`
 	// Findings, most severe first, then by symptom.
 	Findings []Finding `json:"findings"`
+	// Checked says what the rules looked at, e.g. "37 namespaces (1
+	// Terminating)", so an empty report is not read as "all is well" when
+	// the bundle lacked the evidence.
+	Checked []string `json:"checked,omitempty"`
 	// Notes are problems with the bundle itself (wrong types, missing files)
 	// that did not stop the analysis.
 	Notes []string `json:"notes,omitempty"`

@@ -16,6 +16,7 @@ type htmlPage struct {
 	Bundle   string
 	Findings []htmlFinding
 	Notes    []string
+	Checked  string
 }
 
 type htmlFinding struct {
@@ -52,6 +53,9 @@ func renderHTML(w io.Writer, r *analyze.Report, opts Options) error {
 	page := htmlPage{
 		Title:  "nsbundle analysis: " + clean(bundleName(r.Bundle)),
 		Bundle: bundleLine(r.Bundle),
+	}
+	if len(r.Checked) > 0 {
+		page.Checked = clean(strings.Join(r.Checked, "; "))
 	}
 	for i := range r.Findings {
 		page.Findings = append(page.Findings, newHTMLFinding(i+1, &r.Findings[i], limit))

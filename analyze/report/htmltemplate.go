@@ -46,7 +46,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 </tbody>
 </table>
 {{- else}}
-<p class="ok">No blocking chains found: no namespace is stuck Terminating and no other symptom the rules look for is present.</p>
+<p class="ok">No blocking chains found.{{if .Checked}} Checked: {{.Checked}}.{{end}}</p>
 {{- end}}
 {{- range .Findings}}
 <section class="finding" id="{{.Anchor}}">

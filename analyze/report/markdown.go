@@ -19,7 +19,10 @@ func renderMarkdown(w io.Writer, r *analyze.Report, opts Options) error {
 	}
 	fmt.Fprintf(w, "# nsbundle analysis\n\n%s\n\n", mdBundle(r.Bundle))
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(w, "**No blocking chains found**: no namespace is stuck Terminating and no other symptom the rules look for is present.\n")
+		fmt.Fprintf(w, "**No blocking chains found.**\n")
+		if len(r.Checked) > 0 {
+			fmt.Fprintf(w, "\nChecked: %s.\n", mdText(strings.Join(r.Checked, "; ")))
+		}
 		writeMDNotes(w, r.Notes)
 		return nil
 	}

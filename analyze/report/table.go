@@ -57,8 +57,10 @@ func renderTable(w io.Writer, r *analyze.Report, opts Options) error {
 	width := opts.width()
 	fmt.Fprintf(w, "Bundle: %s\n\n", bundleLine(r.Bundle))
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(w, "%s in %s: no namespace is stuck Terminating and no other symptom the rules look for is present.\n",
-			p.paint(ansiBold+ansiGreen, "No blocking chains found"), clean(bundleName(r.Bundle)))
+		fmt.Fprintf(w, "%s in %s.\n", p.paint(ansiBold+ansiGreen, "No blocking chains found"), clean(bundleName(r.Bundle)))
+		if len(r.Checked) > 0 {
+			fmt.Fprintf(w, "Checked: %s.\n", clean(strings.Join(r.Checked, "; ")))
+		}
 		writeNotes(w, r.Notes, p)
 		return nil
 	}

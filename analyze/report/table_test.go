@@ -109,12 +109,14 @@ func TestTableEmpty(t *testing.T) {
 	t.Parallel()
 	r := emptyReport()
 	r.Notes = []string{"logs/kube-system: forbidden (403), controller logs not collected"}
+	r.Checked = []string{"12 namespaces (0 Terminating)", "APIServices: not in the bundle"}
 	var buf bytes.Buffer
 	if err := Render(&buf, r, FormatTable, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := "Bundle: samples/healthy.tgz (nsbundle layout, cluster v1.37.2, collected 2026-11-23T06:12:44Z)\n\n" +
-		"No blocking chains found in samples/healthy.tgz: no namespace is stuck Terminating and no other symptom the rules look for is present.\n\n" +
+		"No blocking chains found in samples/healthy.tgz.\n" +
+		"Checked: 12 namespaces (0 Terminating); APIServices: not in the bundle.\n\n" +
 		"Notes on the bundle (they may hide a chain):\n" +
 		"  - logs/kube-system: forbidden (403), controller logs not collected\n"
 	if buf.String() != want {
