@@ -412,3 +412,22 @@ func TestRunExpiredContinue(t *testing.T) {
 		t.Errorf("omissions: %+v", res.Manifest.Omissions)
 	}
 }
+
+func TestRunUnreachableServer(t *testing.T) {
+	t.Parallel()
+	srv := brokenCluster(0).start(t) // a config with a CA, then a dead port
+	cfg := *srv
+	cfg.Host = "https://127.0.0.1:1"
+	t0 := time.Now()
+	res, err := Run(context.Background(), &cfg, testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || len(res.Missing) == 0 || time.Since(t0) > 10*time.Second {
+		t.Errorf("complete=%v after %v, missing %q", res.Complete, time.Since(t0), res.Missing)
+	}
+	want := `/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`
+	if !slices.Contains(res.Missing, want) {
+		t.Errorf("Missing lacks %q: %q", want, res.Missing)
+	}
+}
