@@ -1,0 +1,137 @@
+package collect
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+func TestRunNeverOverwrites(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(1)
+	cfg := f.start(t)
+	o := testOptions(t)
+	if err := os.WriteFile(o.Output, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), cfg, o, nil); err == nil {
+		t.Fatal("overwrote an existing bundle")
+	}
+	if b, _ := os.ReadFile(o.Output); string(b) != "keep" {
+		t.Error("existing file changed")
+	}
+	o.Force = true
+	if _, err := Run(context.Background(), cfg, o, nil); err != nil {
+		t.Fatalf("with Force: %v", err)
+	}
+}
+
+func TestRunCancelledLeavesNothing(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(10)
+	f.throttle["/api/v1/pods"] = 100
+	cfg := f.start(t)
+	o := testOptions(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := Run(ctx, cfg, o, nil); err == nil {
+		t.Fatal("no error after cancel")
+	}
+	ents, _ := os.ReadDir(filepath.Dir(o.Output))
+	if len(ents) != 0 {
+		t.Errorf("left behind: %v", ents)
+	}
+}
+
+func TestRunDeadlineWritesPartial(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(10)
+	f.throttle["/api/v1/pods"] = 100
+	cfg := f.start(t)
+	o := testOptions(t)
+	o.Deadline = 2 * time.Second
+	res, err := Run(context.Background(), cfg, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || !slices.Contains(res.Missing, "collection: stopped at the 2s deadline") {
+		t.Errorf("Missing: %q", res.Missing)
+	}
+	req := findRequest(res.Manifest, "/api/v1/pods?limit=500")
+	if req == nil || req.Status != 429 || req.Retries == 0 {
+		t.Errorf("pods request: %+v", req)
+	}
+}
+
+func TestRunZstd(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(2)
+	o := testOptions(t)
+	o.Codec = bundle.CodecZstd
+	o.Output = filepath.Join(t.TempDir(), "b.tar.zst")
+	res, err := Run(context.Background(), f.start(t), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := os.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zstd.NewReader(bytes.NewReader(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	h, err := tr.Next()
+	if err != nil || h.Name != "b/manifest.json" {
+		t.Fatalf("first entry %v %v", h, err)
+	}
+}
+
+func TestRunExpiredContinue(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(1200)
+	f.expire["/v1/pods"] = true
+	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := findRequest(res.Manifest, "/api/v1/pods?limit=500")
+	if req == nil || req.Error != "" || req.Count != 1203 || req.Pages != 3 {
+		t.Errorf("pods request: %+v", req)
+	}
+	if !slices.ContainsFunc(res.Manifest.Omissions, func(o bundle.Omission) bool {
+		return o.What == "consistent snapshot" && o.Scope == "/api/v1/pods"
+	}) {
+		t.Errorf("omissions: %+v", res.Manifest.Omissions)
+	}
+}
+
+func TestRunUnreachableServer(t *testing.T) {
+	t.Parallel()
+	srv := brokenCluster(0).start(t) // a config with a CA, then a dead port
+	cfg := *srv
+	cfg.Host = "https://127.0.0.1:1"
+	t0 := time.Now()
+	res, err := Run(context.Background(), &cfg, testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Complete || len(res.Missing) == 0 || time.Since(t0) > 10*time.Second {
+		t.Errorf("complete=%v after %v, missing %q", res.Complete, time.Since(t0), res.Missing)
+	}
+	want := `/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`
+	if !slices.Contains(res.Missing, want) {
+		t.Errorf("Missing lacks %q: %q", want, res.Missing)
+	}
+}
