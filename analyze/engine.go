@@ -237,9 +237,9 @@ func toFinding(chain []Node) Finding {
 		f.Chain = append(f.Chain, Link{Ref: n.Ref, Rule: n.Rule, Problem: n.Problem, Evidence: n.Evidence})
 		f.Missing = append(f.Missing, n.Missing...)
 	}
-	if !root.Root && f.Fix == "" {
-		// No rule could follow the chain further: say so rather than leave
-		// the finding without advice.
+	if f.Fix == "" {
+		// No rule could follow the chain further (or a root came without a
+		// fix): say so rather than leave the finding without advice.
 		f.Fix = "nsbundle cannot follow the chain past " + describe(root.Ref) + " (" + root.Problem + "): inspect it and whatever should act on it. Do not strip finalizers to hide it."
 		f.Missing = append(f.Missing, "what blocks "+describe(root.Ref)+": no rule explains it from this bundle")
 	}

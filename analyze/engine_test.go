@@ -201,6 +201,23 @@ func TestEngineRun(t *testing.T) {
 			},
 		},
 		{
+			name: "a rule refining the same object makes one link",
+			rules: []Rule{
+				symRule{"S", []Node{crit}},
+				expRule{"E", []string{"Namespace"}, to("a", nd("Pod", "p", "not ready"))},
+				expRule{"F", []string{"Pod"}, to("p", root("Pod", "p", "crash-looping"))},
+			},
+			want: []string{"F critical Namespace/a | Namespace/a(S) > Pod/p(F) | Pod/p | "},
+		},
+		{
+			name: "a refined symptom keeps its severity and is its own finding",
+			rules: []Rule{
+				symRule{"S", []Node{crit}},
+				expRule{"E", []string{"Namespace"}, to("a", root("Namespace", "a", "finer"))},
+			},
+			want: []string{"E critical Namespace/a | Namespace/a(E) | Namespace/a | "},
+		},
+		{
 			name: "most severe first, stable otherwise",
 			rules: []Rule{
 				symRule{"S", []Node{info, nd("Thing", "w", "odd"), crit}},
@@ -308,5 +325,34 @@ func TestRunReport(t *testing.T) {
 	}
 	if _, err := Run(emptySnapshot(t), []Rule{idRule("X")}); err == nil || !strings.Contains(err.Error(), "registering rules") {
 		t.Errorf("bad rules: %v", err)
+	}
+}
+
+func TestEngineRefineMergesEvidence(t *testing.T) {
+	t.Parallel()
+	e1 := Evidence{Path: "a.json", Pointer: "/items/0", Value: "x"}
+	e2 := Evidence{Path: "b.log", Line: 3, Value: "y"}
+	sym := nd("Component", "kcm", "crash-looping")
+	sym.Severity, sym.Summary, sym.Evidence = SeverityCritical, "kcm crash-loops", []Evidence{e1}
+	finer := nd("Component", "kcm", "runs with other credentials")
+	finer.Evidence = []Evidence{e1, e2} // not Root, no Fix
+	e, err := NewEngine([]Rule{symRule{"S", []Node{sym}}, expRule{"E", []string{"Component"}, func(Node) []Node { return []Node{finer} }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := e.Run(emptySnapshot(t))
+	if len(fs) != 1 || len(fs[0].Chain) != 1 {
+		t.Fatalf("findings %+v", fs)
+	}
+	f := fs[0]
+	l := f.Chain[0]
+	if l.Problem != "runs with other credentials" || l.Rule != "E" || len(l.Evidence) != 2 || l.Evidence[0] != e1 || l.Evidence[1] != e2 {
+		t.Errorf("refined link %+v", l)
+	}
+	if f.Severity != SeverityCritical || f.Summary != "kcm crash-loops" || f.RootCause.Problem != "runs with other credentials" {
+		t.Errorf("finding %+v", f)
+	}
+	if f.Fix == "" || f.Verify == "" {
+		t.Errorf("refined root without a fix: fix %q verify %q", f.Fix, f.Verify)
 	}
 }
