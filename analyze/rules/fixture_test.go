@@ -371,6 +371,7 @@ func healthy() *fx {
 				lease("kube-system", "kube-controller-manager", "cp_6f2b1c9e-5d1a-4c47-9b7a-0f1e2d3c4b5a", 2*time.Second, 3),
 				lease("kube-node-lease", "node-a", "node-a", 5*time.Second, 0),
 				lease("kube-node-lease", "node-b", "node-b", 5*time.Second, 0),
+				lease("kube-system", "kube-scheduler", "cp_0d7c9a41-2b6e-4f3a-8c1d-5e6f7a8b9c0d", 3*time.Second, 2),
 			},
 			pEvents:      {},
 			pPVCs:        {set(pvc("default", "data", "Bound", 24*time.Hour), "spec.volumeName", "pvc-1234")},

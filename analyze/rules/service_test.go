@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/nsbundle/nsbundle/bundle"
 )
@@ -30,6 +31,40 @@ func TestServiceAndPodChains(t *testing.T) {
 			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod), root: lnMSPod,
 				rootProblem: "cannot be scheduled: 0/2 nodes are available: 2 Insufficient memory.",
 				evidence:    []wantEv{{link: 4, path: pPods, pointer: "/items/1/status/conditions/0", value: "PodScheduled=False (Unschedulable)"}}},
+		},
+		{
+			name: "pod never looked at, scheduler lease stale", reason: "MissingEndpoints", msg: msgMissingEP,
+			mutate: func(f *fx) {
+				unscheduled(msPod(f))
+				f.lists[pLeases][3] = lease("kube-system", "kube-scheduler", "cp_0d7c9a41-2b6e-4f3a-8c1d-5e6f7a8b9c0d", 10*time.Minute, 2)
+			},
+			want: want{id: "NSB-SCHED-001", chain: append(head, lnMSPod, lnSched), root: lnSched, rootProblem: "is not running: nobody renewed its leader lease for 10m",
+				evidence: []wantEv{
+					{link: 5, path: pPods, pointer: "/items/1/status", value: "phase Pending, no nodeName, no PodScheduled condition"},
+					{link: 5, path: pLeases, pointer: "/items/3/spec/renewTime", value: "2026-11-23T05:00:00Z"},
+				}},
+		},
+		{
+			name: "pod never looked at, no scheduler lease", reason: "MissingEndpoints", msg: msgMissingEP,
+			mutate: func(f *fx) {
+				unscheduled(msPod(f))
+				f.remove(pLeases, "kube-system", "kube-scheduler")
+			},
+			want: want{id: "NSB-SCHED-001", chain: append(head, lnMSPod, lnSched), root: lnSched, rootProblem: "there is no kube-system/kube-scheduler leader lease"},
+		},
+		{
+			name: "pod never looked at, scheduler leads: the chain stops and says so", reason: "MissingEndpoints", msg: msgMissingEP,
+			mutate: func(f *fx) { unscheduled(msPod(f)) },
+			want: want{id: "NSB-POD-001", chain: append(head, lnMSPod, lnSched), root: lnSched, rootProblem: "has not looked at pod kube-system/metrics-server-7d9f6c-abcde",
+				missing: "what blocks Component kube-scheduler"},
+		},
+		{
+			name: "pod never looked at, leases not collected", reason: "MissingEndpoints", msg: msgMissingEP,
+			mutate: func(f *fx) {
+				unscheduled(msPod(f))
+				delete(f.lists, pLeases)
+			},
+			want: want{id: "NSB-SCHED-001", chain: append(head, lnMSPod, lnSched, "MissingEvidence Lease objects"), root: "MissingEvidence Lease objects", rootProblem: "Lease objects were not collected"},
 		},
 		{
 			name: "pod running but not ready", reason: "MissingEndpoints", msg: msgMissingEP,
@@ -104,4 +139,13 @@ func TestServiceAndPodChains(t *testing.T) {
 			checkFindings(t, analyzeFx(t, f).Findings, []want{tt.want})
 		})
 	}
+}
+
+const lnSched = "Component kube-scheduler"
+
+// unscheduled makes p a pod the scheduler never looked at.
+func unscheduled(p obj) {
+	set(p, "spec.nodeName", "")
+	set(p, "status", obj{"phase": "Pending"})
+	set(p, "metadata.ownerReferences", []any{obj{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "metrics-server-7d9f6c", "uid": "u", "controller": true}})
 }
