@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"k8s.io/client-go/rest"
 )
@@ -30,6 +31,11 @@ type fakeAPI struct {
 	// "<group>/<version>/<resource>" keys, offering an inconsistent
 	// continue token as kube-apiserver does.
 	expire map[string]bool
+	url    string // set by start
+	// slow delays answers to these paths.
+	slow map[string]time.Duration
+	// reset closes the connection without an answer that many times per path.
+	reset map[string]int
 	// throttle answers 429 with Retry-After: 1 that many times per path.
 	throttle map[string]int
 	// listErrors answers a list of "<gv>/<resource>" with this 500 message.
@@ -55,6 +61,8 @@ func newFakeAPI() *fakeAPI {
 		forbidden:   map[string]bool{},
 		unavailable: map[string]bool{},
 		throttle:    map[string]int{},
+		slow:        map[string]time.Duration{},
+		reset:       map[string]int{},
 		expire:      map[string]bool{},
 		listErrors:  map[string]string{},
 		logs:        map[string]string{},
@@ -74,6 +82,7 @@ func (f *fakeAPI) add(group, version, resource string, obj map[string]any) {
 func (f *fakeAPI) start(t testing.TB) *rest.Config {
 	srv := httptest.NewTLSServer(f)
 	t.Cleanup(srv.Close)
+	f.url = srv.URL
 	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	return &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{CAData: ca}}
 }
@@ -116,7 +125,25 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, 429, "TooManyRequests", "Too many requests, please try again later.")
 		return
 	}
+	delay := f.slow[key]
+	reset := f.reset[key] > 0
+	if reset {
+		f.reset[key]--
+	}
 	f.mu.Unlock()
+	if reset {
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+		return
+	}
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	p := r.URL.Path
 	aggregated := strings.Contains(r.Header.Get("Accept"), "apidiscovery.k8s.io")
 	switch {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +134,31 @@ func TestRunUnreachableServer(t *testing.T) {
 	want := `/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`
 	if !slices.Contains(res.Missing, want) {
 		t.Errorf("Missing lacks %q: %q", want, res.Missing)
+	}
+}
+
+func TestRunTimeoutAndReset(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(3)
+	f.slow["/api/v1/events"] = 5 * time.Second
+	// Closed connections: Go's transport retries a GET on a reused
+	// connection itself; do retries the rest.
+	f.reset["/api/v1/nodes"] = 3
+	o := testOptions(t)
+	o.Timeout = 300 * time.Millisecond
+	res, err := Run(context.Background(), f.start(t), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := findRequest(res.Manifest, "/api/v1/events?limit=500")
+	if ev == nil || ev.Status != 0 || ev.Error != `Get "`+f.url+`/api/v1/events?limit=500": context deadline exceeded` {
+		t.Errorf("events request: %+v", ev)
+	}
+	nodes := findRequest(res.Manifest, "/api/v1/nodes?limit=500")
+	if nodes == nil || nodes.Status != 200 || nodes.Error != "" || nodes.Count != 1 {
+		t.Errorf("nodes request: %+v", nodes)
+	}
+	if !slices.ContainsFunc(res.Missing, func(s string) bool { return strings.HasPrefix(s, "events: Get ") }) {
+		t.Errorf("Missing: %q", res.Missing)
 	}
 }
