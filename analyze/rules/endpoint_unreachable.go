@@ -36,7 +36,13 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 	}
 	pods := s.PodsByIP(ip)
 	if len(pods) == 0 {
-		if svc := s.Service(n.Namespace, ip); svc != nil || isClusterIP(s, ip) {
+		if svc := serviceByClusterIP(s, ip); svc != nil {
+			// kube-apiserver dials the ClusterIP unless run with
+			// --enable-aggregator-routing: the packets still end at the
+			// Service's pods, so a pod on a broken node is the next link.
+			if out := podsOnTroubledNodes(s, svc, ip); len(out) > 0 {
+				return out
+			}
 			return []analyze.Node{{
 				Ref:      n.Ref,
 				Problem:  ip + " is a Service ClusterIP: the aggregator dials it through kube-proxy on the control-plane host, which does not reach the pods",
@@ -66,13 +72,36 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 	return out
 }
 
-func isClusterIP(s *snapshot.Snapshot, ip string) bool {
+func serviceByClusterIP(s *snapshot.Snapshot, ip string) *snapshot.Service {
 	for _, svc := range s.Services {
 		if svc.Spec.ClusterIP == ip {
-			return true
+			return svc
 		}
 	}
-	return false
+	return nil
+}
+
+// podsOnTroubledNodes returns the pods behind svc whose node is not ready
+// or has no network route.
+func podsOnTroubledNodes(s *snapshot.Snapshot, svc *snapshot.Service, ip string) []analyze.Node {
+	var out []analyze.Node
+	for _, p := range s.PodsMatching(svc.Namespace, svc.Spec.Selector) {
+		node := s.Node(p.Spec.NodeName)
+		if node == nil || len(out) >= maxPodLinks {
+			continue
+		}
+		if problem, _ := nodeTrouble(node); problem != "" {
+			out = append(out, analyze.Node{
+				Ref:     ref("Pod", p.Namespace, p.Name),
+				Problem: "backs Service " + svc.Namespace + "/" + svc.Name + " (ClusterIP " + ip + ") and runs on node " + node.Name + " (" + problem + ")",
+				Evidence: []analyze.Evidence{
+					ev(svc.Loc.At("spec", "clusterIP"), ip),
+					ev(p.Loc.At("spec", "nodeName"), p.Spec.NodeName),
+				},
+			})
+		}
+	}
+	return out
 }
 
 func orNone(s string) string {

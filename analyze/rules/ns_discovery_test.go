@@ -156,6 +156,24 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "FailedDiscoveryCheck on the Service ClusterIP, a backing pod's node has no route",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgViaCluster)
+				noRoute(f)
+				f.files[pCCMLog] = lineCCMDenied + "\n"
+			},
+			want: []want{{
+				id: "NSB-CCM-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.96.0.20:443", lnMSPod, "Node node-b", lnCCM},
+				root:  lnCCM, rootProblem: "the cloud API denies the route controller permission",
+				evidence: []wantEv{
+					{link: 4, path: pServices, pointer: "/items/1/spec/clusterIP", value: "10.96.0.20"},
+					{link: 4, path: pPods, pointer: "/items/1/spec/nodeName", value: "node-b"},
+				},
+			}},
+		},
+		{
 			name: "legacy wording, ServiceNotFound",
 			mutate: func(f *fx) {
 				discoveryFails(f, msgLegacy)
