@@ -307,3 +307,30 @@ func TestRunNamespacesOption(t *testing.T) {
 		t.Error("no inventory for stuck")
 	}
 }
+
+// TestBundleReadable checks the project's own reader accepts what Run
+// writes, with its default (untrusted-input) limits.
+func TestBundleReadable(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(2000)
+	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, names, _ := readBundle(t, res.Path)
+	var walked []string
+	err = bundle.Walk(res.Path, bundle.DefaultLimits(), func(e *bundle.Entry) error {
+		walked = append(walked, e.Name)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(walked, names) {
+		t.Errorf("Walk saw %d entries, tar %d", len(walked), len(names))
+	}
+	m, err := bundle.ReadManifest(res.Path, bundle.DefaultLimits())
+	if err != nil || m.Totals != res.Manifest.Totals {
+		t.Errorf("ReadManifest: %v %+v", err, m)
+	}
+}

@@ -120,6 +120,9 @@ func readBundle(t testing.TB, path string) (raw []byte, names []string, files ma
 		if err != nil {
 			t.Fatal(err)
 		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
 		_, name, _ := bytes.Cut([]byte(h.Name), []byte("/"))
 		data, err := io.ReadAll(tr)
 		if err != nil {
