@@ -32,7 +32,8 @@ type WalkFunc func(fn func(name string, r io.Reader) error) error
 // (nsbundle, troubleshoot support bundle, kubectl cluster-info dump).
 func Load(walk WalkFunc) (*Snapshot, error) {
 	s := &Snapshot{Content: map[string]*Located[bundle.NamespaceContent]{}}
-	l := &loader{s: s}
+	l := &loader{s: s, pool: newPool()}
+	defer l.pool.close()
 	if err := walk(l.file); err != nil {
 		return nil, err
 	}
@@ -42,6 +43,7 @@ func Load(walk WalkFunc) (*Snapshot, error) {
 
 type loader struct {
 	s        *Snapshot
+	pool     *pool
 	latest   time.Time
 	layoutBy map[string]int
 }
@@ -192,8 +194,8 @@ var dumpNames = map[string]string{
 
 // list decodes one List file into the snapshot.
 func (l *loader) list(name, res string, r io.Reader) error {
-	add := l.adder(res)
-	if add == nil {
+	sk := l.sink(res)
+	if sk == nil {
 		return nil
 	}
 	if strings.HasPrefix(name, "cluster-resources/") {
@@ -201,102 +203,138 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	} else if !strings.HasPrefix(name, bundle.ResourcesDir+"/") {
 		l.vote(LayoutClusterInfoDump)
 	}
-	bad := 0
-	err := decodeList(r, func(i int, raw json.RawMessage) error {
-		loc := Location{Path: name, Pointer: itemPointer(i)}
-		if err := add(raw, loc); err != nil {
-			bad++
-			if bad <= 3 {
-				l.note("%s#%s: %v (item skipped)", name, loc.Pointer, err)
-			}
-		}
-		return nil
-	})
+	lr := &listReader{l: l, name: name, sink: sk}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var err error
+	if n := headerLen(br); n > 0 {
+		_, _ = br.Discard(n)
+		err = lr.readLines(br)
+	} else {
+		// Not one item per line (or pretty-printed): stream it with the
+		// JSON decoder.
+		err = decodeList(br, func(_ int, raw json.RawMessage) error {
+			lr.add(raw)
+			return nil
+		})
+	}
+	lr.finish()
 	if err != nil {
 		l.note("%s: %v (file skipped)", name, err)
 		l.s.markFailed(res, 0, "unreadable in bundle: "+err.Error())
 		return nil
 	}
-	if bad > 3 {
-		l.note("%s: %d more items skipped", name, bad-3)
+	if lr.bad > 3 {
+		l.note("%s: %d more items skipped", name, lr.bad-3)
 	}
 	l.s.markCollected(res)
 	return nil
 }
 
-// appendObj returns an item decoder appending *T to list.
-func appendObj[T any](l *loader, list *[]*T, kind string, loc func(*T) *Object) func(json.RawMessage, Location) error {
-	return func(raw json.RawMessage, at Location) error {
-		v := new(T)
-		if err := decodeItem(raw, v, kind); err != nil {
-			return err
-		}
-		o := loc(v)
-		o.Loc = at
-		l.seen(o.CreationTimestamp)
-		*list = append(*list, v)
-		return nil
-	}
+// objSink decodes items into *T and appends them to list.
+type objSink[T any] struct {
+	list *[]*T
+	kind string
+	obj  func(*T) *Object
+	// when is another timestamp that can tell "now" (nil: none).
+	when func(*T) *time.Time
 }
 
-// appendRBAC returns an item decoder for typed RBAC objects.
-func appendRBAC[T any](list *[]Located[T], kind string) func(json.RawMessage, Location) error {
-	return func(raw json.RawMessage, at Location) error {
+func (s *objSink[T]) decode(b *batch) {
+	slab := make([]T, len(b.ends)) // one allocation per batch
+	vals := make([]*T, 0, len(b.ends))
+	b.items(func(i int, raw []byte) {
+		v := &slab[i-b.first]
+		if err := decodeItem(raw, v, s.kind); err != nil {
+			b.bad = append(b.bad, itemErr{i, err})
+			return
+		}
+		o := s.obj(v)
+		o.Loc = Location{Path: b.name, Pointer: itemPointer(i)}
+		b.see(o.CreationTimestamp)
+		if s.when != nil {
+			b.see(s.when(v))
+		}
+		vals = append(vals, v)
+	})
+	b.out = vals
+}
+
+func (s *objSink[T]) commit(b *batch) { *s.list = append(*s.list, b.out.([]*T)...) }
+
+// rbacSink decodes typed RBAC objects.
+type rbacSink[T any] struct {
+	list *[]Located[T]
+	kind string
+}
+
+func (s *rbacSink[T]) decode(b *batch) {
+	vals := make([]Located[T], 0, len(b.ends))
+	b.items(func(i int, raw []byte) {
 		var v T
-		if err := decodeItem(raw, &v, kind); err != nil {
-			return err
+		if err := decodeItem(raw, &v, s.kind); err != nil {
+			b.bad = append(b.bad, itemErr{i, err})
+			return
 		}
-		*list = append(*list, Located[T]{Value: v, Loc: at})
-		return nil
-	}
+		vals = append(vals, Located[T]{Value: v, Loc: Location{Path: b.name, Pointer: itemPointer(i)}})
+	})
+	b.out = vals
 }
 
-func (l *loader) adder(res string) func(json.RawMessage, Location) error {
+func (s *rbacSink[T]) commit(b *batch) { *s.list = append(*s.list, b.out.([]Located[T])...) }
+
+func objOf[T any](list *[]*T, kind string, obj func(*T) *Object) sink {
+	return &objSink[T]{list: list, kind: kind, obj: obj}
+}
+
+// sink returns the decoder of resource res, or nil if no rule reads it.
+func (l *loader) sink(res string) sink {
 	s := l.s
 	switch res {
 	case ResNamespaces:
-		return appendObj(l, &s.Namespaces, "Namespace", func(v *Namespace) *Object { return &v.Object })
+		return objOf(&s.Namespaces, "Namespace", func(v *Namespace) *Object { return &v.Object })
 	case ResAPIServices:
-		return appendObj(l, &s.APIServices, "APIService", func(v *APIService) *Object { return &v.Object })
+		return objOf(&s.APIServices, "APIService", func(v *APIService) *Object { return &v.Object })
 	case ResServices:
-		return appendObj(l, &s.Services, "Service", func(v *Service) *Object { return &v.Object })
+		return objOf(&s.Services, "Service", func(v *Service) *Object { return &v.Object })
 	case ResEndpoints:
-		return appendObj(l, &s.Endpoints, "Endpoints", func(v *Endpoints) *Object { return &v.Object })
+		return objOf(&s.Endpoints, "Endpoints", func(v *Endpoints) *Object { return &v.Object })
 	case ResEndpointSlices:
-		return appendObj(l, &s.EndpointSlices, "EndpointSlice", func(v *EndpointSlice) *Object { return &v.Object })
+		return objOf(&s.EndpointSlices, "EndpointSlice", func(v *EndpointSlice) *Object { return &v.Object })
 	case ResPods:
-		return appendObj(l, &s.Pods, "Pod", func(v *Pod) *Object { return &v.Object })
+		return objOf(&s.Pods, "Pod", func(v *Pod) *Object { return &v.Object })
 	case ResNodes:
-		return appendObj(l, &s.Nodes, "Node", func(v *Node) *Object { return &v.Object })
+		return objOf(&s.Nodes, "Node", func(v *Node) *Object { return &v.Object })
 	case ResLeases:
-		return appendObj(l, &s.Leases, "Lease", func(v *Lease) *Object { l.seen(v.Spec.RenewTime); return &v.Object })
+		return &objSink[Lease]{list: &s.Leases, kind: "Lease", obj: func(v *Lease) *Object { return &v.Object },
+			when: func(v *Lease) *time.Time { return v.Spec.RenewTime }}
 	case ResEvents:
-		return appendObj(l, &s.Events, "Event", func(v *Event) *Object { l.seen(v.LastTimestamp); return &v.Object })
+		return &objSink[Event]{list: &s.Events, kind: "Event", obj: func(v *Event) *Object { return &v.Object },
+			when: func(v *Event) *time.Time { return v.LastTimestamp }}
 	case ResPVCs:
-		return appendObj(l, &s.PVCs, "PersistentVolumeClaim", func(v *PersistentVolumeClaim) *Object { return &v.Object })
+		return objOf(&s.PVCs, "PersistentVolumeClaim", func(v *PersistentVolumeClaim) *Object { return &v.Object })
 	case ResCRDs:
-		return appendObj(l, &s.CRDs, "CustomResourceDefinition", func(v *CustomResourceDefinition) *Object { return &v.Object })
+		return objOf(&s.CRDs, "CustomResourceDefinition", func(v *CustomResourceDefinition) *Object { return &v.Object })
 	case ResValidatingHooks:
-		return appendObj(l, &s.Webhooks, "ValidatingWebhookConfiguration", func(v *WebhookConfiguration) *Object {
+		return objOf(&s.Webhooks, "ValidatingWebhookConfiguration", func(v *WebhookConfiguration) *Object {
 			v.Kind = "ValidatingWebhookConfiguration"
 			return &v.Object
 		})
 	case ResMutatingHooks:
-		return appendObj(l, &s.Webhooks, "MutatingWebhookConfiguration", func(v *WebhookConfiguration) *Object {
+		return objOf(&s.Webhooks, "MutatingWebhookConfiguration", func(v *WebhookConfiguration) *Object {
 			v.Kind = "MutatingWebhookConfiguration"
 			return &v.Object
 		})
 	case ResDeployments, ResReplicaSets, ResStatefulSets, ResDaemonSets:
 		kind := workloadKinds[res]
-		return appendObj(l, &s.Workloads, kind, func(v *Workload) *Object { v.Kind = kind; return &v.Object })
+		return objOf(&s.Workloads, kind, func(v *Workload) *Object { v.Kind = kind; return &v.Object })
 	case ResClusterRoles:
-		return appendRBAC[rbacv1.ClusterRole](&s.ClusterRoles, "ClusterRole")
+		return &rbacSink[rbacv1.ClusterRole]{&s.ClusterRoles, "ClusterRole"}
 	case ResClusterBindings:
-		return appendRBAC[rbacv1.ClusterRoleBinding](&s.ClusterBindings, "ClusterRoleBinding")
+		return &rbacSink[rbacv1.ClusterRoleBinding]{&s.ClusterBindings, "ClusterRoleBinding"}
 	case ResRoles:
-		return appendRBAC[rbacv1.Role](&s.Roles, "Role")
+		return &rbacSink[rbacv1.Role]{&s.Roles, "Role"}
 	case ResRoleBindings:
-		return appendRBAC[rbacv1.RoleBinding](&s.RoleBindings, "RoleBinding")
+		return &rbacSink[rbacv1.RoleBinding]{&s.RoleBindings, "RoleBinding"}
 	}
 	return nil
 }
