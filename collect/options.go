@@ -1,7 +1,3 @@
-// Package collect gathers, read-only, everything nsbundle's analyzer needs
-// from a Kubernetes cluster and writes it into one bundle (see package
-// bundle). Every request is recorded in the bundle's manifest; a forbidden or
-// failing request is evidence, not a reason to stop.
 package collect
 
 import (
