@@ -139,10 +139,12 @@ func load(t testing.TB, files map[string]string) *snapshot.Snapshot {
 // analyzeFx runs every rule over a fixture.
 func analyzeFx(t testing.TB, f *fx) *analyze.Report {
 	t.Helper()
-	r, err := analyze.Run(load(t, f.render(t)), rules.All())
+	files := f.render(t)
+	r, err := analyze.Run(load(t, files), rules.All())
 	if err != nil {
 		t.Fatalf("analyze.Run: %v", err)
 	}
+	verifyEvidence(t, files, r)
 	return r
 }
 

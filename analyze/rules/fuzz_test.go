@@ -61,6 +61,7 @@ func FuzzRun(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		verifyEvidence(t, files, r, name)
 		for i, fd := range r.Findings {
 			if fd.ID == "" || len(fd.Chain) == 0 || fd.Chain[0].Ref != fd.Symptom || fd.Chain[len(fd.Chain)-1].Ref != fd.RootCause.Ref {
 				t.Fatalf("finding %d malformed: %+v", i, fd)
