@@ -21,6 +21,8 @@ func TestNamespaceSymptom(t *testing.T) {
 		{"deleted 10s ago, no condition", terminating("team-a", 10*time.Second), false, ""},
 		{"deleted 119s ago, conditions OK", terminating("team-a", 119*time.Second, nsConds()...), false, ""},
 		{"deleted 10s ago, failing already", terminating("team-a", 10*time.Second, nsConds(contentFailure(msgAdmission))...), true, "stuck Terminating for 10s"},
+		{"deleted 3m ago, content with finalizers still there", terminating("team-a", 3*time.Minute, nsConds(
+			cond("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: example.com/protect in 1 resource instances"))...), true, "stuck Terminating for 3m"},
 		{"deleted 2m ago", terminating("team-a", 2*time.Minute, nsConds()...), true, "stuck Terminating for 2m"},
 		{"deleted 3h ago", terminating("team-a", 3*time.Hour+5*time.Minute, nsConds()...), true, "stuck Terminating for 3h5m"},
 		{"deleted 3 days ago", terminating("team-a", 72*time.Hour, nsConds()...), true, "stuck Terminating for 3d0h"},
