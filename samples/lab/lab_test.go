@@ -38,6 +38,11 @@ func TestIntegrationStart(t *testing.T) {
 	if len(ns.Items) < 3 {
 		t.Fatalf("namespaces: %d", len(ns.Items))
 	}
+	t1 := time.Now()
+	if err := c.RestartControllerManager(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("controller-manager restarted and leading in %v", time.Since(t1))
 }
 
 func TestIntegrationMissingEndpoints(t *testing.T) {
@@ -148,6 +153,16 @@ func TestIntegrationAuditAndKubeconfigFor(t *testing.T) {
 	_, err = cs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 	if !apierrors.IsForbidden(err) {
 		t.Fatalf("list namespaces as an unbound user: %v, want Forbidden", err)
+	}
+	if err := c.GrantClusterRole(ctx, "nsbundle-reader", "view"); err != nil {
+		t.Fatal(err)
+	}
+	err = poll(ctx, 10*time.Second, 200*time.Millisecond, func() (bool, string, error) {
+		_, err := cs.CoreV1().ConfigMaps("kube-system").List(ctx, metav1.ListOptions{})
+		return err == nil, fmt.Sprint(err), nil
+	})
+	if err != nil {
+		t.Fatalf("list configmaps with view: %v", err)
 	}
 	err = poll(ctx, 30*time.Second, 200*time.Millisecond, func() (bool, string, error) {
 		evs, err := c.AuditEvents("nsbundle-reader")

@@ -151,3 +151,15 @@ func describeCondition(c *corev1.NamespaceCondition) string {
 	}
 	return fmt.Sprintf("%s=%s %s: %s", c.Type, c.Status, c.Reason, c.Message)
 }
+
+// GrantClusterRole binds ClusterRole role to user (ClusterRoleBinding
+// "lab:<user>:<role>"), e.g. to give a KubeconfigFor user the "view" role.
+func (c *Cluster) GrantClusterRole(ctx context.Context, user, role string) error {
+	crb := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "lab:" + user + ":" + role},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role},
+		Subjects:   []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "User", Name: user}},
+	}
+	_, err := c.Client.RbacV1().ClusterRoleBindings().Create(ctx, crb, createOpts)
+	return ignoreExists(err)
+}

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -64,6 +65,14 @@ func (c *Cluster) stuckNamespace(ctx context.Context, info *ScenarioInfo, ns str
 	if err := c.FillNamespace(ctx, ns); err != nil {
 		return err
 	}
+	// An APIService that just became unavailable keeps its last discovery
+	// document (freshness Current) until the aggregator's next refresh fails;
+	// until then namespace deletion still succeeds. Wait for Stale.
+	derr, err := c.WaitDiscoveryFailure(ctx, "metrics.k8s.io/v1beta1", 3*time.Minute)
+	if err != nil {
+		return err
+	}
+	info.saw("discovery: %s", derr)
 	if err := c.DeleteNamespace(ctx, ns); err != nil {
 		return err
 	}
@@ -96,4 +105,23 @@ func (c *Cluster) metricsDeployment(ctx context.Context) error {
 	}
 	_, err := c.Client.AppsV1().Deployments("kube-system").Create(ctx, d, createOpts)
 	return ignoreExists(err)
+}
+
+// WaitDiscoveryFailure polls the admin's discovery (aggregated, as kubectl
+// and the namespace controller use it) until it reports groupVersion failing,
+// and returns the error text.
+func (c *Cluster) WaitDiscoveryFailure(ctx context.Context, groupVersion string, timeout time.Duration) (string, error) {
+	var text string
+	err := poll(ctx, timeout, 2*time.Second, func() (bool, string, error) {
+		_, _, err := c.Client.Discovery().ServerGroupsAndResources()
+		if err == nil {
+			return false, "discovery succeeds", nil
+		}
+		text = err.Error()
+		return strings.Contains(text, groupVersion+":"), text, nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("waiting for discovery of %s to fail: %w", groupVersion, err)
+	}
+	return text, nil
 }
