@@ -86,7 +86,7 @@ func TestIntegrationCollectMissingEndpoints(t *testing.T) {
 		keepBundle(t, res.Path)
 		raw, _, files := readBundle(t, res.Path)
 		checkMissingEndpointsBundle(t, res, raw, files)
-		checkAuditReadOnly(t, c.Logs.Audit, collectorUser)
+		checkAuditRecorded(t, res.Manifest, checkAuditReadOnly(t, c.Logs.Audit, collectorUser))
 	})
 
 	t.Run("restricted", func(t *testing.T) {
@@ -108,6 +108,18 @@ func TestIntegrationCollectMissingEndpoints(t *testing.T) {
 		wantErr := `secrets is forbidden: User "restricted" cannot list resource "secrets" in API group "" at the cluster scope`
 		if req == nil || req.Status != 403 || req.Reason != "Forbidden" || req.Error != wantErr {
 			t.Errorf("secrets request: %+v", req)
+		}
+		allowed := map[string]bool{"namespaces": true, "pods": true, "services": true, "apiservices": true}
+		for _, rt := range defaultResources {
+			req := findRequest(res.Manifest, rt.collectionPath("")+"?limit=500")
+			switch {
+			case req == nil:
+				t.Errorf("no request for %s", rt.label())
+			case allowed[rt.resource] && req.Status != 200:
+				t.Errorf("%s: %+v", rt.label(), req)
+			case !allowed[rt.resource] && (req.Status != 403 || !strings.Contains(req.Error, `User "restricted" cannot list resource "`+rt.resource+`"`)):
+				t.Errorf("%s: want a recorded 403, got %+v", rt.label(), req)
+			}
 		}
 		_, _, files := readBundle(t, res.Path)
 		if _, ok := files["resources/core/v1/namespaces.json"]; !ok {
@@ -195,7 +207,7 @@ func restrictedUser(t *testing.T, c *lab.Cluster) *rest.Config {
 // checkAuditReadOnly reads the apiserver's audit log and fails on any
 // request by user other than get, list and watch, or the create of a
 // SelfSubjectReview (which persists nothing).
-func checkAuditReadOnly(t *testing.T, auditLog, user string) {
+func checkAuditReadOnly(t *testing.T, auditLog, user string) []string {
 	t.Helper()
 	f, err := os.Open(auditLog)
 	if err != nil {
@@ -204,7 +216,7 @@ func checkAuditReadOnly(t *testing.T, auditLog, user string) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	seen := 0
+	var uris []string
 	for sc.Scan() {
 		var ev struct {
 			Verb       string `json:"verb"`
@@ -222,7 +234,7 @@ func checkAuditReadOnly(t *testing.T, auditLog, user string) {
 		if ev.User.Username != user {
 			continue
 		}
-		seen++
+		uris = append(uris, ev.RequestURI)
 		switch {
 		case ev.Verb == "get" || ev.Verb == "list" || ev.Verb == "watch":
 		case ev.Verb == "create" && ev.ObjectRef != nil && ev.ObjectRef.Resource == "selfsubjectreviews":
@@ -233,10 +245,28 @@ func checkAuditReadOnly(t *testing.T, auditLog, user string) {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if seen == 0 {
+	if len(uris) == 0 {
 		t.Fatalf("no audit events from %s", user)
 	}
-	t.Logf("audit log: %d events from %s, all read-only", seen, user)
+	t.Logf("audit log: %d events from %s, all read-only", len(uris), user)
+	return uris
+}
+
+// checkAuditRecorded fails if the audit log shows a request the manifest
+// does not record (every page of a list counts under the list's path).
+func checkAuditRecorded(t *testing.T, m *bundle.Manifest, uris []string) {
+	t.Helper()
+	recorded := map[string]bool{}
+	for _, r := range m.Requests {
+		recorded[r.Path] = true
+	}
+	for _, u := range uris {
+		base, q, _ := strings.Cut(u, "?")
+		if recorded[u] || strings.Contains(q, "continue=") && recorded[base+"?limit=500"] {
+			continue
+		}
+		t.Errorf("audited request not in the manifest: %s", u)
+	}
 }
 
 // keepBundle copies a bundle into $NSBUNDLE_COLLECT_KEEP (a directory), if
@@ -313,7 +343,7 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 					t.Errorf("log %s empty or missing", name)
 				}
 			}
-			checkAuditReadOnly(t, c.Logs.Audit, collectorUser)
+			checkAuditRecorded(t, res.Manifest, checkAuditReadOnly(t, c.Logs.Audit, collectorUser))
 		})
 	}
 }
