@@ -239,7 +239,7 @@ type objSink[T any] struct {
 	when func(*T) *time.Time
 }
 
-func (s *objSink[T]) decode(b *batch) {
+func (s *objSink[T]) decode(b *batch, in *interner) {
 	slab := make([]T, len(b.ends)) // one allocation per batch
 	vals := make([]*T, 0, len(b.ends))
 	b.items(func(i int, raw []byte) {
@@ -248,6 +248,7 @@ func (s *objSink[T]) decode(b *batch) {
 			b.bad = append(b.bad, itemErr{i, err})
 			return
 		}
+		in.shrink(v)
 		o := s.obj(v)
 		o.Loc = Location{Path: b.name, Pointer: itemPointer(i)}
 		b.see(o.CreationTimestamp)
@@ -267,7 +268,7 @@ type rbacSink[T any] struct {
 	kind string
 }
 
-func (s *rbacSink[T]) decode(b *batch) {
+func (s *rbacSink[T]) decode(b *batch, _ *interner) {
 	vals := make([]Located[T], 0, len(b.ends))
 	b.items(func(i int, raw []byte) {
 		var v T

@@ -29,8 +29,8 @@ const (
 // snapshot.
 type sink interface {
 	// decode runs on a worker: it decodes b's items into b.out, noting bad
-	// items in b.bad.
-	decode(b *batch)
+	// items in b.bad; in is the worker's own interner.
+	decode(b *batch, in *interner)
 	// commit runs on the loader goroutine, in order: it adds b.out.
 	commit(b *batch)
 }
@@ -80,8 +80,9 @@ func newPool() *pool {
 	p := &pool{jobs: make(chan *batch, 2*n)}
 	for range n {
 		go func() {
+			in := newInterner()
 			for b := range p.jobs {
-				b.sink.decode(b)
+				b.sink.decode(b, in)
 				close(b.done)
 			}
 		}()

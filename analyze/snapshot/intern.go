@@ -1,0 +1,183 @@
+package snapshot
+
+import (
+	"hash/maphash"
+	"maps"
+)
+
+// Large bundles repeat most short strings (namespaces, label keys and
+// values, condition types and reasons, images, node names) and whole label
+// sets (every pod of a ReplicaSet carries the same labels). Each decoding
+// worker keeps one interner, so repeated values are held once: objects
+// share the strings and maps. The snapshot is read-only; callers must not
+// modify a label map (it may be shared).
+
+// maxInterned caps each interner's tables.
+const maxInterned = 1 << 18
+
+// interner holds the canonical copy of repeated strings and string maps.
+type interner struct {
+	seed maphash.Seed
+	strs map[string]string
+	sets map[uint64][]map[string]string
+}
+
+func newInterner() *interner {
+	return &interner{seed: maphash.MakeSeed(), strs: map[string]string{}, sets: map[uint64][]map[string]string{}}
+}
+
+// str returns the canonical copy of s.
+func (in *interner) str(s string) string {
+	if s == "" || in == nil {
+		return s
+	}
+	if c, ok := in.strs[s]; ok {
+		return c
+	}
+	if len(in.strs) < maxInterned {
+		in.strs[s] = s
+	}
+	return s
+}
+
+// strPtr interns the string p points to.
+func (in *interner) strPtr(p *string) {
+	if p != nil {
+		*p = in.str(*p)
+	}
+}
+
+// strs interns every element of xs.
+func (in *interner) strSlice(xs []string) {
+	for i := range xs {
+		xs[i] = in.str(xs[i])
+	}
+}
+
+// set returns the canonical copy of the string map m (nil stays nil).
+func (in *interner) set(m map[string]string) map[string]string {
+	if len(m) == 0 || in == nil {
+		return m
+	}
+	var h uint64
+	for k, v := range m { // order-independent hash
+		h += maphash.String(in.seed, k)*31 ^ maphash.String(in.seed, v)
+	}
+	for _, c := range in.sets[h] {
+		if maps.Equal(c, m) {
+			return c
+		}
+	}
+	n := make(map[string]string, len(m))
+	for k, v := range m {
+		n[in.str(k)] = in.str(v)
+	}
+	if len(in.sets) < maxInterned {
+		in.sets[h] = append(in.sets[h], n)
+	}
+	return n
+}
+
+// meta interns an object's metadata.
+func (in *interner) meta(m *Meta) {
+	m.Namespace = in.str(m.Namespace)
+	m.Labels = in.set(m.Labels)
+	m.Annotations = in.set(m.Annotations)
+	in.strSlice(m.Finalizers)
+	for i := range m.OwnerReferences {
+		o := &m.OwnerReferences[i]
+		o.Kind, o.Name = in.str(o.Kind), in.str(o.Name)
+	}
+}
+
+// conditions interns conditions and drops their spare capacity.
+func (in *interner) conditions(cs []Condition) []Condition {
+	for i := range cs {
+		c := &cs[i]
+		c.Type, c.Status, c.Reason, c.Message = in.str(c.Type), in.str(c.Status), in.str(c.Reason), in.str(c.Message)
+	}
+	return clip(cs)
+}
+
+// clip returns xs without spare capacity (a copy if it had some).
+func clip[T any](xs []T) []T {
+	if cap(xs) == len(xs) {
+		return xs
+	}
+	if len(xs) == 0 {
+		return nil
+	}
+	return append(make([]T, 0, len(xs)), xs...)
+}
+
+func (in *interner) state(s *ContainerState) {
+	if s.Waiting != nil {
+		s.Waiting.Reason = in.str(s.Waiting.Reason)
+	}
+	if s.Terminated != nil {
+		s.Terminated.Reason = in.str(s.Terminated.Reason)
+	}
+}
+
+// shrink interns the repeated strings of a decoded object and drops spare
+// slice capacity. It knows the big types; others get their metadata done.
+func (in *interner) shrink(v any) {
+	switch o := v.(type) {
+	case *Pod:
+		in.meta(&o.Meta)
+		o.Spec.NodeName = in.str(o.Spec.NodeName)
+		o.Spec.Containers = clip(o.Spec.Containers)
+		for i := range o.Spec.Containers {
+			c := &o.Spec.Containers[i]
+			c.Name, c.Image = in.str(c.Name), in.str(c.Image)
+			in.strSlice(c.Command)
+		}
+		o.Status.Phase, o.Status.Reason = in.str(o.Status.Phase), in.str(o.Status.Reason)
+		o.Status.PodIPs = clip(o.Status.PodIPs)
+		o.Status.Conditions = in.conditions(o.Status.Conditions)
+		o.Status.ContainerStatuses = clip(o.Status.ContainerStatuses)
+		for i := range o.Status.ContainerStatuses {
+			cs := &o.Status.ContainerStatuses[i]
+			cs.Name = in.str(cs.Name)
+			in.state(&cs.State)
+			in.state(&cs.LastState)
+		}
+	case *Event:
+		in.meta(&o.Meta)
+		o.InvolvedObject.Kind, o.InvolvedObject.Namespace = in.str(o.InvolvedObject.Kind), in.str(o.InvolvedObject.Namespace)
+		o.Type, o.Reason, o.Message = in.str(o.Type), in.str(o.Reason), in.str(o.Message)
+	case *Workload:
+		in.meta(&o.Meta)
+		if o.Spec.Selector != nil {
+			o.Spec.Selector.MatchLabels = in.set(o.Spec.Selector.MatchLabels)
+		}
+		o.Status.Conditions = in.conditions(o.Status.Conditions)
+	case *Node:
+		in.meta(&o.Meta)
+		o.Status.Conditions = in.conditions(o.Status.Conditions)
+	case *EndpointSlice:
+		in.meta(&o.Meta)
+		o.AddressType = in.str(o.AddressType)
+		o.Endpoints = clip(o.Endpoints)
+		for i := range o.Endpoints {
+			e := &o.Endpoints[i]
+			in.strPtr(e.NodeName)
+			if e.TargetRef != nil {
+				e.TargetRef.Kind, e.TargetRef.Namespace = in.str(e.TargetRef.Kind), in.str(e.TargetRef.Namespace)
+			}
+		}
+	case *Endpoints:
+		in.meta(&o.Meta)
+	case *Service:
+		in.meta(&o.Meta)
+		o.Spec.Type = in.str(o.Spec.Type)
+		o.Spec.Selector = in.set(o.Spec.Selector)
+	case *Namespace:
+		in.meta(&o.Meta)
+		in.strSlice(o.Spec.Finalizers)
+		o.Status.Phase = in.str(o.Status.Phase)
+		o.Status.Conditions = in.conditions(o.Status.Conditions)
+	case *Lease:
+		in.meta(&o.Meta)
+	}
+}
