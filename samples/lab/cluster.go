@@ -58,6 +58,7 @@ type Cluster struct {
 	kcm        *process
 	loop       *crashLoop
 	route      *lostRoute
+	kcmRuns    []string
 	extras     []func()
 	stopped    bool
 }

@@ -153,17 +153,31 @@ func (c *Cluster) controllerManagerArgs() ([]string, error) {
 }
 
 // startKCMProcess starts one kube-controller-manager process (no waiting).
+// Its output goes to the continuous log and to a log of its own run
+// (logs/kube-controller-manager.run-N.log), like a container's current and
+// previous logs; its flags go to logs/kube-controller-manager.args.
 func (c *Cluster) startKCMProcess() (*process, error) {
 	args, err := c.controllerManagerArgs()
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(c.Logs.ControllerManager, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err == nil {
-		fmt.Fprintf(f, "=== lab: kube-controller-manager started at %s with %s\n", time.Now().UTC().Format(time.RFC3339), strings.Join(args, " "))
-		f.Close()
+	c.mu.Lock()
+	run := filepath.Join(c.Dir, "logs", fmt.Sprintf("kube-controller-manager.run-%d.log", len(c.kcmRuns)+1))
+	c.kcmRuns = append(c.kcmRuns, run)
+	c.mu.Unlock()
+	argsFile := filepath.Join(c.Dir, "logs", "kube-controller-manager.args")
+	if err := os.WriteFile(argsFile, []byte(strings.Join(args, "\n")+"\n"), 0o644); err != nil {
+		return nil, err
 	}
-	return startProcess("kube-controller-manager", filepath.Join(c.binDir, "kube-controller-manager"), args, c.Logs.ControllerManager)
+	return startProcess("kube-controller-manager", filepath.Join(c.binDir, "kube-controller-manager"), args, c.Logs.ControllerManager, run)
+}
+
+// ControllerManagerRunLogs returns the per-run logs of kube-controller-manager,
+// oldest first; the last is the current (or last) run.
+func (c *Cluster) ControllerManagerRunLogs() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.kcmRuns...)
 }
 
 // StartControllerManager starts kube-controller-manager and waits until it

@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -20,25 +21,45 @@ type process struct {
 	err     error
 }
 
-// startProcess starts bin with args, appending stdout and stderr to logPath.
-// The program dies with the lab (parent-death signal) and gets its own
-// process group, so a terminal's Ctrl-C reaches the lab first.
-func startProcess(name, bin string, args []string, logPath string) (*process, error) {
-	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, err
+// startProcess starts bin with args, appending stdout and stderr to logPath
+// (and to every extra path). The program dies with the lab (parent-death
+// signal) and gets its own process group, so a terminal's Ctrl-C reaches the
+// lab first.
+func startProcess(name, bin string, args []string, logPath string, extra ...string) (*process, error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	for _, path := range append([]string{logPath}, extra...) {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		files = append(files, f)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = f, f
+	if len(files) == 1 {
+		cmd.Stdout, cmd.Stderr = files[0], files[0]
+	} else {
+		ws := make([]io.Writer, len(files))
+		for i, f := range files {
+			ws[i] = f
+		}
+		w := io.MultiWriter(ws...)
+		cmd.Stdout, cmd.Stderr = w, w
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		f.Close()
+		closeAll()
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
 	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
-		f.Close()
+		closeAll()
 		close(p.done)
 	}()
 	return p, nil

@@ -81,6 +81,12 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, binding
 		return nil, fmt.Errorf("crash loop: %w", err)
 	}
 	info.saw("kube-controller-manager restarts>=2 leaseTransitions>=%d", t0+2)
+	if runs := c.ControllerManagerRunLogs(); len(runs) >= 2 {
+		// What `kubectl logs` and `kubectl logs --previous` would show.
+		info.Logs["kube-controller-manager"] = runs[len(runs)-1]
+		info.Logs["kube-controller-manager.previous"] = runs[len(runs)-2]
+		info.Logs["kube-controller-manager.all-runs"] = c.Logs.ControllerManager
+	}
 	for _, s := range []string{want, `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`, `"leaderelection lost/stopped"`} {
 		if lines := LogLines(c.Logs.ControllerManager, s); len(lines) > 0 {
 			info.saw("log kube-controller-manager: %s", lines[0])
