@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,6 +57,8 @@ type fx struct {
 	requests []bundle.Request
 	discover []bundle.DiscoveryResult
 	noManif  bool
+	// version is the cluster's gitVersion ("" means v1.37.2).
+	version string
 }
 
 // files renders the fixture as bundle path -> file text, lists one item
@@ -76,7 +79,7 @@ func (f *fx) render(t testing.TB) map[string]string {
 		m := bundle.Manifest{
 			FormatVersion: bundle.FormatVersion,
 			Tool:          bundle.ToolInfo{Name: "nsbundle", Version: "test"},
-			Cluster:       bundle.ClusterInfo{GitVersion: "v1.37.2"},
+			Cluster:       bundle.ClusterInfo{GitVersion: cmp.Or(f.version, "v1.37.2")},
 			Start:         now.Add(-20 * time.Second),
 			End:           now,
 			Requests:      f.requests,

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -69,14 +70,48 @@ func missingBootstrapForKCM(s *snapshot.Snapshot) []analyze.Ref {
 	return out
 }
 
+// alteration is what is wrong with a bootstrap object that is present.
+type alteration struct{ problem, value string }
+
+// alteredBootstrapForKCM returns the bootstrap objects kube-controller-manager
+// needs that are present but no longer match the policy of the cluster's
+// version (rules, subjects or roleRef changed).
+func alteredBootstrapForKCM(s *snapshot.Snapshot) map[analyze.Ref]alteration {
+	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
+		if c := s.Collection(res); !c.Collected || c.Partial {
+			return nil
+		}
+	}
+	version := s.GitVersion
+	if version == "" {
+		version = defaultPolicyVersion
+	}
+	p, err := bootstrap.For(version)
+	if err != nil {
+		if p, err = bootstrap.For(defaultPolicyVersion); err != nil {
+			return nil
+		}
+	}
+	out := map[analyze.Ref]alteration{}
+	for _, d := range bootstrap.Compare(p, actualRBAC(s)) {
+		r := analyze.Ref{Kind: d.Ref.Kind, Namespace: d.Ref.Namespace, Name: d.Ref.Name}
+		if d.Kind == bootstrap.Missing || d.Kind == bootstrap.AutoupdateDisabled || d.FeatureGated || !refIn(kcmBootstrap, r) {
+			continue
+		}
+		problem, value := describeDiff(d)
+		out[r] = alteration{problem, value}
+	}
+	return out
+}
+
 // rbacFile is the bundle file an RBAC kind is listed in.
 func rbacFile(kind string) string {
 	return "resources/rbac.authorization.k8s.io/v1/" + strings.ToLower(kind) + "s.json"
 }
 
 // rbacRoot builds the root cause node for kube-controller-manager forbidden
-// by deleted bootstrap RBAC.
-func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref) analyze.Node {
+// by deleted (missing) or altered bootstrap RBAC.
+func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altered map[analyze.Ref]alteration) analyze.Node {
 	primary := analyze.Ref{Kind: "ClusterRole", Name: "system:kube-controller-manager"}
 	var evs []analyze.Evidence
 	problem := ""
@@ -104,6 +139,21 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref) analyz
 		if !refIn(missing, primary) {
 			primary = missing[0]
 		}
+	} else if len(altered) > 0 {
+		if _, ok := altered[primary]; !ok {
+			for _, r := range kcmBootstrap {
+				if _, ok := altered[r]; ok {
+					primary = r
+					break
+				}
+			}
+		}
+		a := altered[primary]
+		problem = a.problem + ", so kube-controller-manager is forbidden what it needs and exits"
+		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: describeRef(primary) + ": " + a.value})
+		if st.forbidden != nil && st.forbidden != st.healthzForbidden && st.forbidden != st.watchForbidden {
+			evs = append(evs, st.forbidden.evidence())
+		}
 	}
 	if present, known := hasRBAC(s, primary); known && !present {
 		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: primary.Kind + " " + primary.Name + " is absent from the collected list"})
@@ -111,7 +161,7 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref) analyz
 	if st.buildFailed != nil && st.buildFailed != st.roleNotFound {
 		evs = append(evs, st.buildFailed.evidence())
 	}
-	var others []string
+	var others, changed []string
 	var covers []analyze.Ref
 	for _, m := range missing {
 		if m != primary {
@@ -119,8 +169,17 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref) analyz
 			covers = append(covers, m)
 		}
 	}
+	for _, r := range kcmBootstrap {
+		if _, ok := altered[r]; ok && r != primary {
+			changed = append(changed, describeRef(r))
+			covers = append(covers, r)
+		}
+	}
 	if len(others) > 0 {
 		problem += "; also deleted: " + strings.Join(others, ", ")
+	}
+	if len(changed) > 0 {
+		problem += "; also altered: " + strings.Join(changed, ", ")
 	}
 	nd := analyze.Node{
 		Ref:      primary,

@@ -20,10 +20,14 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	}
 	st := readKCM(s)
 	missing := missingBootstrapForKCM(s)
+	var altered map[analyze.Ref]alteration
+	if st.forbidden != nil || st.healthzForbidden != nil || st.watchForbidden != nil {
+		altered = alteredBootstrapForKCM(s)
+	}
 	switch {
-	case st.roleNotFound != nil || len(missing) > 0 || (st.healthzForbidden != nil && st.otherUser == nil):
+	case st.roleNotFound != nil || len(missing) > 0 || (st.healthzForbidden != nil && st.otherUser == nil) || len(altered) > 0:
 		// A forbidden /healthz for another user is a credentials problem.
-		return []analyze.Node{rbacRoot(s, st, missing)}
+		return []analyze.Node{rbacRoot(s, st, missing, altered)}
 	case st.otherUser != nil:
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),
@@ -34,7 +38,7 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 			Verify:   "kubectl auth can-i list '*' --all-namespaces --as " + userKCM,
 		}}
 	case st.watchForbidden != nil:
-		return []analyze.Node{rbacRoot(s, st, missing)}
+		return []analyze.Node{rbacRoot(s, st, missing, altered)}
 	}
 	if st.running() && !st.crashLooping() {
 		if n.Rule == "NSB-KCM-001" {
@@ -69,6 +73,16 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 			Missing: []string{"kube-controller-manager logs: not collected"},
 		}
 		return []analyze.Node{nd}
+	}
+	if st.forbidden != nil {
+		return []analyze.Node{{
+			Ref:      ref(analyze.KindComponent, "", componentKCM),
+			Problem:  "does not hold its lease: its own requests are forbidden although its bootstrap RBAC objects are intact in the bundle",
+			Evidence: append(st.leaseEvidence(), st.forbidden.evidence()),
+			Root:     true,
+			Fix:      "Find what denies " + userKCM + " (an authorization webhook or another --authorization-mode, a changed binding outside the bootstrap set): kubectl auth can-i --list --as " + userKCM + "; then restart kube-controller-manager.",
+			Verify:   "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+		}}
 	}
 	return []analyze.Node{{
 		Ref:      ref(analyze.KindComponent, "", componentKCM),

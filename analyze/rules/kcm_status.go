@@ -30,7 +30,10 @@ type kcmStatus struct {
 	starts, exits int
 	// first matching lines, per finding.
 	roleNotFound, bindingNotFound, healthzForbidden, watchForbidden, otherUser, buildFailed *logHit
-	otherUserName                                                                           string
+	// forbidden is the first request of system:kube-controller-manager itself
+	// that was forbidden.
+	forbidden     *logHit
+	otherUserName string
 }
 
 type logHit struct {
@@ -98,6 +101,9 @@ func readKCM(s *snapshot.Snapshot) *kcmStatus {
 			}
 			if containsAny(line, "Error building controllers", "Error building controller context", "error building controller context", "Error initializing a controller") {
 				hit(&st.buildFailed)
+			}
+			if m := reForbiddenUser.FindStringSubmatch(line); m != nil && m[1] == userKCM {
+				hit(&st.forbidden)
 			}
 			if m := reForbiddenUser.FindStringSubmatch(line); m != nil && m[1] != userKCM && st.otherUser == nil &&
 				!strings.HasPrefix(m[1], "system:serviceaccount:kube-system:") {

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,49 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				chain: []string{lnKCM, "ClusterRoleBinding system:kube-controller-manager"},
 				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "kube-controller-manager cannot start without it",
 				also: []string{lnTeamA, lnPVC},
+			}},
+		},
+		{
+			name: "ClusterRole altered: rules removed, requests forbidden without an RBAC reason",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineNoBinding, lineBuildFail, lineLost))
+				dropRules(f.find(pCRoles, "", "system:kube-controller-manager"), "serviceaccounts")
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "no longer grants the bootstrap rules, so kube-controller-manager is forbidden what it needs and exits",
+				also: []string{lnTeamA, lnPVC},
+				evidence: []wantEv{
+					{link: 1, path: pCRoles, value: "ClusterRole system:kube-controller-manager: missing rules: "},
+					{link: 1, path: pKCMLog, line: 2, value: `serviceaccounts \"namespace-controller\" is forbidden`},
+				},
+			}},
+		},
+		{
+			name: "ClusterRoleBinding altered: subject removed",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineNoBinding, lineBuildFail, lineLost))
+				set(f.find(pCRBindings, "", "system:kube-controller-manager"), "subjects", []any{})
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, "ClusterRoleBinding system:kube-controller-manager"},
+				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "lost bootstrap subjects, so kube-controller-manager is forbidden",
+				evidence: []wantEv{{link: 1, path: pCRBindings, value: "missing subjects: User system:kube-controller-manager"}},
+			}},
+		},
+		{
+			name: "requests forbidden, bootstrap RBAC intact",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineNoBinding, lineBuildFail, lineLost))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM},
+				root:  lnKCM, rootProblem: "its own requests are forbidden although its bootstrap RBAC objects are intact",
+				evidence: []wantEv{{link: 0, path: pKCMLog, line: 2, value: `is forbidden: User \"system:kube-controller-manager\"`}},
 			}},
 		},
 		{
@@ -285,4 +329,16 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
 		})
 	}
+}
+
+// dropRules removes the rules of a role that name resource.
+func dropRules(role obj, resource string) {
+	var keep []any
+	for _, r := range role["rules"].([]any) {
+		res, _ := r.(obj)["resources"].([]any)
+		if !slices.Contains(res, any(resource)) {
+			keep = append(keep, r)
+		}
+	}
+	role["rules"] = keep
 }

@@ -1,0 +1,94 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// TestBootstrapRBAC covers NSB-RBAC-001 while kube-controller-manager still
+// runs: every change to a bootstrap object is its own finding.
+func TestBootstrapRBAC(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(f *fx)
+		want   []want
+	}{
+		{
+			name:   "ClusterRole deleted",
+			mutate: func(f *fx) { f.remove(pCRoles, "", "system:controller:namespace-controller") },
+			want: []want{{id: "NSB-RBAC-001", symptom: "ClusterRole system:controller:namespace-controller", chain: []string{"ClusterRole system:controller:namespace-controller"},
+				root: "ClusterRole system:controller:namespace-controller", rootProblem: "was deleted (kube-apiserver recreates it only when it restarts)",
+				evidence: []wantEv{{link: 0, path: pCRoles, value: "ClusterRole system:controller:namespace-controller is absent from the collected list"}}}},
+		},
+		{
+			name:   "ClusterRole rules reduced",
+			mutate: func(f *fx) { dropRules(f.find(pCRoles, "", "system:kube-controller-manager"), "serviceaccounts") },
+			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "no longer grants the bootstrap rules",
+				evidence: []wantEv{{link: 0, path: pCRoles, value: "missing rules: "}}}},
+		},
+		{
+			name: "RoleBinding points at another role",
+			mutate: func(f *fx) {
+				set(f.find(pRoleBinds, "kube-system", "system::leader-locking-kube-controller-manager"), "roleRef",
+					obj{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "something-else"})
+			},
+			want: []want{{id: "NSB-RBAC-001", symptom: "RoleBinding kube-system/system::leader-locking-kube-controller-manager",
+				chain: []string{"RoleBinding kube-system/system::leader-locking-kube-controller-manager"},
+				root:  "RoleBinding kube-system/system::leader-locking-kube-controller-manager", rootProblem: "points at another role",
+				evidence: []wantEv{{link: 0, path: pRoleBinds, value: "roleRef Role something-else"}}}},
+		},
+		{
+			name: "protected object (autoupdate false) reduced: a restart will not repair it",
+			mutate: func(f *fx) {
+				role := f.find(pCRoles, "", "system:kube-controller-manager")
+				dropRules(role, "serviceaccounts")
+				set(role, "metadata.annotations", obj{"rbac.authorization.kubernetes.io/autoupdate": "false"})
+			},
+			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "no longer grants the bootstrap rules"}},
+		},
+		{
+			name: "protected but intact: not a finding",
+			mutate: func(f *fx) {
+				set(f.find(pCRoles, "", "system:kube-controller-manager"), "metadata.annotations", obj{"rbac.authorization.kubernetes.io/autoupdate": "false"})
+			},
+		},
+		{
+			name: "RoleBindings forbidden to the collector: no guess",
+			mutate: func(f *fx) {
+				f.remove(pCRoles, "", "system:controller:namespace-controller")
+				delete(f.lists, pRoleBinds)
+				f.requests = append(f.requests, bundle.Request{Path: "/apis/rbac.authorization.k8s.io/v1/rolebindings", Verb: "list", Status: 403, Error: "rolebindings.rbac.authorization.k8s.io is forbidden", File: pRoleBinds})
+			},
+		},
+		{
+			name: "one namespace's Roles forbidden (partial): no guess",
+			mutate: func(f *fx) {
+				f.remove(pRoles, "kube-system", "system::leader-locking-kube-controller-manager")
+				f.requests = append(f.requests, bundle.Request{Path: "/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/roles", Verb: "list", Status: 403, Error: "roles.rbac.authorization.k8s.io is forbidden"})
+			},
+		},
+		{
+			name:   "unknown cluster version: nearest policy",
+			mutate: func(f *fx) { f.remove(pCRBindings, "", "system:public-info-viewer"); f.version = "v1.99.0" },
+			want: []want{{id: "NSB-RBAC-001", symptom: "ClusterRoleBinding system:public-info-viewer", chain: []string{"ClusterRoleBinding system:public-info-viewer"},
+				root: "ClusterRoleBinding system:public-info-viewer", rootProblem: "was deleted"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := healthy()
+			tt.mutate(f)
+			r := analyzeFx(t, f)
+			checkFindings(t, r.Findings, tt.want)
+			for _, fd := range r.Findings {
+				protected := tt.name == "protected object (autoupdate false) reduced: a restart will not repair it"
+				if got := containsSub([]string{fd.Fix}, `autoupdate: "false"`); got != protected {
+					t.Errorf("fix %q: mentions the protection %v, want %v", fd.Fix, got, protected)
+				}
+			}
+		})
+	}
+}
