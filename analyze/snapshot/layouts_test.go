@@ -112,3 +112,42 @@ func FuzzListLayouts(f *testing.F) {
 		}
 	})
 }
+
+// TestLargeListOrder loads lists longer than one decoding batch, with items
+// large enough to cut batches by size too, and bad items in between: order
+// and pointers must be those of the file.
+func TestLargeListOrder(t *testing.T) {
+	t.Parallel()
+	const n = 1300
+	pad := strings.Repeat("p", 2000)
+	var items []string
+	for i := range n {
+		switch {
+		case i%97 == 5:
+			items = append(items, `{"metadata":{"name":"bad"},"spec":"oops"}`)
+		default:
+			items = append(items, fmt.Sprintf(`{"metadata":{"name":"ns-%04d","annotations":{"pad":%q}},"status":{"phase":"Active"}}`, i, pad))
+		}
+	}
+	for variant, text := range map[string]string{"one item per line": listVariants(t, items)["one item per line"], "indented": listVariants(t, items)["indented"]} {
+		s := mustLoad(t, map[string]string{"manifest.json": manifestJSON(t), "resources/core/v1/namespaces.json": text})
+		want := 0
+		for i := range n {
+			if i%97 != 5 {
+				want++
+			}
+		}
+		if len(s.Namespaces) != want {
+			t.Fatalf("%s: %d namespaces, want %d", variant, len(s.Namespaces), want)
+		}
+		for _, ns := range s.Namespaces {
+			var i int
+			if _, err := fmt.Sscanf(ns.Name, "ns-%04d", &i); err != nil || ns.Loc.Pointer != itemPointer(i) || ns.Annotations["pad"] != pad {
+				t.Fatalf("%s: %s at %s", variant, ns.Name, ns.Loc.Pointer)
+			}
+		}
+		if !hasNote(s.Notes, "#/items/5: cannot decode Namespace") || !hasNote(s.Notes, "more items skipped") {
+			t.Errorf("%s: notes %q", variant, s.Notes)
+		}
+	}
+}
