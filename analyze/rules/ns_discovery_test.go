@@ -85,6 +85,9 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
 				noRoute(f)
 				f.files[pCCMLog] = lineCCMStarted + "\n" + lineCCMDenied + "\n"
+				f.add(pEvents, obj{"apiVersion": "v1", "kind": "Event", "metadata": meta("default", "node-b.187a"),
+					"involvedObject": obj{"kind": "Node", "name": "node-b", "uid": "uid--node-b"}, "type": "Warning", "reason": "FailedToCreateRoute",
+					"message": "Could not create route 3f1c 10.244.1.0/24 for node node-b after 51.9ms: UnauthorizedOperation: You are not authorized to perform this operation.", "count": 41, "lastTimestamp": ago(time.Minute)})
 			},
 			want: []want{{
 				id: "NSB-CCM-001", symptom: lnApp,
@@ -98,6 +101,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 					{link: 4, path: pSlices, pointer: "/items/0/endpoints/0/addresses/0", value: "EndpointSlice kube-system/metrics-server-x7k2p lists 10.244.1.5"},
 					{link: 5, path: pNodes, pointer: "/items/1/status/conditions/0", value: "NetworkUnavailable=True (NoRouteCreated): RouteController failed to create a route"},
 					{link: 6, path: pCCMLog, line: 2, value: "ec2:DescribeRouteTables"},
+					{link: 6, path: pEvents, pointer: "/items/0/message", value: "Could not create route 3f1c 10.244.1.0/24 for node node-b"},
 				},
 			}},
 		},
@@ -171,6 +175,33 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 					{link: 4, path: pServices, pointer: "/items/1/spec/clusterIP", value: "10.96.0.20"},
 					{link: 4, path: pPods, pointer: "/items/1/spec/nodeName", value: "node-b"},
 				},
+			}},
+		},
+		{
+			name: "FailedDiscoveryCheck from the resolver, no address: the chain stops at the Service",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", `no endpoints available for service "metrics-server"`)
+			},
+			want: []want{{
+				id: "NSB-APISVC-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, lnMS},
+				root:  lnMS, rootProblem: "answers the aggregator's discovery check with an error",
+				missing: "what blocks Service kube-system/metrics-server",
+			}},
+		},
+		{
+			name: "FailedDiscoveryCheck, the pod's node never reported",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+				f.lists[pNodes][1] = node("node-b")
+			},
+			want: []want{{
+				id: "NSB-NODE-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b"},
+				root:  "Node node-b", rootProblem: "its kubelet does not report: it never posted status",
+				evidence: []wantEv{{link: 5, path: pNodes, pointer: "/items/1/status", value: "no conditions"}},
 			}},
 		},
 		{
