@@ -163,6 +163,21 @@ func TestNamespaceContentChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "mutating webhook Service missing",
+			mutate: func(f *fx) {
+				stuck(f, "team-a", contentFailure(`Failed to delete all resource types, 1 remaining: Internal error occurred: failed calling webhook "inject.example.com": failed to call webhook: Post "https://injector.mesh.svc:443/mutate?timeout=10s": service "injector" not found`))
+				h := validatingWebhook("injector", "inject.example.com", "mesh", "injector", "Fail")
+				h["kind"] = "MutatingWebhookConfiguration"
+				f.add(pMutating, h)
+			},
+			want: []want{{
+				id: "NSB-WH-001", symptom: "Namespace team-a",
+				chain: []string{"Namespace team-a", "MutatingWebhookConfiguration injector", "Service mesh/injector"},
+				root:  "Service mesh/injector", rootProblem: "does not exist, but webhook inject.example.com (failurePolicy Fail) calls it",
+				evidence: []wantEv{{link: 2, path: pMutating, pointer: "/items/0/webhooks/0/clientConfig/service", value: "service mesh/injector, failurePolicy Fail"}},
+			}},
+		},
+		{
 			name: "admission webhook answers and denies",
 			mutate: func(f *fx) {
 				stuck(f, "team-a", contentFailure(msgDenied))
@@ -267,6 +282,38 @@ func TestNamespaceContentChains(t *testing.T) {
 					{link: 1, path: pNamespaces, pointer: "/items/4/status/conditions/2", value: "unexpected items still remain in namespace: web for gvr: /v1, Resource=pods"},
 					{link: 2, path: pNodes, pointer: "/items/2/status/conditions/0", value: "Ready=Unknown (NodeStatusUnknown): " + msgNodeUnknown},
 				},
+			}},
+		},
+		{
+			name: "pods remaining seen by the collector's inventory, node stopped",
+			mutate: func(f *fx) {
+				f.add(pNamespaces, terminating("web", 20*time.Minute, nsConds()...))
+				f.add(pNodes, node("node-c", cond("Ready", "Unknown", "NodeStatusUnknown", msgNodeUnknown)))
+				p := pod("web", "web-0", "node-c", "10.244.2.7", nil, false)
+				set(p, "metadata.deletionTimestamp", ago(30*time.Second))
+				f.add(pPods, p)
+				f.files["terminating/web.json"] = mustJSON(t, bundle.NamespaceContent{Namespace: "web", Resources: []bundle.RemainingContent{
+					{Group: "", Version: "v1", Resource: "pods", Kind: "Pod", Count: 1, Items: []bundle.RemainingItem{{Name: "web-0"}}}}})
+			},
+			want: []want{{
+				id: "NSB-NODE-001", symptom: "Namespace web",
+				chain: []string{"Namespace web", "Pod web/web-0", "Node node-c"},
+				root:  "Node node-c", rootProblem: "its kubelet does not report",
+				evidence: []wantEv{{link: 1, path: "terminating/web.json", pointer: "/resources/0/count", value: "1 pods remain"}},
+			}},
+		},
+		{
+			name: "pod deleted 30s ago, within its grace period, nothing else known",
+			mutate: func(f *fx) {
+				f.add(pNamespaces, terminating("web", 3*time.Minute, nsConds()...))
+				p := pod("web", "web-0", "node-a", "10.244.0.7", nil, false)
+				set(p, "metadata.deletionTimestamp", ago(30*time.Second))
+				f.add(pPods, p)
+			},
+			want: []want{{
+				id: "NSB-NS-008", symptom: "Namespace web",
+				chain: []string{"Namespace web", "MissingEvidence cause of web's deletion"},
+				root:  "MissingEvidence cause of web's deletion", rootProblem: "the bundle holds nothing that explains it",
 			}},
 		},
 		{
