@@ -291,17 +291,32 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 	tests := []struct {
 		scenario string
 		want     map[string][]string // bundle file → substrings
+		check    func(t *testing.T, files map[string][]byte)
 	}{
 		{"failed-discovery-check", map[string][]string{
 			"resources/apiregistration.k8s.io/v1/apiservices.json": {`"reason":"FailedDiscoveryCheck"`},
 			"resources/core/v1/nodes.json":                         {`"name":"worker-1"`},
 			"terminating/reporting.json":                           {`"group": "metrics.k8s.io"`, `"resource": ""`},
-		}},
+		}, nil},
 		{"rbac-deleted-clusterrole", map[string][]string{
-			"logs/files/kube-controller-manager.log":       {`"Error initializing a controller"`},
-			"terminating/old-project.json":                 {`"resource": "configmaps"`},
-			"resources/coordination.k8s.io/v1/leases.json": {`"name":"kube-controller-manager"`},
-		}},
+			"logs/files/kube-controller-manager.all-runs.log": {`"Error initializing a controller"`},
+			"terminating/old-project.json":                    {`"resource": "configmaps"`},
+			"resources/coordination.k8s.io/v1/leases.json":    {`"name":"kube-controller-manager"`},
+		}, nil},
+		{"conversion-webhook", map[string][]string{
+			"terminating/inventory.json": {`"resource": "widgets"`, `conversion webhook for example.com/v1, Kind=Widget failed: `,
+				`service \"widget-converter\" not found`},
+			"resources/apiextensions.k8s.io/v1/customresourcedefinitions.json": {`"name":"widget-converter"`},
+		}, checkSameErrorAsController},
+		{"metadata-finalizer", map[string][]string{
+			"terminating/archive.json":          {`"resource": "configmaps"`, `"count": 2`, `"example.com/protect"`},
+			"resources/core/v1/namespaces.json": {`"type":"NamespaceFinalizersRemaining"`},
+		}, nil},
+		{"admission-webhook", map[string][]string{
+			"terminating/frontend.json": {`"resource": "configmaps"`},
+			"resources/admissionregistration.k8s.io/v1/validatingwebhookconfigurations.json": {`"name":"configmap-guard.policy.example.com"`},
+			"resources/core/v1/namespaces.json":                                              {`failed calling webhook`},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
@@ -326,6 +341,9 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 			keepBundle(t, res.Path)
 			t.Logf("missing: %q", res.Missing)
 			_, _, files := readBundle(t, res.Path)
+			if tt.check != nil {
+				tt.check(t, files)
+			}
 			for file, subs := range tt.want {
 				for _, s := range subs {
 					if !strings.Contains(string(files[file]), s) {
@@ -346,4 +364,41 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 			checkAuditRecorded(t, res.Manifest, checkAuditReadOnly(t, c.Logs.Audit, collectorUser))
 		})
 	}
+}
+
+// checkSameErrorAsController checks that the collector's metadata list of
+// widgets in namespace inventory failed with exactly the error the namespace
+// controller put in its NamespaceDeletionContentFailure condition.
+func checkSameErrorAsController(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	var nc bundle.NamespaceContent
+	if err := json.Unmarshal(files["terminating/inventory.json"], &nc); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(nc.Resources, func(rc bundle.RemainingContent) bool { return rc.Resource == "widgets" })
+	if i < 0 || nc.Resources[i].Error == "" {
+		t.Fatalf("no widgets error in %+v", nc)
+	}
+	var list struct {
+		Items []struct {
+			Metadata struct{ Name string }
+			Status   struct {
+				Conditions []struct{ Type, Message string }
+			}
+		}
+	}
+	if err := json.Unmarshal(files["resources/core/v1/namespaces.json"], &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range list.Items {
+		for _, c := range ns.Status.Conditions {
+			if ns.Metadata.Name == "inventory" && c.Type == "NamespaceDeletionContentFailure" {
+				if want := "Failed to delete all resource types, 1 remaining: " + nc.Resources[i].Error; c.Message != want {
+					t.Errorf("condition:\n %s\ncollected:\n %s", c.Message, want)
+				}
+				return
+			}
+		}
+	}
+	t.Error("namespace inventory has no NamespaceDeletionContentFailure condition")
 }
