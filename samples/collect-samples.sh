@@ -4,8 +4,13 @@
 # broken state, and runs `nsbundle collect` against it (inside the namespace),
 # adding the components' log files as a self-managed host would (--log).
 #
+# Each scenario settles for SETTLE seconds (default 70) before the collection,
+# as a real cluster would have by the time a ticket is opened: leases go stale,
+# a crash-looping controller-manager restarts a few more times.
+#
 # usage: samples/collect-samples.sh BIN [SCENARIO...]
 set -euo pipefail
+settle=${SETTLE:-70}
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:?usage: collect-samples.sh BIN [SCENARIO...]}")
 shift
@@ -19,7 +24,8 @@ for s in "${scenarios[@]}"; do
 		logs=()
 		IFS=, read -ra kv <<<"${NSBUNDLE_LAB_LOGS:-}"
 		for x in "${kv[@]}"; do [[ -n $x ]] && logs+=(--log "$x"); done
+		sleep "$2"
 		exec "$0" collect --quiet --force --max-log-bytes 131072 -o "$1" "${logs[@]}"
-	' "$bin" "samples/$s.tgz" || echo "samples: $s: collect exited $?" >&2
-	ls -l "samples/$s.tgz" >&2
+	' "$bin" "samples/$s.tgz" "$settle" || echo "samples: $s: exited $?" >&2
+	chmod 0644 "samples/$s.tgz" 2>/dev/null || echo "samples: $s: no bundle written" >&2
 done
