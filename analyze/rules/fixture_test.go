@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
@@ -518,8 +519,8 @@ func checkFinding(t *testing.T, i int, f analyze.Finding, w want) {
 			t.Errorf("finding %d link %d (%s): empty rule %q or problem %q", i, j, refString(l.Ref), l.Rule, l.Problem)
 		}
 		for _, e := range l.Evidence {
-			if e.Path == "" || e.Value == "" {
-				t.Errorf("finding %d link %d: evidence without path or value: %+v", i, j, e)
+			if e.Path == "" || e.Value == "" || !utf8.ValidString(e.Value) {
+				t.Errorf("finding %d link %d: evidence without path or value, or not UTF-8: %+v", i, j, e)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
@@ -24,7 +25,11 @@ func evLine(l *snapshot.Log, i int) analyze.Evidence {
 
 func quote(s string) string {
 	if len(s) > maxQuote {
-		return s[:maxQuote] + "…"
+		i := maxQuote
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i-- // never cut a character in two
+		}
+		return s[:i] + "…"
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -103,6 +104,21 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 					{link: 6, path: pCCMLog, line: 2, value: "ec2:DescribeRouteTables"},
 					{link: 6, path: pEvents, pointer: "/items/0/message", value: "Could not create route 3f1c 10.244.1.0/24 for node node-b"},
 				},
+			}},
+		},
+		{
+			name: "long log line quoted without cutting a character",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+				noRoute(f)
+				f.files[pCCMLog] = lineCCMDenied + " x" + strings.Repeat("é", 400) + "\n"
+			},
+			want: []want{{
+				id: "NSB-CCM-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b", lnCCM},
+				root:  lnCCM, rootProblem: "the cloud API denies",
+				evidence: []wantEv{{link: 6, path: pCCMLog, line: 1, value: "ec2:DescribeRouteTables xéé"}},
 			}},
 		},
 		{
