@@ -195,6 +195,9 @@ func (cl *client) attempt(ctx context.Context, method string, c call, consume fu
 	out.err = serr
 	out.reason = string(serr.ErrStatus.Reason)
 	secs, hasRetryAfter := retryAfter(resp)
+	if resp.StatusCode == http.StatusTooManyRequests && !hasRetryAfter {
+		secs = 1
+	}
 	if resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode >= 500 && hasRetryAfter) {
 		return time.Duration(secs) * time.Second, true
 	}
