@@ -90,7 +90,9 @@ func (r *run) healthEndpoint(ctx context.Context, p, file string) {
 			return
 		}
 	}
-	if out.status == 0 || (out.err != nil && p == "/version") {
+	// A failing health check (5xx with its verbose body) is evidence; no
+	// answer, or a 4xx such as 403, means the evidence is missing.
+	if out.status == 0 || (out.err != nil && (p == "/version" || out.status < 500)) {
 		r.rec.miss(p, out.status, out.errText())
 	}
 	if p == "/version" && out.err == nil {
