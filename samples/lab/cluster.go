@@ -59,6 +59,7 @@ type Cluster struct {
 	loop       *crashLoop
 	route      *lostRoute
 	kcmRuns    []string
+	podLogs    map[string]string
 	extras     []func()
 	stopped    bool
 }

@@ -83,6 +83,9 @@ func (c *Cluster) startAPIServer(ctx context.Context) error {
 		"--proxy-client-cert-file=" + p.proxyCert, "--proxy-client-key-file=" + p.proxyKey,
 		"--audit-log-path=" + c.Logs.Audit, "--audit-policy-file=" + policy,
 		"--audit-log-maxsize=200", "--audit-log-maxbackup=1",
+		// As kubeadm: dial kubelets by InternalIP, never resolve node names
+		// (the lab has no DNS; a lookup would quote the host's resolver).
+		"--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
 		"--profiling=false",
 		"--v=2",
 	}

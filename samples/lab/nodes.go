@@ -16,8 +16,9 @@ import (
 // NodeSpec describes a Node object the lab creates in place of a kubelet.
 type NodeSpec struct {
 	Name, PodCIDR, InternalIP string
-	// Heartbeat renews the node's lease every 10 s, as a live kubelet does;
-	// without it the node lifecycle controller marks the node Unknown.
+	// Heartbeat renews the node's lease every 10 s, as a live kubelet does,
+	// and serves container logs on InternalIP:10250 (added to lo); without
+	// it the node lifecycle controller marks the node Unknown.
 	Heartbeat bool
 	// NeverPosted leaves status empty: the kubelet never reported.
 	NeverPosted bool
@@ -62,6 +63,9 @@ func (c *Cluster) CreateNode(ctx context.Context, s NodeSpec) (*corev1.Node, err
 		return nil, fmt.Errorf("node %s status: %w", s.Name, err)
 	}
 	if s.Heartbeat {
+		if err := c.startKubeletServer(s.Name, s.InternalIP); err != nil {
+			return nil, err
+		}
 		if err := c.renewNodeLease(ctx, n); err != nil {
 			return nil, err
 		}
@@ -131,17 +135,25 @@ func (c *Cluster) SetNodeCondition(ctx context.Context, node string, cond corev1
 type PodSpec struct {
 	Namespace, Name, Node, IP string
 	Labels                    map[string]string
-	Image                     string
-	Port                      int32
-	PortName                  string
-	Running                   bool
-	GracePeriod               *int64
+	// Container names the pod's only container ("main" when empty).
+	Container   string
+	Image       string
+	Port        int32
+	PortName    string
+	Running     bool
+	GracePeriod *int64
+	// Log is what the node's kubelet returns for the container's log.
+	Log string
 }
 
 // CreatePod creates the pod bound to Node and, if Running, marks it Running
 // and Ready with podIP IP.
 func (c *Cluster) CreatePod(ctx context.Context, s PodSpec) (*corev1.Pod, error) {
-	ctr := corev1.Container{Name: "main", Image: s.Image}
+	name := s.Container
+	if name == "" {
+		name = "main"
+	}
+	ctr := corev1.Container{Name: name, Image: s.Image}
 	if s.Port != 0 {
 		ctr.Ports = []corev1.ContainerPort{{Name: s.PortName, ContainerPort: s.Port, Protocol: corev1.ProtocolTCP}}
 	}
@@ -153,6 +165,9 @@ func (c *Cluster) CreatePod(ctx context.Context, s PodSpec) (*corev1.Pod, error)
 	p, err := c.Client.CoreV1().Pods(s.Namespace).Create(ctx, pod, createOpts)
 	if err != nil {
 		return nil, fmt.Errorf("pod %s/%s: %w", s.Namespace, s.Name, err)
+	}
+	if s.Log != "" {
+		c.setPodLog(s.Namespace, s.Name, ctr.Name, s.Log)
 	}
 	if !s.Running {
 		return p, nil
@@ -174,7 +189,7 @@ func (c *Cluster) CreatePod(ctx context.Context, s PodSpec) (*corev1.Pod, error)
 		QOSClass: corev1.PodQOSBestEffort,
 		Conditions: []corev1.PodCondition{cond(corev1.PodReadyToStartContainers), cond(corev1.PodInitialized),
 			cond(corev1.PodReady), cond(corev1.ContainersReady), cond(corev1.PodScheduled)},
-		ContainerStatuses: []corev1.ContainerStatus{{Name: "main", Image: s.Image, ImageID: s.Image, Ready: true, Started: ptr.To(true),
+		ContainerStatuses: []corev1.ContainerStatus{{Name: name, Image: s.Image, ImageID: s.Image, Ready: true, Started: ptr.To(true),
 			ContainerID: "containerd://" + fmt.Sprintf("%064x", now.UnixNano()),
 			State:       corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}}}},
 	}

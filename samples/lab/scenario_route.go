@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -80,7 +81,8 @@ func (c *Cluster) runningMetricsServer(ctx context.Context, info *ScenarioInfo) 
 		return err
 	}
 	if _, err := c.CreatePod(ctx, PodSpec{Namespace: "kube-system", Name: metricsPod, Node: workerNode, IP: metricsPodIP,
-		Labels: map[string]string{"k8s-app": "metrics-server"}, Image: metricsImage, Port: 10250, PortName: "https", Running: true}); err != nil {
+		Labels: map[string]string{"k8s-app": "metrics-server"}, Container: "metrics-server", Image: metricsImage, Port: 10250, PortName: "https",
+		Running: true, Log: metricsServerLog(time.Now())}); err != nil {
 		return err
 	}
 	if err := c.createMetricsAPIService(ctx, "metrics-server", c.pki.ca.certPEM); err != nil {
@@ -192,4 +194,19 @@ func (c *Cluster) RestoreRoute(ctx context.Context) error {
 	lr.log.created(time.Now(), n, prev)
 	return c.SetNodeCondition(ctx, workerNode, corev1.NodeCondition{Type: corev1.NodeNetworkUnavailable, Status: corev1.ConditionFalse,
 		Reason: "RouteCreated", Message: "RouteController created a route"})
+}
+
+// metricsServerLog is a metrics-server start-up log in klog text format.
+func metricsServerLog(t time.Time) string {
+	var b strings.Builder
+	line := func(d time.Duration, loc, msg string) {
+		u := t.Add(d).UTC()
+		fmt.Fprintf(&b, "I%02d%02d %02d:%02d:%02d.%06d %7d %s] %s\n", u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), u.Nanosecond()/1000, 1, loc, msg)
+	}
+	line(0, "serving.go:380", "Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)")
+	line(412*time.Millisecond, "handler.go:288", "Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager")
+	line(520*time.Millisecond, "requestheader_controller.go:180", "Starting RequestHeaderAuthRequestController")
+	line(523*time.Millisecond, "secure_serving.go:211", "Serving securely on [::]:10250")
+	line(525*time.Millisecond, "tlsconfig.go:243", "\"Starting DynamicServingCertificateController\"")
+	return b.String()
 }

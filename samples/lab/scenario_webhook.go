@@ -155,7 +155,8 @@ func (c *Cluster) ScenarioHealthy(ctx context.Context) (*ScenarioInfo, error) {
 	}
 	for i, p := range []string{"web-5c7d9f8b6-abcde", "web-5c7d9f8b6-fghij", "worker-6f8e7d5c4-klmno"} {
 		if _, err := c.CreatePod(ctx, PodSpec{Namespace: "shop", Name: p, Node: workerNode, IP: fmt.Sprintf("10.244.1.%d", 20+i),
-			Labels: map[string]string{"app": "shop"}, Image: "registry.example.com/shop:2.3.1", Running: true}); err != nil {
+			Labels: map[string]string{"app": "shop"}, Image: "registry.example.com/shop:2.3.1", Running: true,
+			Log: fmt.Sprintf("{\"level\":\"info\",\"msg\":\"listening\",\"addr\":\":8080\",\"pod\":%q}\n", p)}); err != nil {
 			return nil, err
 		}
 	}
