@@ -7,7 +7,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -95,9 +94,6 @@ func (c *Cluster) WaitAPIService(ctx context.Context, name, status, reason strin
 	err := poll(ctx, timeout, time.Second, func() (bool, string, error) {
 		a, err := c.APIServiceAvailable(ctx, name)
 		if err != nil {
-			if apierrors.IsNotFound(err) {
-				return false, err.Error(), nil
-			}
 			return false, err.Error(), nil
 		}
 		got = a

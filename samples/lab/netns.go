@@ -82,7 +82,7 @@ func runIsolated(run func() int, mustIsolate bool) int {
 		setIsolation(true, nil)
 		return run()
 	}
-	code, err := reexec()
+	code, err := reexecFunc()
 	if err == nil {
 		return code
 	}
@@ -95,6 +95,9 @@ func runIsolated(run func() int, mustIsolate bool) int {
 	setIsolation(false, err)
 	return run()
 }
+
+// reexecFunc is reexec; tests replace it.
+var reexecFunc = reexec
 
 func netnsID() (string, error) {
 	return os.Readlink("/proc/self/ns/net")

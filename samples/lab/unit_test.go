@@ -2,6 +2,7 @@ package lab
 
 import (
 	"crypto/x509"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,5 +116,35 @@ func TestRefusesOutsideNamespace(t *testing.T) {
 	}
 	if _, err := Start(t.Context(), Options{}); err == nil {
 		t.Fatal("Start outside the namespace succeeded")
+	}
+}
+
+func TestRunIsolatedWithoutNamespace(t *testing.T) {
+	t.Setenv(EnvNetns, "")
+	saved, savedErr, savedFn := isolated, isoErr, reexecFunc
+	defer func() { isolated, isoErr, reexecFunc = saved, savedErr, savedFn }()
+	reexecFunc = func() (int, error) { return 0, errors.New("operation not permitted") }
+	for _, tc := range []struct {
+		name    string
+		ci      bool
+		wantRan bool
+		want    int
+	}{
+		{"local run skips lab tests", false, true, 7},
+		{"CI fails", true, false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ran := false
+			code := runIsolated(func() int {
+				ran = true
+				if Isolated() || !strings.Contains(IsolationError().Error(), "operation not permitted") {
+					t.Errorf("Isolated()=%v IsolationError()=%v", Isolated(), IsolationError())
+				}
+				return 7
+			}, tc.ci)
+			if ran != tc.wantRan || code != tc.want {
+				t.Errorf("ran=%v code=%d, want ran=%v code=%d", ran, code, tc.wantRan, tc.want)
+			}
+		})
 	}
 }
