@@ -12,31 +12,30 @@ import (
 // share the strings and maps. The snapshot is read-only; callers must not
 // modify a label map (it may be shared).
 
-// maxInterned caps each interner's tables.
-const maxInterned = 1 << 18
+// internSlots is the size of each interner's string cache.
+const internSlots = 1 << 12
 
-// interner holds the canonical copy of repeated strings and string maps.
+// interner holds the canonical copy of repeated strings and string maps. It
+// is a cache, not a table: a direct-mapped array of recent strings, which
+// costs one hash and one comparison per string and keeps what repeats.
 type interner struct {
-	seed maphash.Seed
-	strs map[string]string
-	sets map[uint64][]map[string]string
+	seed   maphash.Seed
+	slots  [internSlots]string
+	recent [8]map[string]string // label sets seen last, newest first
 }
 
-func newInterner() *interner {
-	return &interner{seed: maphash.MakeSeed(), strs: map[string]string{}, sets: map[uint64][]map[string]string{}}
-}
+func newInterner() *interner { return &interner{seed: maphash.MakeSeed()} }
 
 // str returns the canonical copy of s.
 func (in *interner) str(s string) string {
-	if s == "" || in == nil {
+	if s == "" || len(s) > 128 || in == nil {
 		return s
 	}
-	if c, ok := in.strs[s]; ok {
-		return c
+	slot := &in.slots[maphash.String(in.seed, s)&(internSlots-1)]
+	if *slot == s {
+		return *slot
 	}
-	if len(in.strs) < maxInterned {
-		in.strs[s] = s
-	}
+	*slot = s
 	return s
 }
 
@@ -54,27 +53,25 @@ func (in *interner) strSlice(xs []string) {
 	}
 }
 
-// set returns the canonical copy of the string map m (nil stays nil).
+// set returns the canonical copy of the string map m (nil stays nil). Lists
+// come sorted by namespace and name, so the objects sharing a label set
+// (the pods of a ReplicaSet) are neighbours: m is compared with the few sets
+// seen last, which costs less than hashing every set.
 func (in *interner) set(m map[string]string) map[string]string {
 	if len(m) == 0 || in == nil {
 		return m
 	}
-	var h uint64
-	for k, v := range m { // order-independent hash
-		h += maphash.String(in.seed, k)*31 ^ maphash.String(in.seed, v)
-	}
-	for _, c := range in.sets[h] {
-		if maps.Equal(c, m) {
+	for _, c := range in.recent {
+		if len(c) == len(m) && maps.Equal(c, m) {
 			return c
 		}
 	}
-	n := make(map[string]string, len(m))
+	n := make(map[string]string, len(m)) // with the canonical keys and values
 	for k, v := range m {
 		n[in.str(k)] = in.str(v)
 	}
-	if len(in.sets) < maxInterned {
-		in.sets[h] = append(in.sets[h], n)
-	}
+	copy(in.recent[1:], in.recent[:len(in.recent)-1])
+	in.recent[0] = n
 	return n
 }
 
@@ -145,7 +142,7 @@ func (in *interner) shrink(v any) {
 	case *Event:
 		in.meta(&o.Meta)
 		o.InvolvedObject.Kind, o.InvolvedObject.Namespace = in.str(o.InvolvedObject.Kind), in.str(o.InvolvedObject.Namespace)
-		o.Type, o.Reason, o.Message = in.str(o.Type), in.str(o.Reason), in.str(o.Message)
+		o.Type, o.Reason = in.str(o.Type), in.str(o.Reason) // messages are mostly unique
 	case *Workload:
 		in.meta(&o.Meta)
 		if o.Spec.Selector != nil {

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -32,6 +35,7 @@ type WalkFunc func(fn func(name string, r io.Reader) error) error
 // (nsbundle, troubleshoot support bundle, kubectl cluster-info dump).
 func Load(walk WalkFunc) (*Snapshot, error) {
 	s := &Snapshot{Content: map[string]*Located[bundle.NamespaceContent]{}}
+	defer tuneGC()()
 	l := &loader{s: s, pool: newPool()}
 	defer l.pool.close()
 	if err := walk(l.file); err != nil {
@@ -39,6 +43,48 @@ func Load(walk WalkFunc) (*Snapshot, error) {
 	}
 	l.finish()
 	return s, nil
+}
+
+// loadMemoryLimit is the soft memory limit Load runs under, unless the
+// process set its own (GOGC or GOMEMLIMIT): a 150,000-pod bundle loads in
+// about 0.65 GB of live heap and stays under 1 GiB of RSS.
+const loadMemoryLimit = 800 << 20
+
+// gcTuning counts the Loads running, so concurrent ones set and restore
+// the process-wide GC settings once.
+var gcTuning struct {
+	sync.Mutex
+	n              int
+	percent, limit int64
+	skip           bool
+}
+
+// tuneGC makes the garbage collector run rarely while snapshots are built,
+// against a soft memory limit rather than at every doubling of the heap:
+// loading allocates about 4x what it keeps, and with the default settings
+// marking the growing heap took a third of the CPU and the heap reached
+// twice the live size. It returns the function restoring the settings.
+func tuneGC() (restore func()) {
+	g := &gcTuning
+	g.Lock()
+	defer g.Unlock()
+	if g.n == 0 {
+		g.skip = os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != ""
+		if !g.skip {
+			g.limit = debug.SetMemoryLimit(loadMemoryLimit)
+			g.percent = int64(debug.SetGCPercent(400))
+		}
+	}
+	g.n++
+	return func() {
+		g.Lock()
+		defer g.Unlock()
+		g.n--
+		if g.n == 0 && !g.skip {
+			debug.SetGCPercent(int(g.percent))
+			debug.SetMemoryLimit(g.limit)
+		}
+	}
 }
 
 type loader struct {

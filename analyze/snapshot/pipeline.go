@@ -73,11 +73,13 @@ func (b *batch) see(t *time.Time) {
 // pool runs the decoding workers.
 type pool struct {
 	jobs chan *batch
+	bufs chan []byte // batch buffers for reuse
 }
 
 func newPool() *pool {
 	n := min(max(runtime.GOMAXPROCS(0), 1), maxWorkers)
 	p := &pool{jobs: make(chan *batch, 2*n)}
+	p.bufs = make(chan []byte, p.maxInFlight()+1)
 	for range n {
 		go func() {
 			in := newInterner()
@@ -110,7 +112,7 @@ type listReader struct {
 // add queues one raw item (copied).
 func (lr *listReader) add(raw []byte) {
 	if lr.cur == nil {
-		lr.cur = &batch{sink: lr.sink, name: lr.name, first: lr.next, buf: make([]byte, 0, batchBytes), done: make(chan struct{})}
+		lr.cur = &batch{sink: lr.sink, name: lr.name, first: lr.next, buf: lr.l.pool.buffer(), done: make(chan struct{})}
 	}
 	b := lr.cur
 	b.buf = append(b.buf, raw...)
@@ -164,7 +166,30 @@ func (lr *listReader) commit(b *batch) {
 			lr.l.note("%s#%s: %v (item skipped)", lr.name, itemPointer(e.i), e.err)
 		}
 	}
+	lr.l.pool.recycle(b.buf)
 	b.buf, b.ends, b.out = nil, nil, nil
+}
+
+// buffer returns an empty batch buffer, reused when one is free: decoded
+// values never point into it (the decoders copy strings out).
+func (p *pool) buffer() []byte {
+	select {
+	case b := <-p.bufs:
+		return b[:0]
+	default:
+		return make([]byte, 0, batchBytes)
+	}
+}
+
+// recycle offers a batch buffer for reuse.
+func (p *pool) recycle(b []byte) {
+	if cap(b) < batchBytes || cap(b) > 4*batchBytes {
+		return
+	}
+	select {
+	case p.bufs <- b:
+	default:
+	}
 }
 
 // errLineTooLong reports an item line over MaxItemBytes.
