@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -206,7 +207,27 @@ func abs(n int) int {
 	return n
 }
 
+// loaded caches parsed policies by minor version; they are read-only once
+// parsed.
+var loaded sync.Map // int -> *Policy
+
+// load returns a copy of the cached policy of a minor version (its Objects
+// are shared: callers must not modify them).
 func load(minor int) (*Policy, error) {
+	if v, ok := loaded.Load(minor); ok {
+		p := *v.(*Policy)
+		return &p, nil
+	}
+	p, err := parse(minor)
+	if err != nil {
+		return nil, err
+	}
+	loaded.Store(minor, p)
+	cp := *p
+	return &cp, nil
+}
+
+func parse(minor int) (*Policy, error) {
 	name := fmt.Sprintf("data/v1.%d.json", minor)
 	b, err := dataFS.ReadFile(name)
 	if err != nil {

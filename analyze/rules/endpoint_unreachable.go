@@ -49,7 +49,7 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 				Evidence: evs,
 				Root:     true,
 				Fix:      "Check kube-proxy (or the CNI's service implementation) on the control-plane nodes, or run kube-apiserver with --enable-aggregator-routing=true.",
-				Verify:   "kubectl get --raw /apis/" + "<group>/<version>",
+				Verify:   "kubectl get apiservices | grep -v True   # nothing left unavailable",
 			}}
 		}
 		return []analyze.Node{{

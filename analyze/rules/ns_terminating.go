@@ -58,10 +58,13 @@ func (r nsTerminating) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 	return out
 }
 
-// failing reports whether a namespace shows a True deletion condition.
+// failing reports whether a namespace shows a True deletion failure
+// condition. NamespaceContentRemaining and NamespaceFinalizersRemaining are
+// True during every normal deletion of content, so they count only once the
+// namespace has been Terminating for stuckAfter.
 func failing(ns *snapshot.Namespace) bool {
 	for _, c := range ns.Status.Conditions {
-		if c.Status == "True" {
+		if c.Status == "True" && (c.Type == condDiscoveryFailure || c.Type == condGVParsingFailure || c.Type == condContentFailure) {
 			return true
 		}
 	}

@@ -41,7 +41,8 @@ func (r nsUnexplained) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.N
 	if len(missing) > 0 {
 		why += "; not in the bundle: " + strings.Join(missing, ", ")
 	}
-	nd := missingNode("cause of "+n.Name+"'s deletion", why)
+	nd := missingNode("evidence of what blocks "+n.Name, why)
+	nd.Fix = "Collect what is missing: run `nsbundle collect` against the cluster (with --log kube-controller-manager=PATH when the controller-manager is not a pod), then analyze that bundle. Meanwhile: kubectl get ns " + n.Name + " -o yaml shows the deletion conditions. Do not strip the namespace's finalizers."
 	nd.Missing = missing
 	return []analyze.Node{nd}
 }
