@@ -312,8 +312,8 @@ func TestNamespaceContentChains(t *testing.T) {
 			},
 			want: []want{{
 				id: "NSB-NS-008", symptom: "Namespace web",
-				chain: []string{"Namespace web", "MissingEvidence cause of web's deletion"},
-				root:  "MissingEvidence cause of web's deletion", rootProblem: "the bundle holds nothing that explains it",
+				chain: []string{"Namespace web", "MissingEvidence evidence of what blocks web"},
+				root:  "MissingEvidence evidence of what blocks web", rootProblem: "the bundle holds nothing that explains it",
 			}},
 		},
 		{

@@ -135,8 +135,8 @@ func TestNamespaceUnexplained(t *testing.T) {
 			tt.mutate(f)
 			checkFindings(t, analyzeFx(t, f).Findings, []want{{
 				id: "NSB-NS-008", symptom: lnTeamA,
-				chain: []string{lnTeamA, "MissingEvidence cause of team-a's deletion"},
-				root:  "MissingEvidence cause of team-a's deletion", rootProblem: "the bundle holds nothing that explains it",
+				chain: []string{lnTeamA, "MissingEvidence evidence of what blocks team-a"},
+				root:  "MissingEvidence evidence of what blocks team-a", rootProblem: "the bundle holds nothing that explains it",
 				missing: tt.missing,
 			}})
 		})
