@@ -23,23 +23,9 @@ func (bootstrapRBAC) Title() string { return "Bootstrap RBAC object deleted or r
 const defaultPolicyVersion = "v1.37.0"
 
 func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
-	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
-		if c := s.Collection(res); !c.Collected || c.Partial {
-			return nil // an incomplete list would make every object look deleted
-		}
-	}
-	version := s.GitVersion
-	if version == "" {
-		version = defaultPolicyVersion
-	}
-	p, err := bootstrap.For(version)
-	if err != nil {
-		if p, err = bootstrap.For(defaultPolicyVersion); err != nil {
-			return nil
-		}
-	}
+	diffs := bootstrapDiffs(s)
 	var out []analyze.Node
-	for _, d := range bootstrap.Compare(p, actualRBAC(s)) {
+	for _, d := range diffs {
 		if d.FeatureGated || d.Kind == bootstrap.AutoupdateDisabled {
 			continue
 		}
@@ -95,6 +81,28 @@ func describeDiff(d bootstrap.Diff) (problem, value string) {
 		return "lost aggregation selectors", fmt.Sprintf("%d selectors missing", len(d.MissingSelectors))
 	}
 	return string(d.Kind), string(d.Kind)
+}
+
+// bootstrapDiffs compares the bundle's RBAC with the bootstrap policy of the
+// cluster's version; nil when an RBAC list is missing or partial (an
+// incomplete list would make every object look deleted).
+func bootstrapDiffs(s *snapshot.Snapshot) []bootstrap.Diff {
+	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
+		if c := s.Collection(res); !c.Collected || c.Partial {
+			return nil
+		}
+	}
+	version := s.GitVersion
+	if version == "" {
+		version = defaultPolicyVersion
+	}
+	p, err := bootstrap.For(version)
+	if err != nil {
+		if p, err = bootstrap.For(defaultPolicyVersion); err != nil {
+			return nil
+		}
+	}
+	return bootstrap.Compare(p, actualRBAC(s))
 }
 
 // actualRBAC turns the snapshot's RBAC objects into a bootstrap.Actual.

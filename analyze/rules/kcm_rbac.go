@@ -77,23 +77,12 @@ type alteration struct{ problem, value string }
 // needs that are present but no longer match the policy of the cluster's
 // version (rules, subjects or roleRef changed).
 func alteredBootstrapForKCM(s *snapshot.Snapshot) map[analyze.Ref]alteration {
-	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
-		if c := s.Collection(res); !c.Collected || c.Partial {
-			return nil
-		}
-	}
-	version := s.GitVersion
-	if version == "" {
-		version = defaultPolicyVersion
-	}
-	p, err := bootstrap.For(version)
-	if err != nil {
-		if p, err = bootstrap.For(defaultPolicyVersion); err != nil {
-			return nil
-		}
+	diffs := bootstrapDiffs(s)
+	if diffs == nil {
+		return nil
 	}
 	out := map[analyze.Ref]alteration{}
-	for _, d := range bootstrap.Compare(p, actualRBAC(s)) {
+	for _, d := range diffs {
 		r := analyze.Ref{Kind: d.Ref.Kind, Namespace: d.Ref.Namespace, Name: d.Ref.Name}
 		if d.Kind == bootstrap.Missing || d.Kind == bootstrap.AutoupdateDisabled || d.FeatureGated || !refIn(kcmBootstrap, r) {
 			continue
