@@ -314,7 +314,7 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 		}, nil},
 		{"healthy", map[string][]string{
 			"resources/apiregistration.k8s.io/v1/apiservices.json": {`"name":"v1beta1.metrics.k8s.io"`},
-		}, checkOnlyPodLogsMissing},
+		}, checkCompleteWithPodLogs},
 		{"admission-webhook", map[string][]string{
 			"terminating/frontend.json": {`"resource": "configmaps"`},
 			"resources/admissionregistration.k8s.io/v1/validatingwebhookconfigurations.json": {`"name":"configmap-guard.policy.example.com"`},
@@ -406,13 +406,17 @@ func checkSameErrorAsController(t *testing.T, _ *Result, files map[string][]byte
 	t.Error("namespace inventory has no NamespaceDeletionContentFailure condition")
 }
 
-// checkOnlyPodLogsMissing accepts a bundle whose only gaps are pod logs: the
-// lab's nodes are fakes whose kubelets serve no logs.
-func checkOnlyPodLogsMissing(t *testing.T, res *Result, _ map[string][]byte) {
+// checkCompleteWithPodLogs wants a complete bundle holding the log of a
+// kube-system pod (served by the lab's fake kubelet).
+func checkCompleteWithPodLogs(t *testing.T, res *Result, files map[string][]byte) {
 	t.Helper()
-	for _, m := range res.Missing {
-		if !strings.HasPrefix(m, "logs ") {
-			t.Errorf("healthy cluster, missing: %s", m)
+	if !res.Complete {
+		t.Errorf("healthy cluster, missing: %q", res.Missing)
+	}
+	for _, l := range res.Manifest.Logs {
+		if l.Namespace == "kube-system" && l.Error == "" && len(files[l.Path]) > 0 {
+			return
 		}
 	}
+	t.Errorf("no kube-system pod log collected: %+v", res.Manifest.Logs)
 }
