@@ -59,7 +59,7 @@ type Cluster struct {
 	loop       *crashLoop
 	route      *lostRoute
 	kcmRuns    []string
-	podLogs    map[string]string
+	podLogs    map[string]func(time.Time) string
 	extras     []func()
 	stopped    bool
 }

@@ -44,14 +44,14 @@ func (c *Cluster) startKubeletServer(node, ip string) error {
 			return
 		}
 		c.mu.Lock()
-		text, ok := c.podLogs[parts[0]+"/"+parts[1]+"/"+parts[2]]
+		logFn, ok := c.podLogs[parts[0]+"/"+parts[1]+"/"+parts[2]]
 		c.mu.Unlock()
 		if !ok {
 			http.Error(w, fmt.Sprintf("container %q in pod %q is not available", parts[2], parts[1]), http.StatusNotFound)
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain")
-		fmt.Fprint(w, text)
+		fmt.Fprint(w, logFn(time.Now()))
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
@@ -69,12 +69,13 @@ func (c *Cluster) startKubeletServer(node, ip string) error {
 	return nil
 }
 
-// setPodLog records what the fake kubelet returns for a container's log.
-func (c *Cluster) setPodLog(ns, pod, container, text string) {
+// setPodLog records what the fake kubelet returns for a container's log:
+// logFn gets the time of the request (a log never runs ahead of it).
+func (c *Cluster) setPodLog(ns, pod, container string, logFn func(now time.Time) string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.podLogs == nil {
-		c.podLogs = map[string]string{}
+		c.podLogs = map[string]func(time.Time) string{}
 	}
-	c.podLogs[ns+"/"+pod+"/"+container] = text
+	c.podLogs[ns+"/"+pod+"/"+container] = logFn
 }

@@ -167,7 +167,8 @@ func (c *Cluster) CreatePod(ctx context.Context, s PodSpec) (*corev1.Pod, error)
 		return nil, fmt.Errorf("pod %s/%s: %w", s.Namespace, s.Name, err)
 	}
 	if s.Log != "" {
-		c.setPodLog(s.Namespace, s.Name, ctr.Name, s.Log)
+		text := s.Log
+		c.setPodLog(s.Namespace, s.Name, ctr.Name, func(time.Time) string { return text })
 	}
 	if !s.Running {
 		return p, nil

@@ -210,3 +210,24 @@ func metricsServerLog(t time.Time) string {
 	line(525*time.Millisecond, "tlsconfig.go:243", "\"Starting DynamicServingCertificateController\"")
 	return b.String()
 }
+
+// metricsServerUnreadyLog is the log, up to now, of a metrics-server started
+// at t that cannot verify the kubelet's serving certificate (no IP SANs), so
+// it has no metrics to serve and its readiness probe fails.
+func metricsServerUnreadyLog(t, now time.Time) string {
+	var b strings.Builder
+	b.WriteString(metricsServerLog(t))
+	for i := 0; ; i++ {
+		u := t.Add(time.Duration(15*i+1)*time.Second + 204*time.Millisecond).UTC()
+		if u.After(now) {
+			break
+		}
+		head := func(sev byte, loc string) string {
+			return fmt.Sprintf("%c%02d%02d %02d:%02d:%02d.%06d %7d %s] ", sev, u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), u.Nanosecond()/1000, 1, loc)
+		}
+		fmt.Fprintf(&b, "%s\"Failed to scrape node\" err=\"Get \\\"https://%s:10250/metrics/resource\\\": tls: failed to verify certificate: x509: cannot validate certificate for %s because it doesn't contain any IP SANs\" node=%q\n",
+			head('E', "scraper.go:149"), workerNodeIP, workerNodeIP, workerNode)
+		fmt.Fprintf(&b, "%s\"Failed probe\" probe=\"metric-storage-ready\" err=\"no metrics to serve\"\n", head('I', "server.go:191"))
+	}
+	return b.String()
+}

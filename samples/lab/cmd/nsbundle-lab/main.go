@@ -4,7 +4,7 @@
 //
 //	nsbundle-lab list
 //	nsbundle-lab up [-dir DIR] <scenario>
-//	nsbundle-lab run [-dir DIR] <scenario> -- <command> [args...]
+//	nsbundle-lab run [-dir DIR] [-wait 2m30s] <scenario> -- <command> [args...]
 //
 // The command runs inside the namespace with KUBECONFIG (admin),
 // NSBUNDLE_LAB_LOGS (name=path,... of extra logs), NSBUNDLE_LAB_LOG_ARGS
@@ -34,7 +34,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintf(os.Stderr, "usage:\n  nsbundle-lab list\n  nsbundle-lab up [-dir DIR] <scenario>\n  nsbundle-lab run [-dir DIR] <scenario> -- <command> [args...]\n")
+	fmt.Fprintf(os.Stderr, "usage:\n  nsbundle-lab list\n  nsbundle-lab up [-dir DIR] <scenario>\n  nsbundle-lab run [-dir DIR] [-wait DURATION] <scenario> -- <command> [args...]\n")
 }
 
 func realMain() int {
@@ -55,6 +55,7 @@ func realMain() int {
 	}
 	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
 	dir := fs.String("dir", "", "lab directory (kept after exit); default: a temporary directory, removed")
+	wait := fs.Duration("wait", 0, "let the broken state age this long before running the command (analyzers call a namespace stuck after ~2m)")
 	if err := fs.Parse(os.Args[2:]); err != nil {
 		return 2
 	}
@@ -77,7 +78,7 @@ func realMain() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := runLab(ctx, *dir, scenario, rest); err != nil {
+	if err := runLab(ctx, *dir, scenario, *wait, rest); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
 			return exit.ExitCode()
@@ -88,7 +89,7 @@ func realMain() int {
 	return 0
 }
 
-func runLab(ctx context.Context, dir, scenario string, command []string) error {
+func runLab(ctx context.Context, dir, scenario string, wait time.Duration, command []string) error {
 	if _, ok := lab.Scenarios[scenario]; !ok {
 		return fmt.Errorf("unknown scenario %q (known: %s)", scenario, strings.Join(lab.ScenarioNames(), ", "))
 	}
@@ -128,6 +129,14 @@ func runLab(ctx context.Context, dir, scenario string, command []string) error {
 		logf("lab: running; this shell's network namespace cannot reach it; use `nsbundle-lab run`, or nsenter --net=/proc/%d/ns/net (as root). Ctrl-C stops.", os.Getpid())
 		<-ctx.Done()
 		return nil
+	}
+	if wait > 0 {
+		logf("lab: waiting %v before running %s", wait, command[0])
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
 	}
 	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
