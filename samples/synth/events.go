@@ -64,7 +64,7 @@ func (m *model) event(i int) *corev1.Event {
 	}
 	return &corev1.Event{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Event"},
-		ObjectMeta: metav1.ObjectMeta{Name: pod.name + "." + hexString(r, 16), Namespace: ns, UID: types.UID(uid(r)),
+		ObjectMeta: metav1.ObjectMeta{Name: eventName(pod.name, first, i), Namespace: ns, UID: types.UID(uid(r)),
 			ResourceVersion: strconv.Itoa(800000000 + i), CreationTimestamp: metav1.NewTime(first)},
 		InvolvedObject: corev1.ObjectReference{Kind: "Pod", Namespace: ns, Name: pod.name, UID: types.UID(m.podUID(p)), APIVersion: "v1",
 			ResourceVersion: strconv.Itoa(100000000 + r.IntN(900000000)), FieldPath: field},
@@ -82,4 +82,10 @@ func (m *model) metricsPod() int {
 		}
 	}
 	panic("synth: no metrics-server")
+}
+
+// eventName is "<object>.<hex>": the recorder names events after the
+// UnixNano of their first occurrence (made unique here with the index).
+func eventName(object string, first time.Time, i int) string {
+	return object + "." + strconv.FormatInt(first.UnixNano()+int64(i), 16)
 }

@@ -1,11 +1,15 @@
 package synth
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"sync"
 	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/nsbundle/nsbundle/bundle"
 )
@@ -61,9 +65,9 @@ func (g *gen) lists() ([]listSpec, error) {
 	pvcs, pvs := m.claims()
 	vhooks, mhooks := m.webhooks()
 	control := m.controlLeases()
-	var apps []int // namespaces that keep their default objects
-	for i, ns := range m.namespaces {
-		if ns.name != nsStuck {
+	var apps []int // namespaces that keep their default objects, by name
+	for _, i := range apiOrder(len(m.namespaces), func(i int) (string, string) { return "", m.namespaces[i].name }) {
+		if m.namespaces[i].name != nsStuck {
 			apps = append(apps, i)
 		}
 	}
@@ -74,16 +78,40 @@ func (g *gen) lists() ([]listSpec, error) {
 			rsets = append(rsets, [2]int{d, 1})
 		}
 	}
+	rsName := func(x [2]int) string {
+		if x[1] == 1 {
+			return m.deploys[x[0]].name + "-" + m.deploys[x[0]].oldHash
+		}
+		return m.deploys[x[0]].name + "-" + m.deploys[x[0]].hash
+	}
+	sortAPI(rsets, func(x [2]int) (string, string) { return m.deploys[x[0]].ns, rsName(x) })
+	deployOrder := apiOrder(len(m.deploys), func(i int) (string, string) { return m.deploys[i].ns, m.deploys[i].name })
+	leases := make([]int, len(control)+len(m.nodes)) // control leases, then node leases
+	for i := range leases {
+		leases[i] = i
+	}
+	leaseKey := func(i int) (string, string) {
+		if i < len(control) {
+			return control[i].Namespace, control[i].Name
+		}
+		return "kube-node-lease", m.nodes[i-len(control)].name
+	}
+	sortAPI(leases, leaseKey)
 	var out []listSpec
 	add := func(group, version, resource string, namespaced bool, n int, item func(int) any) {
 		out = append(out, listSpec{group, version, resource, namespaced, n, item})
 	}
-	add("", "v1", "namespaces", false, len(m.namespaces), func(i int) any { return m.namespace(i) })
-	add("", "v1", "nodes", false, len(m.nodes), func(i int) any { return m.node(i) })
-	add("", "v1", "pods", true, len(m.pods), func(i int) any { return m.pod(i) })
-	add("", "v1", "services", true, len(m.services), func(i int) any { return m.service(i) })
-	add("", "v1", "endpoints", true, len(m.services), func(i int) any { return m.endpoints(i) })
-	add("", "v1", "events", true, m.o.Size.Events, func(i int) any { return m.event(i) })
+	nsOrder := apiOrder(len(m.namespaces), func(i int) (string, string) { return "", m.namespaces[i].name })
+	nodeOrder := apiOrder(len(m.nodes), func(i int) (string, string) { return "", m.nodes[i].name })
+	podOrder := apiOrder(len(m.pods), func(i int) (string, string) { return m.namespaces[m.pods[i].ns].name, m.pods[i].name })
+	svcOrder := apiOrder(len(m.services), func(i int) (string, string) { return m.services[i].ns, m.services[i].name })
+	eventOrder := m.eventOrder()
+	add("", "v1", "namespaces", false, len(m.namespaces), func(i int) any { return m.namespace(nsOrder[i]) })
+	add("", "v1", "nodes", false, len(m.nodes), func(i int) any { return m.node(nodeOrder[i]) })
+	add("", "v1", "pods", true, len(m.pods), func(i int) any { return m.pod(podOrder[i]) })
+	add("", "v1", "services", true, len(m.services), func(i int) any { return m.service(svcOrder[i]) })
+	add("", "v1", "endpoints", true, len(m.services), func(i int) any { return m.endpoints(svcOrder[i]) })
+	add("", "v1", "events", true, m.o.Size.Events, func(i int) any { return m.event(eventOrder[i]) })
 	add("", "v1", "configmaps", true, len(apps), func(i int) any { return m.rootCA(apps[i]) })
 	add("", "v1", "secrets", true, 0, nil)
 	add("", "v1", "serviceaccounts", true, len(apps), func(i int) any { return m.serviceAccount(apps[i]) })
@@ -91,16 +119,16 @@ func (g *gen) lists() ([]listSpec, error) {
 	add("", "v1", "persistentvolumeclaims", true, n, f)
 	n, f = each(pvs)
 	add("", "v1", "persistentvolumes", false, n, f)
-	add("discovery.k8s.io", "v1", "endpointslices", true, len(m.services), func(i int) any { return m.endpointSlice(i) })
-	add("coordination.k8s.io", "v1", "leases", true, len(control)+len(m.nodes), func(i int) any {
-		if i < len(control) {
-			return control[i]
+	add("discovery.k8s.io", "v1", "endpointslices", true, len(m.services), func(i int) any { return m.endpointSlice(svcOrder[i]) })
+	add("coordination.k8s.io", "v1", "leases", true, len(leases), func(i int) any {
+		if k := leases[i]; k >= len(control) {
+			return m.nodeLease(k - len(control))
 		}
-		return m.nodeLease(i - len(control))
+		return control[leases[i]]
 	})
 	n, f = each(m.storageClasses())
 	add("storage.k8s.io", "v1", "storageclasses", false, n, f)
-	add("apps", "v1", "deployments", true, len(m.deploys), func(i int) any { return m.deployment(i) })
+	add("apps", "v1", "deployments", true, len(m.deploys), func(i int) any { return m.deployment(deployOrder[i]) })
 	add("apps", "v1", "daemonsets", true, len(m.daemons), func(i int) any { return m.daemonSet(i) })
 	add("apps", "v1", "replicasets", true, len(rsets), func(i int) any { return m.replicaSets(rsets[i][0])[rsets[i][1]] })
 	add("apps", "v1", "statefulsets", true, 0, nil)
@@ -118,6 +146,7 @@ func (g *gen) lists() ([]listSpec, error) {
 	add("rbac.authorization.k8s.io", "v1", "clusterrolebindings", false, n, f)
 	n, f = each(roles)
 	add("rbac.authorization.k8s.io", "v1", "roles", true, n, f)
+	sortAPI(rbs, func(x rbacv1.RoleBinding) (string, string) { return x.Namespace, x.Name })
 	n, f = each(rbs)
 	add("rbac.authorization.k8s.io", "v1", "rolebindings", true, n, f)
 	n, f = each(m.priorityClasses())
@@ -303,4 +332,35 @@ func (g *gen) manifest() *bundle.Manifest {
 		}
 	}
 	return mf
+}
+
+// sortAPI sorts xs as the API server lists objects: by namespace, then
+// name (the order of their storage keys).
+func sortAPI[T any](xs []T, key func(T) (ns, name string)) {
+	slices.SortStableFunc(xs, func(a, b T) int {
+		an, aname := key(a)
+		bn, bname := key(b)
+		return cmp.Or(cmp.Compare(an, bn), cmp.Compare(aname, bname))
+	})
+}
+
+// apiOrder returns 0..n-1 in API order of key.
+func apiOrder(n int, key func(i int) (ns, name string)) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	sortAPI(out, key)
+	return out
+}
+
+// eventOrder is the events' API order: by namespace, then name, which
+// starts with the involved object's name.
+func (m *model) eventOrder() []int {
+	keys := make([][2]string, m.o.Size.Events)
+	for i := range keys {
+		e := m.event(i)
+		keys[i] = [2]string{e.Namespace, e.Name}
+	}
+	return apiOrder(len(keys), func(i int) (string, string) { return keys[i][0], keys[i][1] })
 }
