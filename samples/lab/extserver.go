@@ -30,7 +30,11 @@ type ExtensionServer struct {
 // StartExtensionServer adds ip to lo and serves metrics.k8s.io discovery on
 // ip:port with a certificate for metrics-server.kube-system.svc signed by the
 // cluster CA. Stop (or the cluster's Stop) ends it and removes the address.
-func (c *Cluster) StartExtensionServer(ip string, port int) (*ExtensionServer, error) {
+// Another cluster of this process using ip waits until this one stops.
+func (c *Cluster) StartExtensionServer(ctx context.Context, ip string, port int) (*ExtensionServer, error) {
+	if err := c.claim(ctx, ip); err != nil {
+		return nil, err
+	}
 	if err := AddLoopbackAddress(ip); err != nil {
 		return nil, err
 	}

@@ -63,6 +63,9 @@ func (c *Cluster) CreateNode(ctx context.Context, s NodeSpec) (*corev1.Node, err
 		return nil, fmt.Errorf("node %s status: %w", s.Name, err)
 	}
 	if s.Heartbeat {
+		if err := c.claim(ctx, s.InternalIP); err != nil {
+			return nil, err
+		}
 		if err := c.startKubeletServer(s.Name, s.InternalIP); err != nil {
 			return nil, err
 		}

@@ -71,7 +71,7 @@ func (c *Cluster) runningMetricsServer(ctx context.Context, info *ScenarioInfo) 
 	if _, err := c.CreateNode(ctx, NodeSpec{Name: workerNode, PodCIDR: workerPodCIDR, InternalIP: workerNodeIP, Heartbeat: true}); err != nil {
 		return err
 	}
-	if _, err := c.StartExtensionServer(metricsPodIP, 10250); err != nil {
+	if _, err := c.StartExtensionServer(ctx, metricsPodIP, 10250); err != nil {
 		return err
 	}
 	if err := c.metricsService(ctx); err != nil {
@@ -110,6 +110,9 @@ func (c *Cluster) loseRoute(ctx context.Context) error {
 			prev = n.Status.Conditions[i].DeepCopy()
 		}
 	}
+	if err := c.claim(ctx, workerPodCIDR); err != nil {
+		return err
+	}
 	if err := RemoveLoopbackAddress(metricsPodIP); err != nil {
 		return err
 	}
@@ -143,7 +146,16 @@ func (c *Cluster) loseRoute(ctx context.Context) error {
 	c.mu.Lock()
 	c.route = lr
 	c.mu.Unlock()
-	c.onStop(func() { cancel(); <-lr.done })
+	c.onStop(func() {
+		cancel()
+		<-lr.done
+		c.mu.Lock()
+		still := c.route == lr
+		c.mu.Unlock()
+		if still { // not restored: leave the shared namespace as it was
+			_ = DeleteBlackholeRoute(workerPodCIDR)
+		}
+	})
 	return nil
 }
 
