@@ -131,6 +131,9 @@ func (lr *listReader) flush() {
 	lr.pending = append(lr.pending, lr.cur)
 	lr.l.pool.jobs <- lr.cur
 	lr.cur = nil
+	if lr.l.batches++; lr.l.batches%64 == 0 {
+		adaptGC()
+	}
 	for len(lr.pending) > 0 {
 		select {
 		case <-lr.pending[0].done:
