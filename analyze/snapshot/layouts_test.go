@@ -69,7 +69,7 @@ func TestListLayoutsAgree(t *testing.T) {
 				s := mustLoad(t, map[string]string{"manifest.json": manifestJSON(t), "resources/core/v1/namespaces.json": text})
 				if got := loadedNamespaces(s); got != want {
 					if knownDivergent[variant] {
-						t.Logf("known divergence: %s loads to %s, want %s", variant, got, want)
+						t.Logf("known divergence: %s loads to %s, want %s; notes %q", variant, got, want, s.Notes)
 						continue
 					}
 					t.Errorf("%s loads to\n  %s\nwant (one item per line)\n  %s\nnotes %q", variant, got, want, s.Notes)

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -265,6 +266,15 @@ func (lr *listReader) readLines(br *bufio.Reader) error {
 		}
 		if len(t) == 0 {
 			continue
+		}
+		if bytes.HasSuffix(t, []byte("]}")) {
+			// The list may close on its last item's line ("{…}]}"); an item
+			// may also end with "]}" itself, so decide by validity, and only
+			// for the last line.
+			if _, perr := br.Peek(1); perr == io.EOF && !json.Valid(t) && json.Valid(t[:len(t)-2]) {
+				lr.add(t[:len(t)-2])
+				return nil
+			}
 		}
 		lr.add(bytes.TrimSuffix(t, []byte(",")))
 	}
