@@ -22,7 +22,10 @@
 //	                                  one List per type, one item per line, items
 //	                                  with apiVersion and kind; managedFields,
 //	                                  last-applied annotations and node images
-//	                                  dropped by default; Secrets and ConfigMaps
+//	                                  dropped by default, so are core/v1 Endpoints
+//	                                  when EndpointSlices were listed and events
+//	                                  older than EventsWindow (each omission in
+//	                                  the manifest); Secrets and ConfigMaps
 //	                                  reduced to metadata and key names
 //	terminating/<namespace>.json      bundle.NamespaceContent per Terminating
 //	                                  namespace: every namespaced type with objects

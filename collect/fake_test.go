@@ -24,6 +24,9 @@ type fakeAPI struct {
 	objects map[string][]map[string]any // "<group>/<version>/<resource>" → items
 	// forbidden resources answer 403 to every list.
 	forbidden map[string]bool
+	// hidden "<gv>/<resource>" keys are left out of discovery, as on a
+	// cluster that does not serve them.
+	hidden map[string]bool
 	// unavailable group-versions answer 503 to discovery (and are Stale in
 	// aggregated discovery).
 	unavailable map[string]bool
@@ -59,6 +62,7 @@ func newFakeAPI() *fakeAPI {
 	return &fakeAPI{
 		objects:     map[string][]map[string]any{},
 		forbidden:   map[string]bool{},
+		hidden:      map[string]bool{},
 		unavailable: map[string]bool{},
 		throttle:    map[string]int{},
 		slow:        map[string]time.Duration{},
@@ -108,6 +112,9 @@ func writeJSON(w http.ResponseWriter, v any) {
 func (f *fakeAPI) gvs() map[string][]resourceType {
 	out := map[string][]resourceType{}
 	for _, rt := range append(append([]resourceType(nil), defaultResources...), fakeExtra...) {
+		if f.hidden[rt.groupVersion()+"/"+rt.resource] {
+			continue
+		}
 		out[rt.groupVersion()] = append(out[rt.groupVersion()], rt)
 	}
 	out["metrics.k8s.io/v1beta1"] = nil

@@ -133,17 +133,23 @@ func expiredContinue(out outcome) string {
 
 // listResource lists one resource type (in all namespaces, or in each of
 // o.Namespaces) into resources/<group>/<version>/<resource>.json, one item
-// per line, calling observe with each shaped item. The file exists only if
-// a first page arrived.
-func (r *run) listResource(ctx context.Context, rt resourceType, observe func(item []byte)) {
+// per line, calling observe with each shaped item. For events, those older
+// than Options.EventsWindow are left out and counted as an omission. The
+// file exists only if a first page arrived. It reports whether every
+// request succeeded.
+func (r *run) listResource(ctx context.Context, rt resourceType, observe func(item []byte)) bool {
 	nss := []string{""}
 	if rt.namespaced && len(r.o.Namespaces) > 0 {
 		nss = r.o.Namespaces
 	}
 	sh := &shaper{apiVersion: rt.apiVersion(), kind: rt.kind, mode: rt.mode, keepAll: r.o.KeepEverything}
+	var events *eventFilter
+	if isCoreEvents(rt) {
+		events = newEventFilter(r.o, r.start)
+	}
 	var lw *bundle.ListWriter
 	var errs []string
-	total, bytes := 0, int64(0)
+	total, bytes, dropped := 0, int64(0), 0
 	for _, ns := range nss {
 		count, before := 0, int64(0)
 		if lw != nil {
@@ -162,6 +168,10 @@ func (r *run) listResource(ctx context.Context, rt resourceType, observe func(it
 				shaped, err := sh.shape(it)
 				if err != nil {
 					return false, fmt.Errorf("item %d of %s: %w", count, rt.label(), err)
+				}
+				if events != nil && !events.keep(shaped) {
+					dropped++
+					continue
 				}
 				if observe != nil {
 					observe(shaped)
@@ -196,7 +206,11 @@ func (r *run) listResource(ctx context.Context, rt resourceType, observe func(it
 		}
 	}
 	r.recordShaping(rt, sh.stats)
+	if events != nil {
+		r.rec.omit(OmitOldEvents, rt.label(), fmt.Sprintf("last seen more than %s before the collection started (--events-window; --keep-everything keeps them)", r.o.EventsWindow), dropped)
+	}
 	r.rec.event(Event{Phase: PhaseResources, Item: rt.label(), Objects: total, Bytes: bytes, Err: strings.Join(errs, "; ")})
+	return len(errs) == 0 && lw != nil
 }
 
 // recordShaping records in the manifest what shaping left out.

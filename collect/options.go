@@ -56,8 +56,14 @@ type Options struct {
 	// (empty: all namespaces, one cluster-wide list per resource).
 	Namespaces []string
 	// KeepEverything keeps managedFields, last-applied annotations (except
-	// on Secrets and ConfigMaps) and node image lists.
+	// on Secrets and ConfigMaps), node image lists, core/v1 Endpoints and
+	// events of any age.
 	KeepEverything bool
+	// EventsWindow keeps only the events last seen within this window
+	// before the collection started (newest of lastTimestamp, eventTime,
+	// series.lastObservedTime, metadata.creationTimestamp); 0 keeps all.
+	// Older events are counted as an omission in the manifest.
+	EventsWindow time.Duration
 	// MaxTerminatingNamespaces caps how many Terminating namespaces get a
 	// content inventory.
 	MaxTerminatingNamespaces int
@@ -77,12 +83,17 @@ type LogFileSpec struct {
 	Path string
 }
 
+// DefaultEventsWindow is the default Options.EventsWindow: twice the API
+// server's default event TTL (1h), for clusters that raised it.
+const DefaultEventsWindow = 2 * time.Hour
+
 // NewOptions returns the default options.
 func NewOptions() Options {
 	return Options{
 		Codec:                    bundle.CodecGzip,
 		Tool:                     bundle.ToolInfo{Name: "nsbundle"},
 		MaxLogBytes:              5 << 20,
+		EventsWindow:             DefaultEventsWindow,
 		Timeout:                  60 * time.Second,
 		PageSize:                 500,
 		Concurrency:              6,
@@ -126,6 +137,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Since < 0 {
 		errs = append(errs, fmt.Errorf("--since must not be negative, got %s", o.Since))
+	}
+	if o.EventsWindow < 0 {
+		errs = append(errs, fmt.Errorf("--events-window must not be negative, got %s", o.EventsWindow))
 	}
 	if o.MaxLogBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--max-log-bytes must be positive, got %d", o.MaxLogBytes))

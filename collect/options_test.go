@@ -40,6 +40,8 @@ func TestValidate(t *testing.T) {
 		{"defaults", func(*Options) {}, ""},
 		{"codec", func(o *Options) { o.Codec = "lz4" }, `unknown codec "lz4"`},
 		{"since", func(o *Options) { o.Since = -time.Second }, "--since must not be negative"},
+		{"events window", func(o *Options) { o.EventsWindow = -time.Minute }, "--events-window must not be negative"},
+		{"events window off", func(o *Options) { o.EventsWindow = 0 }, ""},
 		{"max log bytes", func(o *Options) { o.MaxLogBytes = 0 }, "--max-log-bytes must be positive"},
 		{"timeout", func(o *Options) { o.Timeout = 0 }, "--timeout must be positive"},
 		{"page", func(o *Options) { o.PageSize = 0 }, "page size must be positive"},

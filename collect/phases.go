@@ -19,14 +19,28 @@ type serviceRefs map[serviceRef]string
 func (r *run) resources(ctx context.Context, wg *sync.WaitGroup) {
 	var refsDone sync.WaitGroup
 	r.rec.expect(PhaseResources, len(defaultResources))
+	// Endpoints wait for the EndpointSlices list: written only if it failed.
+	slicesFirst := !r.o.KeepEverything && r.disc.shows(endpointSliceGV, endpointSlices)
+	var endpoints *resourceType
+	for _, rt := range defaultResources {
+		if slicesFirst && isCoreEndpoints(rt) && r.disc.served(rt.groupVersion(), rt.resource) {
+			endpoints = &rt
+		}
+	}
 	for _, rt := range defaultResources {
 		if !r.disc.served(rt.groupVersion(), rt.resource) {
 			r.rec.omit(rt.label(), rt.groupVersion(), "not served by this cluster (discovery)", 1)
 			r.rec.event(Event{Phase: PhaseResources, Item: rt.label() + " (not served)"})
 			continue
 		}
+		if slicesFirst && isCoreEndpoints(rt) {
+			continue
+		}
 		var observe func([]byte)
-		after := func() {}
+		after := func(bool) {}
+		if slicesFirst && rt.groupVersion() == endpointSliceGV && rt.resource == endpointSlices {
+			after = func(ok bool) { r.endpointsFallback(ctx, endpoints, ok) }
+		}
 		switch rt.resource {
 		case "namespaces":
 			var terminating []string
@@ -35,21 +49,34 @@ func (r *run) resources(ctx context.Context, wg *sync.WaitGroup) {
 					terminating = append(terminating, ns)
 				}
 			}
-			after = func() { r.terminating(ctx, wg, terminating) }
+			after = func(bool) { r.terminating(ctx, wg, terminating) }
 		case "apiservices", "validatingwebhookconfigurations", "mutatingwebhookconfigurations", "customresourcedefinitions":
 			refsDone.Add(1)
 			observe = func(item []byte) { r.addRefs(rt.resource, item) }
-			after = refsDone.Done
+			after = func(bool) { refsDone.Done() }
 		}
 		wg.Go(func() {
-			r.listResource(ctx, rt, observe)
-			after()
+			after(r.listResource(ctx, rt, observe))
 		})
 	}
 	wg.Go(func() {
 		refsDone.Wait()
 		r.logs(ctx, wg)
 	})
+}
+
+// endpointsFallback lists core/v1 Endpoints (rt; nil when not served) only
+// if the EndpointSlices list failed (slicesOK false), so the analyzer has
+// them to fall back on; otherwise it records their omission.
+func (r *run) endpointsFallback(ctx context.Context, rt *resourceType, slicesOK bool) {
+	switch {
+	case rt == nil:
+	case slicesOK:
+		r.rec.omitUncounted(OmitEndpoints, rt.label(), endpointsWhy)
+		r.rec.event(Event{Phase: PhaseResources, Item: rt.label() + " (omitted: EndpointSlices listed)"})
+	default:
+		r.listResource(ctx, *rt, nil)
+	}
 }
 
 // terminatingNamespace reports whether a Namespace item is being deleted.

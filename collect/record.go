@@ -137,6 +137,18 @@ func (r *recorder) omit(what, scope, why string, n int) {
 	o.Count += n
 }
 
+// omitUncounted records that what was left out in scope, on purpose, with
+// no count (the items were never fetched).
+func (r *recorder) omitUncounted(what, scope, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := omissionKey{what, scope}
+	if r.omissions[k] == nil {
+		r.omissions[k] = &bundle.Omission{What: what, Scope: scope, Why: why}
+		r.order = append(r.order, k)
+	}
+}
+
 // expect announces n more items in a phase (for Done/Total in events).
 func (r *recorder) expect(p Phase, n int) {
 	r.mu.Lock()

@@ -32,6 +32,8 @@ type run struct {
 	w    *bundle.Writer
 	rec  *recorder
 	disc *discoveryState
+	// start is when the collection started (the events window ends there).
+	start time.Time
 
 	mu       sync.Mutex
 	fatalErr error
@@ -73,6 +75,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options, progress Progress) (*
 		w:       w,
 		rec:     newRecorder(progress),
 		disc:    newDiscoveryState(),
+		start:   start,
 		cluster: bundle.ClusterInfo{Context: o.ContextName, Server: cfg.Host},
 		refs:    serviceRefs{},
 	}

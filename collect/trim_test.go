@@ -1,0 +1,178 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+func TestEventNewest(t *testing.T) {
+	t.Parallel()
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name string
+		item string
+		want time.Time
+		ok   bool
+	}{
+		{"lastTimestamp", `{"metadata":{"creationTimestamp":"2026-11-23T01:00:00Z"},"lastTimestamp":"2026-11-23T05:00:00Z"}`, at("2026-11-23T05:00:00Z"), true},
+		{"eventTime when lastTimestamp null", `{"lastTimestamp":null,"eventTime":"2026-11-23T05:00:00.123456Z"}`, at("2026-11-23T05:00:00.123456Z"), true},
+		{"series newer than lastTimestamp", `{"lastTimestamp":"2026-11-23T01:00:00Z","series":{"count":4,"lastObservedTime":"2026-11-23T06:00:00.000001Z"}}`, at("2026-11-23T06:00:00.000001Z"), true},
+		{"creationTimestamp only", `{"metadata":{"name":"a","creationTimestamp":"2026-11-23T02:00:00Z"}}`, at("2026-11-23T02:00:00Z"), true},
+		{"newest wins over order", `{"eventTime":"2026-11-23T06:00:00Z","lastTimestamp":"2026-11-23T03:00:00Z"}`, at("2026-11-23T06:00:00Z"), true},
+		{"escaped string", `{"lastTimestamp":"2026-11-23T05:00:00\u005a"}`, at("2026-11-23T05:00:00Z"), true},
+		{"no times", `{"metadata":{"name":"a"},"reason":"x"}`, time.Time{}, false},
+		{"unparsable time", `{"lastTimestamp":"yesterday"}`, time.Time{}, false},
+		{"not an object", `[1]`, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := eventNewest([]byte(tt.item))
+			if ok != tt.ok || !got.Equal(tt.want) {
+				t.Errorf("eventNewest = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// trimCluster is a small cluster with EndpointSlices, Endpoints and events
+// of several ages (relative to now); it returns the names of the events a
+// 2h window keeps.
+func trimCluster(now time.Time) (*fakeAPI, []string) {
+	f := brokenCluster(1)
+	svc := meta("kube-system", "metrics-server", map[string]any{"labels": map[string]any{"kubernetes.io/service-name": "metrics-server"}})
+	f.add("discovery.k8s.io", "v1", "endpointslices", map[string]any{"metadata": svc, "addressType": "IPv4", "endpoints": []any{}})
+	f.add("", "v1", "endpoints", map[string]any{"metadata": meta("kube-system", "metrics-server", nil), "subsets": []any{}})
+	ts := func(d time.Duration) string { return now.Add(-d).UTC().Format(time.RFC3339) }
+	micro := func(d time.Duration) string { return now.Add(-d).UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
+	events := []struct {
+		name string
+		keep bool
+		obj  map[string]any
+	}{
+		{"recent", true, map[string]any{"lastTimestamp": ts(10 * time.Minute), "firstTimestamp": ts(5 * time.Hour)}},
+		{"old", false, map[string]any{"lastTimestamp": ts(3 * time.Hour), "firstTimestamp": ts(3 * time.Hour)}},
+		{"event-time", true, map[string]any{"lastTimestamp": nil, "eventTime": micro(5 * time.Minute)}},
+		{"old-event-time", false, map[string]any{"lastTimestamp": nil, "eventTime": micro(150 * time.Minute)}},
+		{"series", true, map[string]any{"eventTime": micro(6 * time.Hour), "series": map[string]any{"count": 9, "lastObservedTime": micro(time.Minute)}}},
+		{"created-old", false, map[string]any{"metadata": meta("default", "created-old", map[string]any{"creationTimestamp": ts(5 * time.Hour)})}},
+		{"no-times", true, map[string]any{}},
+	}
+	var kept []string
+	for _, e := range events {
+		obj := map[string]any{"metadata": meta("default", e.name, nil), "reason": "Test"}
+		for k, v := range e.obj {
+			obj[k] = v
+		}
+		f.add("", "v1", "events", obj)
+		if e.keep {
+			kept = append(kept, e.name)
+		}
+	}
+	return f, kept
+}
+
+func TestRunDefaultOmissions(t *testing.T) {
+	t.Parallel()
+	const allEvents = 7
+	tests := []struct {
+		name          string
+		setup         func(f *fakeAPI, o *Options)
+		wantEndpoints bool // endpoints.json written
+		wantOmitted   bool // "core/v1 Endpoints" omission recorded
+		wantEvents    int  // events written; the rest is the omission count
+	}{
+		{"default", func(*fakeAPI, *Options) {}, false, true, 4},
+		{"slices forbidden: endpoints as fallback", func(f *fakeAPI, _ *Options) { f.forbidden["endpointslices"] = true }, true, false, 4},
+		{"slices list fails", func(f *fakeAPI, _ *Options) { f.reset["/apis/discovery.k8s.io/v1/endpointslices"] = 100 }, true, false, 4},
+		{"slices not served", func(f *fakeAPI, _ *Options) { f.hidden["discovery.k8s.io/v1/endpointslices"] = true }, true, false, 4},
+		{"endpoints not served", func(f *fakeAPI, _ *Options) { f.hidden["v1/endpoints"] = true }, false, false, 4},
+		{"keep everything", func(_ *fakeAPI, o *Options) { o.KeepEverything = true }, true, false, allEvents},
+		{"events window 0", func(_ *fakeAPI, o *Options) { o.EventsWindow = 0 }, false, true, allEvents},
+		{"events window 4h", func(_ *fakeAPI, o *Options) { o.EventsWindow = 4 * time.Hour }, false, true, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, _ := trimCluster(time.Now())
+			o := testOptions(t)
+			o.MaxRetries = 0
+			tt.setup(f, &o)
+			res, err := Run(context.Background(), f.start(t), o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, files := readBundle(t, res.Path)
+			ep, wrote := files["resources/core/v1/endpoints.json"]
+			if wrote != tt.wantEndpoints {
+				t.Errorf("endpoints.json written: %v, want %v", wrote, tt.wantEndpoints)
+			}
+			if wrote && !bytes.Contains(ep, []byte(`"name":"metrics-server"`)) {
+				t.Errorf("endpoints.json lacks the Endpoints: %s", ep)
+			}
+			omitted := omission(res.Manifest, OmitEndpoints)
+			if (omitted != nil) != tt.wantOmitted {
+				t.Errorf("Endpoints omission: %+v, want recorded %v", omitted, tt.wantOmitted)
+			}
+			if omitted != nil && (omitted.Scope != "endpoints" || omitted.Count != 0) {
+				t.Errorf("Endpoints omission: %+v", omitted)
+			}
+			if tt.wantOmitted && findRequest(res.Manifest, "/api/v1/endpoints?limit=500") != nil {
+				t.Error("Endpoints listed though omitted")
+			}
+			evs := bytes.Count(files["resources/core/v1/events.json"], []byte(`"reason":"Test"`))
+			if evs != tt.wantEvents {
+				t.Errorf("events written: %d, want %d", evs, tt.wantEvents)
+			}
+			if req := findRequest(res.Manifest, "/api/v1/events?limit=500"); req == nil || req.Count != tt.wantEvents {
+				t.Errorf("events request: %+v", req)
+			}
+			old := omission(res.Manifest, OmitOldEvents)
+			switch {
+			case tt.wantEvents == allEvents && old != nil:
+				t.Errorf("events omission though all kept: %+v", old)
+			case tt.wantEvents < allEvents && (old == nil || old.Count != allEvents-tt.wantEvents || old.Scope != "events"):
+				t.Errorf("events omission: %+v, want count %d", old, allEvents-tt.wantEvents)
+			}
+		})
+	}
+}
+
+func TestRunEventsKeptByName(t *testing.T) {
+	t.Parallel()
+	f, kept := trimCluster(time.Now())
+	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, files := readBundle(t, res.Path)
+	data := files["resources/core/v1/events.json"]
+	var got []string
+	for _, name := range []string{"recent", "old", "event-time", "old-event-time", "series", "created-old", "no-times"} {
+		if bytes.Contains(data, []byte(`"name":"`+name+`"`)) {
+			got = append(got, name)
+		}
+	}
+	if !slices.Equal(got, kept) {
+		t.Errorf("kept events %q, want %q", got, kept)
+	}
+}
+
+func omission(m *bundle.Manifest, what string) *bundle.Omission {
+	for i := range m.Omissions {
+		if m.Omissions[i].What == what {
+			return &m.Omissions[i]
+		}
+	}
+	return nil
+}
