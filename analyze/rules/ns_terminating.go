@@ -16,7 +16,8 @@ const (
 	condFinalizersRemain = "NamespaceFinalizersRemaining"
 	finalizerKubernetes  = "kubernetes"
 	stuckAfter           = 2 * time.Minute
-	noConditionsAfter    = 60 * time.Second
+	waitingAfter         = time.Minute
+	noConditionsAfter    = 30 * time.Second
 )
 
 // nsTerminating (NSB-NS-001) finds namespaces stuck Terminating: deleted,
@@ -33,7 +34,7 @@ func (r nsTerminating) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		if ns.DeletionTimestamp == nil && ns.Status.Phase != "Terminating" {
 			continue
 		}
-		if !failing(ns) && since(s, ns.DeletionTimestamp) < stuckAfter && !s.Now.IsZero() {
+		if !failing(ns) && since(s, ns.DeletionTimestamp) < threshold(ns) && !s.Now.IsZero() {
 			continue // still within normal deletion time
 		}
 		problem := "stuck Terminating"
@@ -56,6 +57,21 @@ func (r nsTerminating) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		})
 	}
 	return out
+}
+
+// threshold is how long a namespace may be Terminating before it counts as
+// stuck: shorter when the controller says content or finalizers remain, or
+// when it never wrote a condition (it writes them within seconds).
+func threshold(ns *snapshot.Namespace) time.Duration {
+	if len(ns.Status.Conditions) == 0 {
+		return waitingAfter
+	}
+	for _, c := range ns.Status.Conditions {
+		if c.Status == "True" {
+			return waitingAfter
+		}
+	}
+	return stuckAfter
 }
 
 // failing reports whether a namespace shows a True deletion failure
