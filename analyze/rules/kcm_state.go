@@ -84,13 +84,29 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 			Verify:   "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
 		}}
 	}
+	problem := "is not running: nobody renews its leader lease"
+	if st.leaseAge > 0 {
+		problem += " (last renewed " + human(st.leaseAge) + " before collection)"
+	}
+	problem += ", and its log shows no permission error: it stopped or its host is down"
+	evs := st.leaseEvidence()
+	last := st.logs[0]
+	for _, l := range st.logs {
+		if !l.Previous {
+			last = l
+		}
+	}
+	if n := len(last.Lines); n > 0 {
+		evs = append(evs, evLine(last, n-1))
+	}
 	return []analyze.Node{{
 		Ref:      ref(analyze.KindComponent, "", componentKCM),
-		Problem:  "does not hold its lease and its log shows no permission error",
-		Evidence: append(st.leaseEvidence(), analyze.Evidence{Path: st.logs[0].Path, Value: itoa(len(st.logs[0].Lines)) + " lines read"}),
+		Problem:  problem,
+		Evidence: evs,
 		Root:     true,
-		Fix:      "Read the end of kube-controller-manager's log for its last error and restart it.",
-		Verify:   "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'",
+		Fix: "Start kube-controller-manager again (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts); " +
+			"its last log lines (quoted) show how it ended. Namespaces, PVCs and other objects waiting on its controllers resume by themselves.",
+		Verify: "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
 	}}
 }
 

@@ -264,7 +264,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			want: []want{{
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM},
-				root:  lnKCM, rootProblem: "does not hold its lease and its log shows no permission error",
+				root:  lnKCM, rootProblem: "its log shows no permission error: it stopped or its host is down",
 				also: []string{lnTeamA},
 			}},
 		},
