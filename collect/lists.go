@@ -207,7 +207,7 @@ func (r *run) listResource(ctx context.Context, rt resourceType, observe func(it
 	}
 	r.recordShaping(rt, sh.stats)
 	if events != nil {
-		r.rec.omit(OmitOldEvents, rt.label(), fmt.Sprintf("last seen more than %s before the collection started (--events-window; --keep-everything keeps them)", r.o.EventsWindow), dropped)
+		r.rec.omit(OmitOldEvents, rt.label(), OmitOldEventsWhy(r.o.EventsWindow), dropped)
 	}
 	r.rec.event(Event{Phase: PhaseResources, Item: rt.label(), Objects: total, Bytes: bytes, Err: strings.Join(errs, "; ")})
 	return len(errs) == 0 && lw != nil

@@ -72,7 +72,7 @@ func (r *run) endpointsFallback(ctx context.Context, rt *resourceType, slicesOK 
 	switch {
 	case rt == nil:
 	case slicesOK:
-		r.rec.omitUncounted(OmitEndpoints, rt.label(), endpointsWhy)
+		r.rec.omitUncounted(OmitEndpoints, rt.label(), OmitEndpointsWhy)
 		r.rec.event(Event{Phase: PhaseResources, Item: rt.label() + " (omitted: EndpointSlices listed)"})
 	default:
 		r.listResource(ctx, *rt, nil)

@@ -26,8 +26,13 @@ const (
 	endpointSlices  = "endpointslices"
 )
 
-// endpointsWhy says why core/v1 Endpoints are not written.
-const endpointsWhy = "duplicated by discovery.k8s.io/v1 EndpointSlices, which were listed (v1 Endpoints is deprecated since Kubernetes 1.33); --keep-everything keeps them"
+// OmitEndpointsWhy says why core/v1 Endpoints are not written.
+const OmitEndpointsWhy = "duplicated by discovery.k8s.io/v1 EndpointSlices, which were listed (v1 Endpoints is deprecated since Kubernetes 1.33); --keep-everything keeps them"
+
+// OmitOldEventsWhy says why events older than window are not written.
+func OmitOldEventsWhy(window time.Duration) string {
+	return "last seen more than " + window.String() + " before the collection started (--events-window; --keep-everything keeps them)"
+}
 
 // isCoreEndpoints reports whether rt is core/v1 Endpoints.
 func isCoreEndpoints(rt resourceType) bool {

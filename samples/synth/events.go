@@ -13,9 +13,14 @@ import (
 // plantedEvents is how many events are about the planted crash loop.
 const plantedEvents = 2
 
+// EventTTL is the synthetic cluster's event TTL (kube-apiserver
+// --event-ttl; the default is 1h, which large clusters often raise): its
+// events were last seen uniformly over this span before collection.
+const EventTTL = 4 * time.Hour
+
 // event renders event i: the first ones about the crash-looping
-// metrics-server pod, the rest about pods picked at random, all within the
-// last hour (the API server's default event TTL).
+// metrics-server pod, the rest about pods picked at random, last seen
+// within the last EventTTL.
 func (m *model) event(i int) *corev1.Event {
 	r := m.rng(streamEvent, i)
 	p := r.IntN(len(m.pods))
@@ -26,7 +31,7 @@ func (m *model) event(i int) *corev1.Event {
 	spec := m.specOf(p)
 	ns := m.namespaces[pod.ns].name
 	node := m.nodes[pod.node].name
-	last := m.ago(time.Duration(r.IntN(3600)) * time.Second)
+	last := m.ago(time.Duration(r.IntN(int(EventTTL/time.Second))) * time.Second)
 	first := last
 	count := int32(1)
 	typ, reason, msg, field, comp := "Normal", "", "", "spec.containers{"+spec.app+"}", "kubelet"
@@ -88,4 +93,20 @@ func (m *model) metricsPod() int {
 // UnixNano of their first occurrence (made unique here with the index).
 func eventName(object string, first time.Time, i int) string {
 	return object + "." + strconv.FormatInt(first.UnixNano()+int64(i), 16)
+}
+
+// eventNewest is what collect's events window looks at: the newest of
+// lastTimestamp, eventTime, series.lastObservedTime and
+// metadata.creationTimestamp.
+func eventNewest(e *corev1.Event) time.Time {
+	t := e.CreationTimestamp.Time
+	for _, u := range []time.Time{e.LastTimestamp.Time, e.EventTime.Time} {
+		if u.After(t) {
+			t = u
+		}
+	}
+	if e.Series != nil && e.Series.LastObservedTime.After(t) {
+		t = e.Series.LastObservedTime.Time
+	}
+	return t
 }

@@ -12,6 +12,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect"
 )
 
 // gen renders a model into a bundle writer.
@@ -19,6 +20,9 @@ type gen struct {
 	m       *model
 	w       *bundle.Writer
 	workers int
+
+	// droppedEvents is how many events are older than the events window.
+	droppedEvents int
 
 	mu    sync.Mutex
 	stats *Stats
@@ -105,13 +109,16 @@ func (g *gen) lists() ([]listSpec, error) {
 	nodeOrder := apiOrder(len(m.nodes), func(i int) (string, string) { return "", m.nodes[i].name })
 	podOrder := apiOrder(len(m.pods), func(i int) (string, string) { return m.namespaces[m.pods[i].ns].name, m.pods[i].name })
 	svcOrder := apiOrder(len(m.services), func(i int) (string, string) { return m.services[i].ns, m.services[i].name })
-	eventOrder := m.eventOrder()
+	eventOrder, dropped := m.eventOrder()
+	g.droppedEvents = dropped
 	add("", "v1", "namespaces", false, len(m.namespaces), func(i int) any { return m.namespace(nsOrder[i]) })
 	add("", "v1", "nodes", false, len(m.nodes), func(i int) any { return m.node(nodeOrder[i]) })
 	add("", "v1", "pods", true, len(m.pods), func(i int) any { return m.pod(podOrder[i]) })
 	add("", "v1", "services", true, len(m.services), func(i int) any { return m.service(svcOrder[i]) })
-	add("", "v1", "endpoints", true, len(m.services), func(i int) any { return m.endpoints(svcOrder[i]) })
-	add("", "v1", "events", true, m.o.Size.Events, func(i int) any { return m.event(eventOrder[i]) })
+	if m.o.KeepEverything { // else left out, as collect does when it lists EndpointSlices
+		add("", "v1", "endpoints", true, len(m.services), func(i int) any { return m.endpoints(svcOrder[i]) })
+	}
+	add("", "v1", "events", true, len(eventOrder), func(i int) any { return m.event(eventOrder[i]) })
 	add("", "v1", "configmaps", true, len(apps), func(i int) any { return m.rootCA(apps[i]) })
 	add("", "v1", "secrets", true, 0, nil)
 	add("", "v1", "serviceaccounts", true, len(apps), func(i int) any { return m.serviceAccount(apps[i]) })
@@ -314,14 +321,21 @@ func (g *gen) manifest() *bundle.Manifest {
 		CollectedBy:   bundle.Identity{Username: "support@example.com", Groups: []string{"system:authenticated", "sre"}},
 		Start:         m.now.Add(-time.Duration(20+len(m.pods)/2000) * time.Second),
 		End:           m.now,
-		Options:       bundle.Options{PageSize: 500, MaxLogBytes: 1 << 20, Timeout: "1m0s"},
+		Options:       bundle.Options{PageSize: 500, MaxLogBytes: 1 << 20, Timeout: "1m0s", KeepEverything: m.o.KeepEverything},
 		Requests:      g.reqs,
 		Omissions: []bundle.Omission{
 			{What: "metadata.managedFields", Scope: "all objects", Why: "not needed for diagnosis (about a third of the bytes); --keep-everything keeps them", Count: g.stats.Objects},
-			{What: "status.images", Scope: "v1 nodes", Why: "node image lists are large and not needed; --keep-everything keeps them", Count: nodes},
-			{What: "data and binaryData values (key names kept)", Scope: "v1 configmaps", Why: "configuration values are not needed; they may hold credentials", Count: g.stats.Lists["resources/core/v1/configmaps.json"]},
+			{What: "status.images", Scope: "nodes", Why: "node image lists are large and not needed; --keep-everything keeps them", Count: nodes},
+			{What: "data and binaryData values (key names kept)", Scope: "configmaps", Why: "configuration values are not needed; they may hold credentials", Count: g.stats.Lists["resources/core/v1/configmaps.json"]},
 		},
 		Logs: g.logs,
+	}
+	if !m.o.KeepEverything {
+		mf.Omissions = append(mf.Omissions, bundle.Omission{What: collect.OmitEndpoints, Scope: "endpoints", Why: collect.OmitEndpointsWhy})
+	}
+	if g.droppedEvents > 0 {
+		mf.Omissions = append(mf.Omissions, bundle.Omission{What: collect.OmitOldEvents, Scope: "events",
+			Why: collect.OmitOldEventsWhy(m.o.EventsWindow), Count: g.droppedEvents})
 	}
 	for _, r := range g.reqs {
 		mf.Totals.Requests++
@@ -354,13 +368,24 @@ func apiOrder(n int, key func(i int) (ns, name string)) []int {
 	return out
 }
 
-// eventOrder is the events' API order: by namespace, then name, which
-// starts with the involved object's name.
-func (m *model) eventOrder() []int {
+// eventOrder returns the events collect keeps, in API order (by
+// namespace, then name, which starts with the involved object's name), and
+// how many it leaves out as older than the events window.
+func (m *model) eventOrder() (order []int, dropped int) {
+	var cutoff time.Time
+	if !m.o.KeepEverything && m.o.EventsWindow > 0 {
+		cutoff = m.now.Add(-m.o.EventsWindow)
+	}
 	keys := make([][2]string, m.o.Size.Events)
 	for i := range keys {
 		e := m.event(i)
 		keys[i] = [2]string{e.Namespace, e.Name}
+		if !cutoff.IsZero() && eventNewest(e).Before(cutoff) {
+			dropped++
+			continue
+		}
+		order = append(order, i)
 	}
-	return apiOrder(len(keys), func(i int) (string, string) { return keys[i][0], keys[i][1] })
+	sortAPI(order, func(i int) (string, string) { return keys[i][0], keys[i][1] })
+	return order, dropped
 }

@@ -9,6 +9,12 @@
 //     controller-manager's log showing it crash-loop on it, its leader lease
 //     stale and churning, and a PersistentVolumeClaim Pending meanwhile.
 //
+// By default it writes what collect writes by default: no core/v1 Endpoints
+// (EndpointSlices are listed) and only the events of the last
+// collect.DefaultEventsWindow, each omission recorded in the manifest. The
+// cluster holds Size.Events events, last seen uniformly over the last
+// EventTTL (an API server started with --event-ttl=4h).
+//
 // Generation is seeded and deterministic: the same Options give the same
 // entries, byte for byte (only the archive's timestamps differ).
 package synth
@@ -20,6 +26,7 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect"
 )
 
 // Size is the shape of a synthetic cluster.
@@ -70,6 +77,14 @@ type Options struct {
 	Now time.Time
 	// Workers is how many lists are rendered at once (default 2).
 	Workers int
+	// KeepEverything writes what collect --keep-everything would: core/v1
+	// Endpoints and events of any age (managedFields and node image lists
+	// are never generated).
+	KeepEverything bool
+	// EventsWindow keeps, as collect does, only the events last seen
+	// within this window before Now: 0 means collect.DefaultEventsWindow,
+	// negative keeps every event.
+	EventsWindow time.Duration
 }
 
 // Stats says what Generate wrote.
@@ -89,6 +104,9 @@ func Generate(path string, o Options) (*Stats, error) {
 	}
 	if o.Workers <= 0 {
 		o.Workers = 2
+	}
+	if o.EventsWindow == 0 {
+		o.EventsWindow = collect.DefaultEventsWindow
 	}
 	if o.Size.Pods < 20 || o.Size.Nodes < 3 || o.Size.Namespaces < 10 {
 		return nil, fmt.Errorf("size %q too small: want at least 3 nodes, 20 pods, 10 namespaces", o.Size.Name)

@@ -30,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	codec := fs.String("codec", "gzip", "compression: gzip or zstd")
 	force := fs.Bool("force", false, "overwrite an existing bundle")
 	workers := fs.Int("workers", 2, "goroutines rendering objects")
+	keep := fs.Bool("keep-everything", false, "write what collect --keep-everything would: core/v1 Endpoints and events of any age")
+	window := fs.Duration("events-window", 0, "keep only events last seen within this window, as collect --events-window (0: collect's default, 2h; negative: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,7 +43,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	st, err := synth.Generate(*out, synth.Options{Size: sz, Seed: *seed, Codec: bundle.Codec(*codec), Force: *force, Workers: *workers})
+	st, err := synth.Generate(*out, synth.Options{Size: sz, Seed: *seed, Codec: bundle.Codec(*codec), Force: *force, Workers: *workers,
+		KeepEverything: *keep, EventsWindow: *window})
 	if err != nil {
 		return err
 	}
