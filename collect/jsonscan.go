@@ -24,49 +24,65 @@ var errSyntax = errors.New("invalid JSON")
 // objectMembers returns the members of the JSON object in b (leading and
 // trailing whitespace allowed).
 func objectMembers(b []byte) ([]member, error) {
+	var ms []member
+	err := eachMember(b, func(key []byte, start, valStart, end int) error {
+		k := string(key)
+		if bytes.IndexByte(key, '\\') >= 0 {
+			if err := json.Unmarshal(b[start:start+len(key)+2], &k); err != nil {
+				return fmt.Errorf("%w: key at %d", errSyntax, start)
+			}
+		}
+		ms = append(ms, member{key: k, start: start, end: end, valStart: valStart})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ms, nil
+}
+
+// eachMember calls fn with each member of the JSON object in b: its key as
+// written (still escaped), where the member starts, and its value
+// b[valStart:end]. It allocates nothing itself.
+func eachMember(b []byte, fn func(key []byte, start, valStart, end int) error) error {
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return nil, fmt.Errorf("%w: object expected", errSyntax)
+		return fmt.Errorf("%w: object expected", errSyntax)
 	}
 	i = skipWS(b, i+1)
-	var ms []member
 	if i < len(b) && b[i] == '}' {
-		return ms, nil
+		return nil
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
-			return nil, fmt.Errorf("%w: key expected at %d", errSyntax, i)
+			return fmt.Errorf("%w: key expected at %d", errSyntax, i)
 		}
 		start := i
 		kend, err := skipString(b, i)
 		if err != nil {
-			return nil, err
-		}
-		key := string(b[i+1 : kend-1])
-		if bytes.IndexByte(b[i:kend], '\\') >= 0 {
-			if err := json.Unmarshal(b[i:kend], &key); err != nil {
-				return nil, fmt.Errorf("%w: key at %d", errSyntax, i)
-			}
+			return err
 		}
 		i = skipWS(b, kend)
 		if i >= len(b) || b[i] != ':' {
-			return nil, fmt.Errorf("%w: ':' expected at %d", errSyntax, i)
+			return fmt.Errorf("%w: ':' expected at %d", errSyntax, i)
 		}
 		vs := skipWS(b, i+1)
 		ve, err := skipValue(b, vs)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		ms = append(ms, member{key: key, start: start, end: ve, valStart: vs})
+		if err := fn(b[start+1:kend-1], start, vs, ve); err != nil {
+			return err
+		}
 		i = skipWS(b, ve)
 		if i >= len(b) {
-			return nil, fmt.Errorf("%w: unterminated object", errSyntax)
+			return fmt.Errorf("%w: unterminated object", errSyntax)
 		}
 		if b[i] == '}' {
-			return ms, nil
+			return nil
 		}
 		if b[i] != ',' {
-			return nil, fmt.Errorf("%w: ',' expected at %d", errSyntax, i)
+			return fmt.Errorf("%w: ',' expected at %d", errSyntax, i)
 		}
 		i = skipWS(b, i+1)
 	}

@@ -90,37 +90,27 @@ func (f *eventFilter) keep(item []byte) bool {
 
 // eventNewest returns the newest of an event's lastTimestamp, eventTime,
 // series.lastObservedTime and metadata.creationTimestamp, scanning the
-// JSON without decoding the rest of the object.
+// JSON without decoding the rest of the object (keys as the API server
+// writes them, unescaped).
 func eventNewest(item []byte) (time.Time, bool) {
-	ms, err := objectMembers(item)
-	if err != nil {
-		return time.Time{}, false
-	}
 	var newest time.Time
 	found := false
 	see := func(v []byte) {
-		if t, ok := parseTime(v); ok {
-			if !found || t.After(newest) {
-				newest = t
-			}
-			found = true
+		if t, ok := parseTime(v); ok && (!found || t.After(newest)) {
+			newest, found = t, true
 		}
 	}
 	nested := func(obj []byte, key string) {
-		if !bytes.Contains(obj, []byte(key)) {
-			return
-		}
-		sub, err := objectMembers(obj)
-		if err != nil {
-			return
-		}
-		if m := find(sub, key); m != nil {
-			see(obj[m.valStart:m.end])
-		}
+		_ = eachMember(obj, func(k []byte, _, vs, ve int) error {
+			if string(k) == key {
+				see(obj[vs:ve])
+			}
+			return nil
+		})
 	}
-	for _, m := range ms {
-		v := item[m.valStart:m.end]
-		switch m.key {
+	err := eachMember(item, func(k []byte, _, vs, ve int) error {
+		v := item[vs:ve]
+		switch string(k) {
 		case "lastTimestamp", "eventTime":
 			see(v)
 		case "series":
@@ -128,6 +118,10 @@ func eventNewest(item []byte) (time.Time, bool) {
 		case "metadata":
 			nested(v, "creationTimestamp")
 		}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, false
 	}
 	return newest, found
 }
@@ -135,17 +129,19 @@ func eventNewest(item []byte) (time.Time, bool) {
 // parseTime reads a JSON string holding an RFC 3339 time (with or without
 // fractional seconds); null and anything else are not times.
 func parseTime(v []byte) (time.Time, bool) {
-	if len(v) < 2 || v[0] != '"' {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 		return time.Time{}, false
 	}
-	s := string(v[1 : len(v)-1])
+	raw := v[1 : len(v)-1]
 	if bytes.IndexByte(v, '\\') >= 0 {
+		var s string
 		if json.Unmarshal(v, &s) != nil {
 			return time.Time{}, false
 		}
+		raw = []byte(s)
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+	var t time.Time
+	if t.UnmarshalText(raw) != nil {
 		return time.Time{}, false
 	}
 	return t, true
