@@ -27,6 +27,9 @@ type fakeAPI struct {
 	// hidden "<gv>/<resource>" keys are left out of discovery, as on a
 	// cluster that does not serve them.
 	hidden map[string]bool
+	// skew sets the Date header of every answer this far from the local
+	// clock.
+	skew time.Duration
 	// unavailable group-versions answer 503 to discovery (and are Stale in
 	// aggregated discovery).
 	unavailable map[string]bool
@@ -125,6 +128,9 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.requests = append(f.requests, r.Method+" "+r.URL.RequestURI())
 	key := r.URL.Path
+	if f.skew != 0 {
+		w.Header().Set("Date", time.Now().Add(f.skew).UTC().Format(http.TimeFormat))
+	}
 	if n := f.throttle[key]; n > 0 {
 		f.throttle[key] = n - 1
 		f.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ type page struct {
 	meta  listMeta
 	kind  string
 	items [][]byte
+	// date is the server's clock when it answered (Date header; zero if
+	// absent).
+	date time.Time
 }
 
 // parsePage splits a list page into its items without decoding them.
@@ -103,6 +107,9 @@ func (pg *pager) list(ctx context.Context, path string, c call) bundle.Request {
 			req.Truncated = req.Pages > 0
 			break
 		}
+		if d, err := http.ParseTime(out.header.Get("Date")); err == nil {
+			p.date = d
+		}
 		req.Pages++
 		more, err := pg.onPage(p)
 		if err != nil {
@@ -163,6 +170,9 @@ func (r *run) listResource(ctx context.Context, rt resourceType, observe func(it
 					return false, err
 				}
 				lw.SetResourceVersion(p.meta.ResourceVersion)
+			}
+			if events != nil {
+				events.anchor(p.date)
 			}
 			for _, it := range p.items {
 				shaped, err := sh.shape(it)

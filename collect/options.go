@@ -60,7 +60,7 @@ type Options struct {
 	// events of any age.
 	KeepEverything bool
 	// EventsWindow keeps only the events last seen within this window
-	// before the collection started (newest of lastTimestamp, eventTime,
+	// before the collection, by the server's clock (newest of lastTimestamp, eventTime,
 	// series.lastObservedTime, metadata.creationTimestamp); 0 keeps all.
 	// Older events are counted as an omission in the manifest.
 	EventsWindow time.Duration

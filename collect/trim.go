@@ -31,7 +31,7 @@ const OmitEndpointsWhy = "duplicated by discovery.k8s.io/v1 EndpointSlices, whic
 
 // OmitOldEventsWhy says why events older than window are not written.
 func OmitOldEventsWhy(window time.Duration) string {
-	return "last seen more than " + window.String() + " before the collection started (--events-window; --keep-everything keeps them)"
+	return "last seen more than " + window.String() + " before the collection (server clock; --events-window; --keep-everything keeps them)"
 }
 
 // isCoreEndpoints reports whether rt is core/v1 Endpoints.
@@ -67,9 +67,14 @@ func (d *discoveryState) shows(gv, resource string) bool {
 	return false
 }
 
-// eventFilter keeps the events seen at or after a cutoff time.
+// eventFilter keeps the events seen within a window before the server's
+// clock (the Date of the events list's first page), or before the
+// collection's start when the server sends no Date: a laptop clock hours
+// off must not drop every event.
 type eventFilter struct {
-	cutoff time.Time
+	window   time.Duration
+	cutoff   time.Time
+	anchored bool
 }
 
 // newEventFilter returns the filter for events newer than window before
@@ -78,7 +83,16 @@ func newEventFilter(o Options, now time.Time) *eventFilter {
 	if o.KeepEverything || o.EventsWindow <= 0 {
 		return nil
 	}
-	return &eventFilter{cutoff: now.Add(-o.EventsWindow)}
+	return &eventFilter{window: o.EventsWindow, cutoff: now.Add(-o.EventsWindow)}
+}
+
+// anchor sets the window's end to the server's clock, once (a zero time is
+// ignored).
+func (f *eventFilter) anchor(server time.Time) {
+	if f.anchored || server.IsZero() {
+		return
+	}
+	f.cutoff, f.anchored = server.Add(-f.window), true
 }
 
 // keep reports whether an event item is recent enough. An event whose

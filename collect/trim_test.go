@@ -91,20 +91,24 @@ func TestRunDefaultOmissions(t *testing.T) {
 		wantEndpoints bool // endpoints.json written
 		wantOmitted   bool // "core/v1 Endpoints" omission recorded
 		wantEvents    int  // events written; the rest is the omission count
+		skew          time.Duration
 	}{
-		{"default", func(*fakeAPI, *Options) {}, false, true, 4},
-		{"slices forbidden: endpoints as fallback", func(f *fakeAPI, _ *Options) { f.forbidden["endpointslices"] = true }, true, false, 4},
-		{"slices list fails", func(f *fakeAPI, _ *Options) { f.reset["/apis/discovery.k8s.io/v1/endpointslices"] = 100 }, true, false, 4},
-		{"slices not served", func(f *fakeAPI, _ *Options) { f.hidden["discovery.k8s.io/v1/endpointslices"] = true }, true, false, 4},
-		{"endpoints not served", func(f *fakeAPI, _ *Options) { f.hidden["v1/endpoints"] = true }, false, false, 4},
-		{"keep everything", func(_ *fakeAPI, o *Options) { o.KeepEverything = true }, true, false, allEvents},
-		{"events window 0", func(_ *fakeAPI, o *Options) { o.EventsWindow = 0 }, false, true, allEvents},
-		{"events window 4h", func(_ *fakeAPI, o *Options) { o.EventsWindow = 4 * time.Hour }, false, true, 6},
+		{"default", func(*fakeAPI, *Options) {}, false, true, 4, 0},
+		{"slices forbidden: endpoints as fallback", func(f *fakeAPI, _ *Options) { f.forbidden["endpointslices"] = true }, true, false, 4, 0},
+		{"slices list fails", func(f *fakeAPI, _ *Options) { f.reset["/apis/discovery.k8s.io/v1/endpointslices"] = 100 }, true, false, 4, 0},
+		{"slices not served", func(f *fakeAPI, _ *Options) { f.hidden["discovery.k8s.io/v1/endpointslices"] = true }, true, false, 4, 0},
+		{"endpoints not served", func(f *fakeAPI, _ *Options) { f.hidden["v1/endpoints"] = true }, false, false, 4, 0},
+		{"keep everything", func(_ *fakeAPI, o *Options) { o.KeepEverything = true }, true, false, allEvents, 0},
+		{"events window 0", func(_ *fakeAPI, o *Options) { o.EventsWindow = 0 }, false, true, allEvents, 0},
+		{"events window 4h", func(_ *fakeAPI, o *Options) { o.EventsWindow = 4 * time.Hour }, false, true, 6, 0},
+		{"server clock 3h behind", func(*fakeAPI, *Options) {}, false, true, 4, -3 * time.Hour},
+		{"server clock 5h ahead", func(*fakeAPI, *Options) {}, false, true, 4, 5 * time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f, _ := trimCluster(time.Now())
+			f, _ := trimCluster(time.Now().Add(tt.skew))
+			f.skew = tt.skew
 			o := testOptions(t)
 			o.MaxRetries = 0
 			tt.setup(f, &o)
