@@ -80,12 +80,18 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 	if p.Ready() {
 		return nil
 	}
+	evs := []analyze.Evidence{podStateEv(p)}
+	for _, cs := range p.Status.ContainerStatuses {
+		if !cs.Ready {
+			evs = append(evs, podLogEvidence(s, p, cs.Name)...)
+		}
+	}
 	return []analyze.Node{{
 		Ref:      n.Ref,
-		Problem:  "is not ready (" + podState(p) + ")",
-		Evidence: []analyze.Evidence{podStateEv(p)},
+		Problem:  "is not ready (" + podState(p) + ")" + owner(p) + nodeOf(p),
+		Evidence: evs,
 		Root:     true,
-		Fix:      "kubectl describe pod" + kubectlNS(p.Namespace) + " " + p.Name + " and its logs show why its readiness probe fails.",
+		Fix:      notReadyFix(p, evs),
 		Verify:   "kubectl get pod" + kubectlNS(p.Namespace) + " " + p.Name,
 	}}
 }
@@ -96,6 +102,14 @@ func owner(p *snapshot.Pod) string {
 		return " (" + o.Kind + " " + o.Name + ")"
 	}
 	return ""
+}
+
+// nodeOf says which (healthy) node the pod runs on.
+func nodeOf(p *snapshot.Pod) string {
+	if p.Spec.NodeName == "" {
+		return ""
+	}
+	return " on node " + p.Spec.NodeName
 }
 
 // nodeTrouble says what is wrong with a node, if anything a pod suffers from.
@@ -166,3 +180,16 @@ func podLogEvidence(s *snapshot.Snapshot, p *snapshot.Pod, container string) []a
 }
 
 var _ = time.Second
+
+// notReadyFix advises on a pod that runs but is not ready, using what its
+// log says when it names a known cause.
+func notReadyFix(p *snapshot.Pod, evs []analyze.Evidence) string {
+	for _, e := range evs {
+		if e.Line > 0 && containsAny(e.Value, "x509:", "doesn't contain any IP SANs", "certificate signed by unknown authority") {
+			return "Its log shows a TLS verification failure towards the kubelets. For metrics-server: give the kubelets serving certificates signed by the cluster CA " +
+				"(kubelet serverTLSBootstrap: true, then approve the CSRs) or, as a stopgap, run it with --kubelet-insecure-tls. " +
+				"Then the pod becomes Ready, its EndpointSlice gets a ready address and the APIService turns Available."
+		}
+	}
+	return "kubectl describe pod" + kubectlNS(p.Namespace) + " " + p.Name + " and its logs (quoted) show why its readiness probe fails; fix that, not the namespace."
+}
