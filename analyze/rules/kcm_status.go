@@ -15,6 +15,9 @@ const (
 	// leaseGrace is what the leader-election health check allows past the
 	// lease duration before it calls the leader dead.
 	leaseGrace = 20 * time.Second
+	// churnTransitions and churnRecent define a churning leader lease.
+	churnTransitions = 3
+	churnRecent      = 2 * time.Minute
 )
 
 // kcmStatus is what the bundle says about kube-controller-manager.
@@ -22,10 +25,13 @@ type kcmStatus struct {
 	lease      *snapshot.Lease
 	leaseStale bool
 	leaseAge   time.Duration
-	pods       []*snapshot.Pod
-	restarts   int32
-	crashing   bool
-	logs       []*snapshot.Log
+	// churning: the lease changed hands at least churnTransitions times and
+	// was last acquired moments before the collection.
+	churning bool
+	pods     []*snapshot.Pod
+	restarts int32
+	crashing bool
+	logs     []*snapshot.Log
 	// starts and exits counted in the logs.
 	starts, exits int
 	// first matching lines, per finding.
@@ -60,6 +66,10 @@ func readKCM(s *snapshot.Snapshot) *kcmStatus {
 			dur = time.Duration(*l.Spec.LeaseDurationSeconds) * time.Second
 		}
 		st.leaseStale = st.leaseAge > dur+leaseGrace
+		if t := l.Spec.LeaseTransitions; t != nil && *t >= churnTransitions && l.Spec.AcquireTime != nil &&
+			s.Now.Sub(*l.Spec.AcquireTime) < churnRecent {
+			st.churning = true
+		}
 	}
 	for _, p := range s.Pods {
 		if p.Namespace != "kube-system" || snapshot.ComponentOf(p.Name) != componentKCM {
@@ -75,6 +85,9 @@ func readKCM(s *snapshot.Snapshot) *kcmStatus {
 	}
 	st.logs = s.LogsOf(componentKCM)
 	for _, l := range st.logs {
+		// Logs may overlap (current, previous, all runs): count per file and
+		// keep the largest.
+		starts, exits := 0, 0
 		for i, line := range l.Lines {
 			hit := func(h **logHit) {
 				if *h == nil {
@@ -83,9 +96,9 @@ func readKCM(s *snapshot.Snapshot) *kcmStatus {
 			}
 			switch {
 			case strings.Contains(line, "Successfully acquired lease") || strings.Contains(line, "successfully acquired lease"):
-				st.starts++
+				starts++
 			case strings.Contains(line, "leaderelection lost") || strings.Contains(line, "Leaderelection lost"):
-				st.exits++
+				exits++
 			}
 			if reRoleNotFound.MatchString(line) {
 				hit(&st.roleNotFound)
@@ -111,13 +124,16 @@ func readKCM(s *snapshot.Snapshot) *kcmStatus {
 				st.otherUserName = m[1]
 			}
 		}
+		st.starts, st.exits = max(st.starts, starts), max(st.exits, exits)
 	}
 	return st
 }
 
-// crashLooping reports whether kube-controller-manager keeps restarting.
+// crashLooping reports whether kube-controller-manager keeps restarting:
+// its pod says so, its logs show repeated exits, or its lease keeps
+// changing hands (each start has a new identity).
 func (st *kcmStatus) crashLooping() bool {
-	return st.crashing || st.restarts >= 3 || st.exits >= 2
+	return st.crashing || st.restarts >= 3 || st.exits >= 2 || st.churning
 }
 
 // running reports whether something renews the lease.

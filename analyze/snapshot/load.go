@@ -518,7 +518,13 @@ func (l *loader) finish() {
 		for _, lf := range m.Logs {
 			for _, lg := range s.Logs {
 				if lg.Path == lf.Path && lf.Component != "" {
-					lg.Component = lf.Component
+					// "--log kube-controller-manager.previous=..." still
+					// belongs to kube-controller-manager.
+					if c := ComponentOf(lf.Component); c != "" {
+						lg.Component = c
+					} else {
+						lg.Component = lf.Component
+					}
 				}
 			}
 			if lf.Error != "" {
