@@ -105,10 +105,9 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 	var evs []analyze.Evidence
 	problem := ""
 	switch {
-	case st.roleNotFound != nil:
-		evs = append(evs, st.roleNotFound.evidence())
-		problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
-	case st.healthzForbidden != nil:
+	case st.healthzForbidden != nil && discoveryBindingMissing(missing):
+		// It fails its /healthz wait before anything else: the discovery
+		// bindings come first, whatever else is gone.
 		evs = append(evs, st.healthzForbidden.evidence())
 		primary = analyze.Ref{Kind: "ClusterRoleBinding", Name: "system:discovery"}
 		for _, m := range missing {
@@ -118,6 +117,9 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 			}
 		}
 		problem = "was deleted: kube-controller-manager may no longer read /healthz, so it gives up waiting for the API server and exits"
+	case st.roleNotFound != nil:
+		evs = append(evs, st.roleNotFound.evidence())
+		problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
 	case st.watchForbidden != nil:
 		evs = append(evs, st.watchForbidden.evidence())
 		problem = "no longer grants kube-controller-manager what it needs: its watches are forbidden, and its next restart will fail"
@@ -184,6 +186,17 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 		nd.Missing = []string{"kube-controller-manager logs: not collected (the chain rests on the RBAC objects missing from the bundle)"}
 	}
 	return nd
+}
+
+// discoveryBindingMissing reports whether the bindings that let every
+// authenticated user read /healthz are among the missing objects.
+func discoveryBindingMissing(missing []analyze.Ref) bool {
+	for _, m := range missing {
+		if m.Kind == "ClusterRoleBinding" && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
+			return true
+		}
+	}
+	return false
 }
 
 func describeRef(r analyze.Ref) string {
