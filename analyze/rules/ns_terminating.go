@@ -66,6 +66,9 @@ func threshold(ns *snapshot.Namespace) time.Duration {
 	if len(ns.Status.Conditions) == 0 {
 		return waitingAfter
 	}
+	if len(ns.Spec.Finalizers) > 0 && !contains(ns.Spec.Finalizers, finalizerKubernetes) {
+		return waitingAfter // the namespace controller is done; others are not
+	}
 	for _, c := range ns.Status.Conditions {
 		if c.Status == "True" {
 			return waitingAfter
@@ -96,4 +99,13 @@ func joinQuoted(xs []string) string {
 		out += `"` + x + `"`
 	}
 	return out + "]"
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
