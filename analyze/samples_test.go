@@ -37,27 +37,34 @@ type expectation struct {
 
 var sampleExpectations = map[string]expectation{
 	"missing-endpoints": {
-		rule: "NSB-POD-001", symptom: ref("Namespace", "", "analytics"),
+		rule: "NSB-POD-001", symptom: ref("Namespace", "", "analytics"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Service", "Pod"},
 	},
 	"failed-discovery-check": {
-		rule: "NSB-CCM-001", symptom: ref("Namespace", "", "analytics"), root: ref("Component", "", "cloud-controller-manager"),
+		rule: "NSB-CCM-001", symptom: ref("Namespace", "", "reporting"), root: ref("Component", "", "cloud-controller-manager"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Endpoint", "Pod", "Node", "Component"},
 	},
 	"service-not-found": {
-		rule: "NSB-APISVC-001", symptom: ref("Namespace", "", "analytics"),
+		rule: "NSB-APISVC-001", symptom: ref("Namespace", "", "analytics"), root: ref("Service", "kube-system", "metrics-server"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Service"},
 	},
 	"rbac-deleted-clusterrole": {
 		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("ClusterRole", "", "system:kube-controller-manager"),
-		chainKinds: []string{"Component", "ClusterRole"},
+		chainKinds:  []string{"Component", "ClusterRole"},
+		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data")},
+		findings:    1,
 	},
 	"rbac-deleted-discovery": {
-		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"),
+		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("ClusterRoleBinding", "", "system:discovery"),
 		chainKinds: []string{"Component", "ClusterRoleBinding"},
+		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data"),
+			ref("ClusterRole", "", "system:kube-controller-manager"), ref("ClusterRoleBinding", "", "system:public-info-viewer")},
+		findings: 1,
 	},
 	"kcm-absent": {
 		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("Component", "", "kube-controller-manager"),
+		alsoAffects: []analyze.Ref{ref("Namespace", "", "legacy-apps")},
+		findings:    1,
 	},
 	"pod-on-dead-node": {
 		rule: "NSB-NODE-001", chainKinds: []string{"Namespace", "Pod", "Node"},
