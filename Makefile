@@ -51,6 +51,9 @@ synth: ## Write a synthetic bundle: make synth SIZE=small|large OUT=path.tgz (se
 bench: ## Benchmarks (go test -bench, with -benchmem)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+bench-large: ## The 5,000-node / 150,000-pod analyze benchmark (generates the synthetic bundle once into the cache)
+	NSBUNDLE_SYNTH_LARGE=cache $(GO) test -run '^$$' -bench AnalyzeLarge -benchmem -benchtime 3x ./samples/synth
+
 bootstrap-rbac: ## Regenerate the embedded bootstrap RBAC lists from the Kubernetes source
 	bash analyze/bootstrap/generate.sh
 

@@ -87,6 +87,10 @@ func TestIntegrationRBACDeleted(t *testing.T) {
 		{"rbac-deleted-discovery", []string{
 			"namespace/old-project phase=Terminating conditions=none",
 		}},
+		{"rbac-deleted-binding", []string{
+			"namespace/old-project phase=Terminating conditions=none",
+			"pvc/data/postgres-data phase=Pending",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

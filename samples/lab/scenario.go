@@ -29,6 +29,7 @@ var Scenarios = map[string]Scenario{
 	"missing-endpoints":        (*Cluster).ScenarioMissingEndpoints,
 	"rbac-deleted-clusterrole": (*Cluster).ScenarioRBACDeletedClusterRole,
 	"rbac-deleted-discovery":   (*Cluster).ScenarioRBACDeletedDiscovery,
+	"rbac-deleted-binding":     (*Cluster).ScenarioRBACDeletedBinding,
 	"failed-discovery-check":   (*Cluster).ScenarioFailedDiscoveryCheck,
 	"service-not-found":        (*Cluster).ScenarioServiceNotFound,
 	"kcm-absent":               (*Cluster).ScenarioKCMAbsent,

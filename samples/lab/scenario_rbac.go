@@ -20,7 +20,19 @@ func (c *Cluster) ScenarioRBACDeletedClusterRole(ctx context.Context) (*Scenario
 	info := c.newInfo("rbac-deleted-clusterrole",
 		"ClusterRole system:kube-controller-manager deleted: kube-controller-manager crash-loops (serviceaccounts forbidden); namespace old-project stuck Terminating without conditions, PVC Pending",
 		"old-project")
-	return c.rbacCrashLoop(ctx, info, nil, `"Error initializing a controller"`)
+	return c.rbacCrashLoop(ctx, info, true, nil, `"Error initializing a controller"`)
+}
+
+// ScenarioRBACDeletedBinding: the ClusterRoleBinding
+// system:kube-controller-manager is deleted (the ClusterRole stays), so the
+// controller-manager's user is bound to nothing cluster-wide: at its next
+// start it is forbidden its service-account clients and exits, again and
+// again.
+func (c *Cluster) ScenarioRBACDeletedBinding(ctx context.Context) (*ScenarioInfo, error) {
+	info := c.newInfo("rbac-deleted-binding",
+		"ClusterRoleBinding system:kube-controller-manager deleted: kube-controller-manager crash-loops (serviceaccounts forbidden); namespace old-project stuck Terminating without conditions, PVC Pending",
+		"old-project")
+	return c.rbacCrashLoop(ctx, info, false, []string{"system:kube-controller-manager"}, `"Error initializing a controller"`)
 }
 
 // ScenarioRBACDeletedDiscovery: like rbac-deleted-clusterrole, and the
@@ -31,10 +43,14 @@ func (c *Cluster) ScenarioRBACDeletedDiscovery(ctx context.Context) (*ScenarioIn
 	info := c.newInfo("rbac-deleted-discovery",
 		"ClusterRole system:kube-controller-manager and ClusterRoleBindings system:discovery, system:public-info-viewer deleted: kube-controller-manager cannot read /healthz and crash-loops; namespace old-project stuck Terminating without conditions",
 		"old-project")
-	return c.rbacCrashLoop(ctx, info, []string{"system:discovery", "system:public-info-viewer"}, "failed to wait for apiserver being healthy")
+	return c.rbacCrashLoop(ctx, info, true, []string{"system:discovery", "system:public-info-viewer"}, "failed to wait for apiserver being healthy")
 }
 
-func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, bindings []string, want string) (*ScenarioInfo, error) {
+// rbacCrashLoop deletes the controller-manager's ClusterRole (deleteRole)
+// and the given ClusterRoleBindings, restarts it in a crash loop and waits
+// until it has restarted twice, taking the lease each time, and its log
+// shows want.
+func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteRole bool, bindings []string, want string) (*ScenarioInfo, error) {
 	if err := c.pendingClaim(ctx); err != nil {
 		return nil, err
 	}
@@ -47,8 +63,10 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, binding
 		t0 = *l0.Spec.LeaseTransitions
 	}
 	rbac := c.Client.RbacV1()
-	if err := rbac.ClusterRoles().Delete(ctx, "system:kube-controller-manager", metav1.DeleteOptions{}); err != nil {
-		return nil, fmt.Errorf("delete clusterrole: %w", err)
+	if deleteRole {
+		if err := rbac.ClusterRoles().Delete(ctx, "system:kube-controller-manager", metav1.DeleteOptions{}); err != nil {
+			return nil, fmt.Errorf("delete clusterrole: %w", err)
+		}
 	}
 	for _, b := range bindings {
 		if err := rbac.ClusterRoleBindings().Delete(ctx, b, metav1.DeleteOptions{}); err != nil {
