@@ -60,4 +60,4 @@ bootstrap-rbac: ## Regenerate the embedded bootstrap RBAC lists from the Kuberne
 readme: ## Regenerate the README's flag tables from the real flags
 	$(GO) test ./cmd/... -run TestREADME -update
 
-.PHONY: help build test vet unit integration lab-binaries samples golden fuzz synth bench bootstrap-rbac readme
+.PHONY: help build test vet unit integration lab-binaries samples golden fuzz synth bench bench-large bootstrap-rbac readme
