@@ -22,6 +22,9 @@ var kcmBootstrap = []analyze.Ref{
 	{Kind: "RoleBinding", Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
 }
 
+// kcmBinding gives ClusterRole system:kube-controller-manager to its user.
+var kcmBinding = analyze.Ref{Kind: "ClusterRoleBinding", Name: "system:kube-controller-manager"}
+
 // hasRBAC reports whether the bundle holds an RBAC object, and whether the
 // answer is known (the type was collected).
 func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
@@ -120,6 +123,11 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 	case st.roleNotFound != nil:
 		evs = append(evs, st.roleNotFound.evidence())
 		problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
+	case st.forbidden != nil && refIn(missing, kcmBinding):
+		// The role is there, the binding that gives it to the user is not.
+		evs = append(evs, st.forbidden.evidence())
+		primary = kcmBinding
+		problem = "was deleted: user system:kube-controller-manager is bound to no ClusterRole, so at start it is forbidden what it needs (its service-account clients) and exits"
 	case st.watchForbidden != nil:
 		evs = append(evs, st.watchForbidden.evidence())
 		problem = "no longer grants kube-controller-manager what it needs: its watches are forbidden, and its next restart will fail"

@@ -134,7 +134,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			want: []want{{
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM, "ClusterRoleBinding system:kube-controller-manager"},
-				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "kube-controller-manager cannot start without it",
+				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "is bound to no ClusterRole, so at start it is forbidden what it needs",
 				also: []string{lnTeamA, lnPVC},
 			}},
 		},

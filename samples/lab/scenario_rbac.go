@@ -105,7 +105,13 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteR
 		info.Logs["kube-controller-manager.previous"] = runs[len(runs)-2]
 		info.Logs["kube-controller-manager.all-runs"] = c.Logs.ControllerManager
 	}
-	for _, s := range []string{want, `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`, `"leaderelection lost/stopped"`} {
+	must := []string{want, `"leaderelection lost/stopped"`}
+	if deleteRole {
+		must = append(must, `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`)
+	} else {
+		must = append(must, `forbidden: User \"system:kube-controller-manager\" cannot get resource \"serviceaccounts\"`)
+	}
+	for _, s := range must {
 		if lines := LogLines(c.Logs.ControllerManager, s); len(lines) > 0 {
 			info.saw("log kube-controller-manager: %s", lines[0])
 		} else {
