@@ -61,6 +61,12 @@ var sampleExpectations = map[string]expectation{
 			ref("ClusterRole", "", "system:kube-controller-manager"), ref("ClusterRoleBinding", "", "system:public-info-viewer")},
 		findings: 1,
 	},
+	"rbac-deleted-binding": {
+		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("ClusterRoleBinding", "", "system:kube-controller-manager"),
+		chainKinds:  []string{"Component", "ClusterRoleBinding"},
+		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data")},
+		findings:    1,
+	},
 	"kcm-absent": {
 		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("Component", "", "kube-controller-manager"),
 		alsoAffects: []analyze.Ref{ref("Namespace", "", "legacy-apps")},
