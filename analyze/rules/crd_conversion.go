@@ -30,19 +30,7 @@ func (r crdConversion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.N
 	fix := "Restore the conversion webhook (Service " + sr.Namespace + "/" + sr.Name + " and the pods behind it): the namespace controller can then list and delete the " +
 		crd.Spec.Names.Kind + " objects. If the operator was uninstalled, reinstall it long enough to clean up. Do not strip finalizers."
 	verify := "kubectl get " + crd.Name + " -A && kubectl get ns"
-	if s.Collected(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
-		return []analyze.Node{{
-			Ref:      ref("Service", sr.Namespace, sr.Name),
-			Problem:  "does not exist, but CRD " + crd.Name + "'s conversion webhook points at it",
-			Evidence: evs,
-			Root:     true,
-			Fix:      fix,
-			Verify:   verify,
-		}}
-	}
-	return []analyze.Node{{
-		Ref:      ref("Service", sr.Namespace, sr.Name),
-		Problem:  "serves CRD " + crd.Name + "'s conversion webhook and does not answer",
-		Evidence: evs,
-	}}
+	return []analyze.Node{backendService(s, sr, evs,
+		"does not exist, but CRD "+crd.Name+"'s conversion webhook points at it",
+		"serves CRD "+crd.Name+"'s conversion webhook and does not answer", fix, verify)}
 }

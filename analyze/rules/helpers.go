@@ -143,3 +143,24 @@ func refIn(list []analyze.Ref, r analyze.Ref) bool {
 	}
 	return false
 }
+
+// backendService is the link to the Service behind a webhook (admission or
+// CRD conversion): the root cause when it does not exist (problem absent),
+// else a node the Service rule explains further (problem silent).
+func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []analyze.Evidence, absent, silent, fix, verify string) analyze.Node {
+	if s.Collected(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
+		return analyze.Node{
+			Ref:      ref("Service", sr.Namespace, sr.Name),
+			Problem:  absent,
+			Evidence: evs,
+			Root:     true,
+			Fix:      fix,
+			Verify:   verify,
+		}
+	}
+	return analyze.Node{
+		Ref:      ref("Service", sr.Namespace, sr.Name),
+		Problem:  silent,
+		Evidence: evs,
+	}
+}

@@ -37,21 +37,9 @@ func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 			fix := "Restore the webhook's backend (Service " + sr.Namespace + "/" + sr.Name + " and its pods). If the add-on was uninstalled, delete its leftover configuration: kubectl delete " +
 				kindArgWebhook(w.Kind) + " " + w.Name + ". Do not strip namespace finalizers."
 			verify := "kubectl get " + kindArgWebhook(w.Kind) + " " + w.Name + " && kubectl get ns   # the namespace disappears within a minute"
-			if s.Collected(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
-				return []analyze.Node{{
-					Ref:      ref("Service", sr.Namespace, sr.Name),
-					Problem:  "does not exist, but webhook " + h.Name + " (failurePolicy " + policy + ") calls it",
-					Evidence: evs,
-					Root:     true,
-					Fix:      fix,
-					Verify:   verify,
-				}}
-			}
-			return []analyze.Node{{
-				Ref:      ref("Service", sr.Namespace, sr.Name),
-				Problem:  "backs webhook " + h.Name + " (failurePolicy " + policy + ") and does not answer",
-				Evidence: evs,
-			}}
+			return []analyze.Node{backendService(s, sr, evs,
+				"does not exist, but webhook "+h.Name+" (failurePolicy "+policy+") calls it",
+				"backs webhook "+h.Name+" (failurePolicy "+policy+") and does not answer", fix, verify)}
 		}
 	}
 	return nil
