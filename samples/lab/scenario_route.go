@@ -104,12 +104,7 @@ func (c *Cluster) loseRoute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var prev *corev1.NodeCondition
-	for i := range n.Status.Conditions {
-		if n.Status.Conditions[i].Type == corev1.NodeNetworkUnavailable {
-			prev = n.Status.Conditions[i].DeepCopy()
-		}
-	}
+	prev := networkCondition(n)
 	if err := c.claim(ctx, workerPodCIDR); err != nil {
 		return err
 	}
@@ -197,12 +192,7 @@ func (c *Cluster) RestoreRoute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var prev *corev1.NodeCondition
-	for i := range n.Status.Conditions {
-		if n.Status.Conditions[i].Type == corev1.NodeNetworkUnavailable {
-			prev = n.Status.Conditions[i].DeepCopy()
-		}
-	}
+	prev := networkCondition(n)
 	lr.log.created(time.Now(), n, prev)
 	return c.SetNodeCondition(ctx, workerNode, corev1.NodeCondition{Type: corev1.NodeNetworkUnavailable, Status: corev1.ConditionFalse,
 		Reason: "RouteCreated", Message: "RouteController created a route"})
@@ -242,4 +232,16 @@ func metricsServerUnreadyLog(t, now time.Time) string {
 		fmt.Fprintf(&b, "%s\"Failed probe\" probe=\"metric-storage-ready\" err=\"no metrics to serve\"\n", head('I', "server.go:191"))
 	}
 	return b.String()
+}
+
+// networkCondition returns a copy of the node's NetworkUnavailable condition,
+// or nil.
+func networkCondition(n *corev1.Node) *corev1.NodeCondition {
+	var out *corev1.NodeCondition
+	for i := range n.Status.Conditions {
+		if n.Status.Conditions[i].Type == corev1.NodeNetworkUnavailable {
+			out = n.Status.Conditions[i].DeepCopy()
+		}
+	}
+	return out
 }
