@@ -87,6 +87,11 @@ func describeDiff(d bootstrap.Diff) (problem, value string) {
 // cluster's version; nil when an RBAC list is missing or partial (an
 // incomplete list would make every object look deleted).
 func bootstrapDiffs(s *snapshot.Snapshot) []bootstrap.Diff {
+	return s.Memo("rules/bootstrap-diffs", func() any { return compareBootstrap(s) }).([]bootstrap.Diff)
+}
+
+// compareBootstrap does the work of bootstrapDiffs.
+func compareBootstrap(s *snapshot.Snapshot) []bootstrap.Diff {
 	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
 		if c := s.Collection(res); !c.Collected || c.Partial {
 			return nil

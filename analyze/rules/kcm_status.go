@@ -56,8 +56,14 @@ var (
 	reForbiddenUser   = regexp.MustCompile(`forbidden: User \\?"([^"\\]+)\\?" cannot`)
 )
 
-// kcmState reads the lease, pods and logs of kube-controller-manager.
+// readKCM reads the lease, pods and logs of kube-controller-manager, once per
+// snapshot.
 func readKCM(s *snapshot.Snapshot) *kcmStatus {
+	return s.Memo("rules/kcm", func() any { return scanKCM(s) }).(*kcmStatus)
+}
+
+// scanKCM does the work of readKCM.
+func scanKCM(s *snapshot.Snapshot) *kcmStatus {
 	st := &kcmStatus{lease: s.Lease("kube-system", componentKCM)}
 	if l := st.lease; l != nil && l.Spec.RenewTime != nil && !s.Now.IsZero() {
 		st.leaseAge = s.Now.Sub(*l.Spec.RenewTime)
