@@ -3,7 +3,6 @@ package analyze
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
@@ -372,13 +371,4 @@ func severityRank(s Severity) int {
 		return 1
 	}
 	return 2
-}
-
-// joinRefs prints refs for messages.
-func joinRefs(rs []Ref) string {
-	var parts []string
-	for _, r := range rs {
-		parts = append(parts, describe(r))
-	}
-	return strings.Join(parts, ", ")
 }

@@ -136,12 +136,6 @@ func (l *loader) vote(layout string) {
 	l.layoutBy[layout]++
 }
 
-func (l *loader) seen(t *time.Time) {
-	if t != nil && t.After(l.latest) {
-		l.latest = *t
-	}
-}
-
 // file dispatches one bundle file by its name.
 func (l *loader) file(name string, r io.Reader) error {
 	name = path.Clean(name)
