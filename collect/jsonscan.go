@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // A small scanner for the targeted edits the collector makes to objects it
@@ -27,7 +28,9 @@ func objectMembers(b []byte) ([]member, error) {
 	var ms []member
 	err := eachMember(b, func(key []byte, start, valStart, end int) error {
 		k := string(key)
-		if bytes.IndexByte(key, '\\') >= 0 {
+		// Escapes and invalid UTF-8 are decoded as encoding/json does
+		// (invalid bytes become U+FFFD).
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
 			if err := json.Unmarshal(b[start:start+len(key)+2], &k); err != nil {
 				return fmt.Errorf("%w: key at %d", errSyntax, start)
 			}
