@@ -8,6 +8,9 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	gojson "github.com/goccy/go-json"
 )
@@ -77,6 +80,56 @@ func decodeList(r io.Reader, fn func(i int, raw json.RawMessage) error) error {
 
 // itemPointer is the JSON pointer of item i of a list.
 func itemPointer(i int) string { return "/items/" + strconv.Itoa(i) }
+
+// Every object keeps its JSON pointer, and a big bundle has a million:
+// the pointers of the first maxSharedPointers items are built once per
+// process, pointerChunk at a time in one string, and shared by all lists.
+const (
+	pointerChunk      = 1024
+	maxSharedPointers = 1 << 20
+)
+
+var (
+	pointerChunks atomic.Pointer[[][]string] // grown copy-on-write under pointerMu
+	pointerMu     sync.Mutex
+)
+
+// sharedItemPointer returns itemPointer(i), shared when i is small enough.
+func sharedItemPointer(i int) string {
+	c := i / pointerChunk
+	if p := pointerChunks.Load(); p != nil && c < len(*p) {
+		return (*p)[c][i%pointerChunk]
+	}
+	if i < 0 || i >= maxSharedPointers {
+		return itemPointer(i)
+	}
+	pointerMu.Lock()
+	defer pointerMu.Unlock()
+	var chunks [][]string
+	if p := pointerChunks.Load(); p != nil {
+		chunks = *p
+	}
+	if c < len(chunks) {
+		return chunks[c][i%pointerChunk]
+	}
+	grown := append([][]string(nil), chunks...)
+	for k := len(chunks); k <= c; k++ {
+		var all strings.Builder
+		ends := make([]int, pointerChunk)
+		for j := range pointerChunk {
+			all.WriteString(itemPointer(k*pointerChunk + j))
+			ends[j] = all.Len()
+		}
+		s, start := all.String(), 0
+		chunk := make([]string, pointerChunk)
+		for j, end := range ends {
+			chunk[j], start = s[start:end], end
+		}
+		grown = append(grown, chunk)
+	}
+	pointerChunks.Store(&grown)
+	return grown[c][i%pointerChunk]
+}
 
 // decodeItem decodes one raw item into v (a pointer to a zero value),
 // returning a note-worthy error that names the kind when the item has wrong

@@ -22,6 +22,9 @@ type interner struct {
 	seed   maphash.Seed
 	slots  [internSlots]string
 	recent [8]map[string]string // label sets seen last, newest first
+	// scratch holds the worker's scratch value of each reusable type
+	// (see scratchOf), keyed by a nil *T.
+	scratch map[any]any
 }
 
 func newInterner() *interner { return &interner{seed: maphash.MakeSeed()} }
@@ -117,52 +120,14 @@ func (in *interner) state(s *ContainerState) {
 }
 
 // shrink interns the repeated strings of a decoded object and drops spare
-// slice capacity. It knows the big types; others get their metadata done.
+// slice capacity. The reusable kinds do it in own (scratch.go); the other
+// big one, Event, is done here, and the rest get their metadata done.
 func (in *interner) shrink(v any) {
 	switch o := v.(type) {
-	case *Pod:
-		in.meta(&o.Meta)
-		o.Spec.NodeName = in.str(o.Spec.NodeName)
-		o.Spec.Containers = clip(o.Spec.Containers)
-		for i := range o.Spec.Containers {
-			c := &o.Spec.Containers[i]
-			c.Name, c.Image = in.str(c.Name), in.str(c.Image)
-			in.strSlice(c.Command)
-		}
-		o.Status.Phase, o.Status.Reason = in.str(o.Status.Phase), in.str(o.Status.Reason)
-		o.Status.PodIPs = clip(o.Status.PodIPs)
-		o.Status.Conditions = in.conditions(o.Status.Conditions)
-		o.Status.ContainerStatuses = clip(o.Status.ContainerStatuses)
-		for i := range o.Status.ContainerStatuses {
-			cs := &o.Status.ContainerStatuses[i]
-			cs.Name = in.str(cs.Name)
-			in.state(&cs.State)
-			in.state(&cs.LastState)
-		}
 	case *Event:
 		in.meta(&o.Meta)
 		o.InvolvedObject.Kind, o.InvolvedObject.Namespace = in.str(o.InvolvedObject.Kind), in.str(o.InvolvedObject.Namespace)
 		o.Type, o.Reason = in.str(o.Type), in.str(o.Reason) // messages are mostly unique
-	case *Workload:
-		in.meta(&o.Meta)
-		if o.Spec.Selector != nil {
-			o.Spec.Selector.MatchLabels = in.set(o.Spec.Selector.MatchLabels)
-		}
-		o.Status.Conditions = in.conditions(o.Status.Conditions)
-	case *Node:
-		in.meta(&o.Meta)
-		o.Status.Conditions = in.conditions(o.Status.Conditions)
-	case *EndpointSlice:
-		in.meta(&o.Meta)
-		o.AddressType = in.str(o.AddressType)
-		o.Endpoints = clip(o.Endpoints)
-		for i := range o.Endpoints {
-			e := &o.Endpoints[i]
-			in.strPtr(e.NodeName)
-			if e.TargetRef != nil {
-				e.TargetRef.Kind, e.TargetRef.Namespace = in.str(e.TargetRef.Kind), in.str(e.TargetRef.Namespace)
-			}
-		}
 	case *Endpoints:
 		in.meta(&o.Meta)
 	case *Service:

@@ -311,15 +311,29 @@ type objSink[T any] struct {
 func (s *objSink[T]) decode(b *batch, in *interner) {
 	slab := make([]T, len(b.ends)) // one allocation per batch
 	vals := make([]*T, 0, len(b.ends))
+	tmp := scratchOf[T](in)
 	b.items(func(i int, raw []byte) {
 		v := &slab[i-b.first]
-		if err := decodeItem(raw, v, s.kind); err != nil {
-			b.bad = append(b.bad, itemErr{i, err})
-			return
+		if tmp == nil {
+			if err := decodeItem(raw, v, s.kind); err != nil {
+				b.bad = append(b.bad, itemErr{i, err})
+				return
+			}
+			in.shrink(v)
+		} else {
+			err := decodeItem(raw, tmp, s.kind)
+			if err == nil {
+				*v = *tmp
+				any(v).(reusable).own(in)
+			}
+			any(tmp).(reusable).reset()
+			if err != nil {
+				b.bad = append(b.bad, itemErr{i, err})
+				return
+			}
 		}
-		in.shrink(v)
 		o := s.obj(v)
-		o.Loc = Location{Path: b.name, Pointer: itemPointer(i)}
+		o.Loc = Location{Path: b.name, Pointer: sharedItemPointer(i)}
 		b.see(o.CreationTimestamp)
 		if s.when != nil {
 			b.see(s.when(v))
@@ -345,7 +359,7 @@ func (s *rbacSink[T]) decode(b *batch, _ *interner) {
 			b.bad = append(b.bad, itemErr{i, err})
 			return
 		}
-		vals = append(vals, Located[T]{Value: v, Loc: Location{Path: b.name, Pointer: itemPointer(i)}})
+		vals = append(vals, Located[T]{Value: v, Loc: Location{Path: b.name, Pointer: sharedItemPointer(i)}})
 	})
 	b.out = vals
 }

@@ -168,3 +168,24 @@ func TestTuneGCRestores(t *testing.T) {
 		t.Errorf("GC percent after %d, want %d", got, before)
 	}
 }
+
+// TestSharedItemPointer checks the shared pointers at chunk edges, past the
+// cache, and from concurrent callers.
+func TestSharedItemPointer(t *testing.T) {
+	t.Parallel()
+	idx := []int{0, 1, pointerChunk - 1, pointerChunk, 5*pointerChunk + 3, maxSharedPointers - 1, maxSharedPointers, maxSharedPointers + 7}
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for _, i := range idx {
+				if got, want := sharedItemPointer(i), itemPointer(i); got != want {
+					t.Errorf("sharedItemPointer(%d) = %q, want %q", i, got, want)
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
