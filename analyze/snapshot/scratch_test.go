@@ -82,7 +82,9 @@ func (g scratchGen) pod(i int) any {
 		})
 	})
 	g.maybe(status, "phase", func() any { return "Running" })
-	g.maybe(status, "podIPs", func() any { return g.list(2, func(j int) any { return map[string]any{"ip": fmt.Sprintf("10.%d.0.%d", i%250, j)} }) })
+	g.maybe(status, "podIPs", func() any {
+		return g.list(2, func(j int) any { return map[string]any{"ip": fmt.Sprintf("10.%d.0.%d", i%250, j)} })
+	})
 	g.maybe(status, "conditions", func() any { return g.conditions(i) })
 	g.maybe(status, "containerStatuses", func() any {
 		return g.list(3, func(j int) any {
