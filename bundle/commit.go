@@ -46,8 +46,7 @@ func (w *Writer) Commit(m *Manifest) error {
 	}
 	w.state = stateCommitted
 	w.done.Store(true)
-	w.body.Close()
-	os.Remove(w.body.Name())
+	w.body.drop()
 	return nil
 }
 
@@ -159,14 +158,12 @@ func (w *Writer) abortLocked() error {
 	w.done.Store(true)
 	var errs []error
 	for e := range w.streams {
-		e.f.Close()
-		if err := os.Remove(e.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := e.f.drop(); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	clear(w.streams)
-	w.body.Close()
-	if err := os.Remove(w.body.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := w.body.drop(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -3,7 +3,6 @@ package bundle
 import (
 	"bufio"
 	"fmt"
-	"os"
 )
 
 // entryWriter is one streamed entry: data compressed into a spool file,
@@ -11,7 +10,7 @@ import (
 type entryWriter struct {
 	w      *Writer
 	name   string
-	f      *os.File
+	f      *tempFile
 	bw     *bufio.Writer
 	zw     compressor
 	n      int64
@@ -51,8 +50,7 @@ func (e *entryWriter) Close() error {
 		w.mu.Lock()
 		delete(w.streams, e)
 		w.mu.Unlock()
-		e.f.Close()
-		os.Remove(e.f.Name())
+		e.f.drop()
 	}()
 	if w.done.Load() {
 		return ErrClosed
@@ -80,5 +78,5 @@ func (e *entryWriter) Close() error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.appendLocked(e.name, member, e.f)
+	return w.appendLocked(e.name, member, e.f.File)
 }

@@ -32,7 +32,10 @@ type WriterOptions struct {
 
 // Writer writes one bundle archive atomically: nothing appears at the target
 // path until Commit, and every temporary file (all in the target directory,
-// named ".<name>.*.tmp") is removed on Abort or on any error.
+// named ".<name>.*.tmp") is removed on Abort or on any error. On Unix the
+// body and spool files have no name from the start (see tempFile), so a
+// killed collector leaves at most the final archive's temporary file, which
+// exists only while Commit copies and renames it.
 //
 // Finished entries are appended, each as its own gzip member or zstd frame,
 // to a temporary body file, preceded by records for their directories
@@ -51,7 +54,7 @@ type Writer struct {
 	mtime time.Time
 
 	mu      sync.Mutex
-	body    *os.File
+	body    *tempFile
 	names   map[string]bool
 	dirs    map[string]bool // directory records already in the body
 	streams map[*entryWriter]bool
@@ -100,7 +103,7 @@ func Create(path string, opts WriterOptions) (*Writer, error) {
 		}
 	}
 	dir := filepath.Dir(path)
-	body, err := os.CreateTemp(dir, "."+base+".*.body.tmp")
+	body, err := createTemp(dir, "."+base+".*.body.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create bundle: %w", err)
 	}
@@ -301,7 +304,7 @@ func (w *Writer) create(name string) (*entryWriter, error) {
 	if err := w.reserveLocked(name); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(w.dir, "."+w.base+".*.spool.tmp")
+	f, err := createTemp(w.dir, "."+w.base+".*.spool.tmp")
 	if err != nil {
 		delete(w.names, name)
 		return nil, fmt.Errorf("spool %s: %w", name, err)
@@ -309,8 +312,7 @@ func (w *Writer) create(name string) (*entryWriter, error) {
 	bw := bufio.NewWriterSize(f, 256<<10)
 	zw, err := w.codec.get(bw)
 	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
+		f.drop()
 		delete(w.names, name)
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -451,5 +453,52 @@ func TestWriterRefuses(t *testing.T) {
 	}
 	if _, err := Create(filepath.Join(dir, "x.tgz"), WriterOptions{TopDir: "a/b"}); err == nil || err.Error() != `invalid top folder "a/b": want one plain path element` {
 		t.Errorf("bad top dir: %v", err)
+	}
+}
+
+// TestWriterTempFilesUnnamed checks that, on Unix, the body and spool files
+// have no name while the writer works: a collector killed with SIGKILL
+// leaves nothing behind them.
+func TestWriterTempFilesUnnamed(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("open files keep their names on Windows")
+	}
+	dir := t.TempDir()
+	w, err := Create(filepath.Join(dir, "b.tgz"), WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := w.NewList("resources/core/v1/pods.json", "v1", "List")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Add([]byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := w.Create("logs/x.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write([]byte("line\n")); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, dir) // an open list, an open stream, a body: no names
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(nil); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, dir, "b.tgz")
+	got := map[string]string{}
+	for _, e := range readTarFile(t, filepath.Join(dir, "b.tgz"), CodecGzip) {
+		got[path.Base(e.name)] = string(e.data)
+	}
+	if got["x.log"] != "line\n" || !strings.Contains(got["pods.json"], `{"a":1}`) {
+		t.Fatalf("bundle content: %q", got)
 	}
 }
