@@ -42,7 +42,7 @@ golden: ## Regenerate golden outputs from the committed samples
 fuzz: ## Run every fuzz target for FUZZTIME (default 2m) each
 	@for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \
 		pkg=$$(grep -rl --include='*_test.go' "^func $$t(" . | head -1 | xargs dirname); \
-		echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 $$pkg || exit 1; \
 	done
 
 synth: ## Write a synthetic bundle: make synth SIZE=small|large OUT=path.tgz (seeded, deterministic)
