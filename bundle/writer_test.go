@@ -316,11 +316,11 @@ func TestWriterRealTar(t *testing.T) {
 	}
 }
 
-func TestWriterAbortLeavesNothing(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "b.tgz")
-	w, err := Create(path, WriterOptions{})
+// openWriter starts dir/b.tgz with a.json written, a pod list holding one
+// item and a log stream, both left open.
+func openWriter(t *testing.T, dir string) (*Writer, *ListWriter, io.WriteCloser) {
+	t.Helper()
+	w, err := Create(filepath.Join(dir, "b.tgz"), WriterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,10 +334,17 @@ func TestWriterAbortLeavesNothing(t *testing.T) {
 	if err := l.Add([]byte(`{"a":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	s, err := w.Create("logs/x.log") // left open
+	s, err := w.Create("logs/x.log")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w, l, s
+}
+
+func TestWriterAbortLeavesNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w, l, s := openWriter(t, dir)
 	if err := w.Commit(nil); err == nil || !strings.Contains(err.Error(), "still open") {
 		t.Fatalf("Commit with open entries: %v", err)
 	}
@@ -465,21 +472,7 @@ func TestWriterTempFilesUnnamed(t *testing.T) {
 		t.Skip("open files keep their names on Windows")
 	}
 	dir := t.TempDir()
-	w, err := Create(filepath.Join(dir, "b.tgz"), WriterOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := w.NewList("resources/core/v1/pods.json", "v1", "List")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Add([]byte(`{"a":1}`)); err != nil {
-		t.Fatal(err)
-	}
-	s, err := w.Create("logs/x.log")
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, l, s := openWriter(t, dir)
 	if _, err := s.Write([]byte("line\n")); err != nil {
 		t.Fatal(err)
 	}
