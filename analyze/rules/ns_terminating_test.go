@@ -115,9 +115,6 @@ func TestNamespaceUnexplained(t *testing.T) {
 		{"content remains without finalizers, no inventory", func(f *fx) {
 			stuck(f, "team-a", cond("NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: configmaps. has 1 resource instances"))
 		}, "the list of content left in team-a"},
-		{"group-version parsing failure (no rule reads it)", func(f *fx) {
-			stuck(f, "team-a", cond("NamespaceDeletionGroupVersionParsingFailure", "True", "GroupVersionParsingFailed", "unexpected GroupVersion string: /a/b/c"))
-		}, "the list of content left in team-a"},
 		{"nothing collected but namespaces", func(f *fx) {
 			for p := range f.lists {
 				if p != pNamespaces {

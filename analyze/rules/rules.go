@@ -14,6 +14,7 @@ func All() []analyze.Rule {
 		bootstrapRBAC{},
 		// Explanations of a Namespace.
 		nsDiscovery{},
+		nsGVParsing{},
 		nsContentFailure{},
 		nsFinalizersRemaining{},
 		nsSpecFinalizer{},
