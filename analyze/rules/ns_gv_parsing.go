@@ -15,8 +15,10 @@ import (
 // §1.2 step 3).
 type nsGVParsing struct{}
 
-func (nsGVParsing) ID() string      { return "NSB-NS-009" }
-func (nsGVParsing) Title() string   { return "Namespace blocked by a malformed group-version in discovery" }
+func (nsGVParsing) ID() string { return "NSB-NS-009" }
+func (nsGVParsing) Title() string {
+	return "Namespace blocked by a malformed group-version in discovery"
+}
 func (nsGVParsing) Kinds() []string { return []string{"Namespace"} }
 
 // badGVInMessage finds schema.ParseGroupVersion's error text.
