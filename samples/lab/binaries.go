@@ -15,17 +15,23 @@ import (
 //go:embed build-binaries.sh
 var buildScript []byte
 
+// ccmSource is the lab's cloud-controller-manager (ccm/main.go), built by
+// build-binaries.sh in the Kubernetes module.
+//
+//go:embed ccm/main.go
+var ccmSource []byte
+
 // EnvCache names the environment variable that overrides the lab's cache
 // directory (default $XDG_CACHE_HOME/nsbundle-lab or ~/.cache/nsbundle-lab).
 const EnvCache = "NSBUNDLE_LAB_CACHE"
 
 // EnvBinDir names the environment variable that points the lab at an existing
-// directory holding etcd, kube-apiserver, kube-controller-manager and kubectl;
-// when set, nothing is built.
+// directory holding etcd, kube-apiserver, kube-controller-manager, kubectl and
+// nsbundle-lab-ccm; when set, nothing is built.
 const EnvBinDir = "NSBUNDLE_LAB_BIN"
 
 // binaryNames are the programs the lab needs in its binary directory.
-var binaryNames = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kubectl"}
+var binaryNames = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "nsbundle-lab-ccm"}
 
 // Binaries returns the directory holding the lab's control-plane binaries,
 // building them with build-binaries.sh on first use (minutes; cached under
@@ -54,6 +60,9 @@ func Binaries(ctx context.Context) (string, error) {
 	script := filepath.Join(cache, "build-binaries.sh")
 	if err := os.WriteFile(script, buildScript, 0o755); err != nil {
 		return "", fmt.Errorf("lab build script: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(cache, "lab-ccm.go"), ccmSource, 0o644); err != nil {
+		return "", fmt.Errorf("lab ccm source: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, "bash", script)
 	cmd.Env = append(os.Environ(), EnvCache+"="+cache)

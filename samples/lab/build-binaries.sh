@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # build-binaries.sh builds the lab's real control plane from the Go module proxy
-# and caches it: etcd, kube-apiserver, kube-controller-manager and kubectl.
+# and caches it: etcd, kube-apiserver, kube-controller-manager, kubectl, and
+# nsbundle-lab-ccm (the route controller of k8s.io/cloud-provider against an
+# in-memory cloud; its source, samples/lab/ccm/main.go, is in $CCM_SRC).
 #
 # Kubernetes is built from k8s.io/kubernetes@$K8S_VERSION with every staging
 # module (which its go.mod points at ./staging/...) replaced by the published
-# module of the matching v0.x version. etcd is built from
-# go.etcd.io/etcd/server/v3 in a module of its own so the two dependency graphs
-# never meet. The project's own go.mod stays free of both.
+# module of the matching v0.x version; nsbundle-lab-ccm is built in that same
+# module. etcd is built from go.etcd.io/etcd/server/v3 in a module of its own
+# so the two dependency graphs never meet. The project's own go.mod stays free
+# of both. Only what is missing (or, for nsbundle-lab-ccm, built from another
+# source) is built.
 #
 # Prints the binary directory on stdout; progress goes to stderr.
 set -euo pipefail
@@ -14,13 +18,16 @@ set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.37.2}
 ETCD_VERSION=${ETCD_VERSION:-v3.7.0}
 CACHE=${NSBUNDLE_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbundle-lab}
+CCM_SRC=${CCM_SRC:-$CACHE/lab-ccm.go}
 OUT="$CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION"
-BINS=(etcd kube-apiserver kube-controller-manager kubectl)
+KUBE_BINS=(kube-apiserver kube-controller-manager kubectl)
 
-have_all() {
-	for b in "${BINS[@]}"; do [[ -x "$OUT/$b" ]] || return 1; done
-}
-if have_all; then
+ccm_sum=$(sha256sum "$CCM_SRC" | cut -c1-16)
+need_kube=false need_ccm=false need_etcd=false
+for b in "${KUBE_BINS[@]}"; do [[ -x "$OUT/$b" ]] || need_kube=true; done
+[[ -x "$OUT/nsbundle-lab-ccm" && "$(cat "$OUT/nsbundle-lab-ccm.src" 2>/dev/null)" == "$ccm_sum" ]] || need_ccm=true
+[[ -x "$OUT/etcd" ]] || need_etcd=true
+if ! $need_kube && ! $need_ccm && ! $need_etcd; then
 	echo "$OUT"
 	exit 0
 fi
@@ -33,22 +40,24 @@ ework="$CACHE/src/etcd-$ETCD_VERSION"
 mkdir -p "$OUT" "$work" "$ework"
 start=$(date +%s)
 
-# --- Kubernetes -----------------------------------------------------------
 log "resolving k8s.io/kubernetes@$K8S_VERSION"
 gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
 goline=$(grep -m1 '^go ' "$gomod")
-{
-	echo "module nsbundle.lab/k8s"
-	echo
-	echo "$goline"
-	echo
-	echo "require k8s.io/kubernetes $K8S_VERSION"
-	echo
-	echo "replace ("
-	sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 '"$staging_version"'#p' "$gomod"
-	echo ")"
-} >"$work/go.mod"
-cat >"$work/tools.go" <<'GO'
+
+# --- Kubernetes -----------------------------------------------------------
+if $need_kube || $need_ccm; then
+	{
+		echo "module nsbundle.lab/k8s"
+		echo
+		echo "$goline"
+		echo
+		echo "require k8s.io/kubernetes $K8S_VERSION"
+		echo
+		echo "replace ("
+		sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 '"$staging_version"'#p' "$gomod"
+		echo ")"
+	} >"$work/go.mod"
+	cat >"$work/tools.go" <<'GO'
 //go:build tools
 
 // Package tools pins the lab's binaries.
@@ -60,29 +69,39 @@ import (
 	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
-(cd "$work" && log "go mod tidy (kubernetes)" && GOFLAGS=-mod=mod go mod tidy -e >&2)
+	mkdir -p "$work/ccm"
+	sed '/^\/\/go:build ignore$/d' "$CCM_SRC" >"$work/ccm/main.go"
+	(cd "$work" && log "go mod tidy (kubernetes)" && GOFLAGS=-mod=mod go mod tidy -e >&2)
 
-ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-	ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=${staging_minor%%.*}"
-	ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-done
-for b in kube-apiserver kube-controller-manager kubectl; do
-	log "go build $b"
-	(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$OUT/$b.tmp" "k8s.io/kubernetes/cmd/$b" >&2)
-	mv "$OUT/$b.tmp" "$OUT/$b"
-done
+	ldflags="-s -w"
+	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+		ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=${staging_minor%%.*}"
+		ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+	done
+	if $need_kube; then
+		for b in "${KUBE_BINS[@]}"; do
+			log "go build $b"
+			(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$OUT/$b.tmp" "k8s.io/kubernetes/cmd/$b" >&2)
+			mv "$OUT/$b.tmp" "$OUT/$b"
+		done
+	fi
+	log "go build nsbundle-lab-ccm"
+	(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$OUT/nsbundle-lab-ccm.tmp" ./ccm >&2)
+	mv "$OUT/nsbundle-lab-ccm.tmp" "$OUT/nsbundle-lab-ccm"
+	echo "$ccm_sum" >"$OUT/nsbundle-lab-ccm.src"
+fi
 
 # --- etcd -----------------------------------------------------------------
-cat >"$ework/go.mod" <<GOMOD
+if $need_etcd; then
+	cat >"$ework/go.mod" <<GOMOD
 module nsbundle.lab/etcd
 
 $goline
 
 require go.etcd.io/etcd/server/v3 $ETCD_VERSION
 GOMOD
-mkdir -p "$ework/etcd"
-cat >"$ework/etcd/main.go" <<'GO'
+	mkdir -p "$ework/etcd"
+	cat >"$ework/etcd/main.go" <<'GO'
 // Command etcd is the lab's etcd server.
 package main
 
@@ -94,10 +113,11 @@ import (
 
 func main() { etcdmain.Main(os.Args) }
 GO
-(cd "$ework" && log "go mod tidy (etcd)" && GOFLAGS=-mod=mod go mod tidy -e >&2)
-log "go build etcd"
-(cd "$ework" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$OUT/etcd.tmp" ./etcd >&2)
-mv "$OUT/etcd.tmp" "$OUT/etcd"
+	(cd "$ework" && log "go mod tidy (etcd)" && GOFLAGS=-mod=mod go mod tidy -e >&2)
+	log "go build etcd"
+	(cd "$ework" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$OUT/etcd.tmp" ./etcd >&2)
+	mv "$OUT/etcd.tmp" "$OUT/etcd"
+fi
 
 log "built in $(( $(date +%s) - start ))s into $OUT"
 echo "$OUT"

@@ -124,9 +124,18 @@ func TestIntegrationFailedDiscoveryCheck(t *testing.T) {
 	if lines := LogLines(info.Logs["cloud-controller-manager"], "Could not create route", "ec2:CreateRoute"); len(lines) == 0 {
 		t.Errorf("cloud-controller-manager log has no failed route creation")
 	}
+	// The route controller (real k8s.io/cloud-provider code) records its
+	// Warning on the node.
+	evs, err := c.Client.CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=FailedToCreateRoute"})
+	if err != nil || len(evs.Items) == 0 || !strings.Contains(evs.Items[0].Message, "ec2:CreateRoute") || evs.Items[0].InvolvedObject.Name != "worker-1" {
+		t.Errorf("no FailedToCreateRoute event on worker-1 (%v): %+v", err, evs)
+	}
 	t1 := time.Now()
 	if err := c.RestoreRoute(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if lines := LogLines(info.Logs["cloud-controller-manager"], "Created route for node worker-1"); len(lines) < 2 {
+		t.Errorf("cloud-controller-manager log: %d routes created for worker-1, want the first and the restored one", len(lines))
 	}
 	if _, err := c.WaitAPIService(ctx, MetricsAPIService, "True", "Passed", 2*time.Minute); err != nil {
 		t.Fatal(err)

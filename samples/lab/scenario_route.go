@@ -3,11 +3,11 @@ package lab
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Names and addresses of the route scenario.
@@ -21,29 +21,36 @@ const (
 
 // lostRoute is the state RestoreRoute undoes.
 type lostRoute struct {
-	node   *corev1.Node
-	log    *ccmLog
-	cancel context.CancelFunc
-	done   chan struct{}
+	ccm *cloudControllerManager
 }
 
 // ScenarioFailedDiscoveryCheck: metrics-server runs (a fake, on pod IP
-// 10.244.1.5 of node worker-1) and its APIService is Available; then the
-// cloud route to worker-1's pod range is lost and the cloud denies
-// re-creating it (cloud-controller-manager log), so the aggregator's
-// discovery check times out (FailedDiscoveryCheck) and namespace reporting,
-// deleted, stays Terminating. RestoreRoute repairs it.
+// 10.244.1.5 of node worker-1) and its APIService is Available; the lab's
+// cloud-controller-manager (the real route controller of k8s.io/cloud-provider)
+// has created the route to worker-1's pod range. Then the route is lost and
+// the cloud denies re-creating it: the route controller logs the cloud's
+// UnauthorizedOperation, records FailedToCreateRoute and marks worker-1
+// NetworkUnavailable, the aggregator's discovery check times out
+// (FailedDiscoveryCheck) and namespace reporting, deleted, stays Terminating.
+// RestoreRoute repairs it.
 func (c *Cluster) ScenarioFailedDiscoveryCheck(ctx context.Context) (*ScenarioInfo, error) {
 	info := c.newInfo("failed-discovery-check",
 		"route to worker-1's pod CIDR lost and cloud denies ec2:CreateRoute: metrics-server unreachable, APIService FailedDiscoveryCheck; namespace reporting stuck Terminating",
 		"reporting")
+	ccm, err := c.startCloudControllerManager(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info.Logs["cloud-controller-manager"] = ccm.log
 	if err := c.runningMetricsServer(ctx, info); err != nil {
 		return nil, err
 	}
-	if err := c.loseRoute(ctx); err != nil {
+	if err := waitLogLine(ctx, ccm.log, "Created route for node "+workerNode, time.Minute); err != nil {
 		return nil, err
 	}
-	info.Logs["cloud-controller-manager"] = c.route.log.path
+	if err := c.loseRoute(ctx, ccm); err != nil {
+		return nil, err
+	}
 	a, err := c.WaitAPIService(ctx, MetricsAPIService, "False", "FailedDiscoveryCheck", 3*time.Minute)
 	if err != nil {
 		return nil, err
@@ -96,16 +103,17 @@ func (c *Cluster) runningMetricsServer(ctx context.Context, info *ScenarioInfo) 
 	return nil
 }
 
-// loseRoute makes worker-1's pod range unreachable (connections time out),
-// marks the node NetworkUnavailable as the route controller does, and keeps
-// writing the cloud-controller-manager's failing retries every 10 s.
-func (c *Cluster) loseRoute(ctx context.Context) error {
-	n, err := c.Client.CoreV1().Nodes().Get(ctx, workerNode, getOpts)
-	if err != nil {
+// loseRoute makes worker-1's pod range unreachable (connections time out)
+// and its cloud route disappear while the cloud denies creating routes, and
+// waits until the route controller has marked the node NetworkUnavailable.
+func (c *Cluster) loseRoute(ctx context.Context, ccm *cloudControllerManager) error {
+	if err := c.claim(ctx, workerPodCIDR); err != nil {
 		return err
 	}
-	prev := networkCondition(n)
-	if err := c.claim(ctx, workerPodCIDR); err != nil {
+	if err := ccm.denyRoutes(true); err != nil {
+		return err
+	}
+	if err := ccm.dropRoute(workerPodCIDR); err != nil {
 		return err
 	}
 	if err := RemoveLoopbackAddress(metricsPodIP); err != nil {
@@ -114,36 +122,11 @@ func (c *Cluster) loseRoute(ctx context.Context) error {
 	if err := AddBlackholeRoute(workerPodCIDR); err != nil {
 		return err
 	}
-	if err := c.SetNodeCondition(ctx, workerNode, corev1.NodeCondition{Type: corev1.NodeNetworkUnavailable, Status: corev1.ConditionTrue,
-		Reason: "NoRouteCreated", Message: "RouteController failed to create a route"}); err != nil {
-		return err
-	}
-	log := newCCMLog(c.Dir)
-	now := time.Now()
-	log.started(n.CreationTimestamp.Add(-(2*time.Minute + 17482913*time.Microsecond)))
-	log.failedAttempt(now, n, prev)
-	if err := c.routeEvent(ctx, n, now); err != nil {
-		return err
-	}
-	rctx, cancel := context.WithCancel(context.Background())
-	lr := &lostRoute{node: n, log: log, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(lr.done)
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case t := <-time.After(10 * time.Second):
-				log.failedAttempt(t, n, nil)
-			}
-		}
-	}()
+	lr := &lostRoute{ccm: ccm}
 	c.mu.Lock()
 	c.route = lr
 	c.mu.Unlock()
 	c.onStop(func() {
-		cancel()
-		<-lr.done
 		c.mu.Lock()
 		still := c.route == lr
 		c.mu.Unlock()
@@ -151,27 +134,13 @@ func (c *Cluster) loseRoute(ctx context.Context) error {
 			_ = DeleteBlackholeRoute(workerPodCIDR)
 		}
 	})
-	return nil
+	return c.waitNodeCondition(ctx, workerNode, corev1.NodeNetworkUnavailable, corev1.ConditionTrue, "NoRouteCreated", time.Minute)
 }
 
-// routeEvent records the route controller's Warning event on the node.
-func (c *Cluster) routeEvent(ctx context.Context, n *corev1.Node, t time.Time) error {
-	msg := fmt.Sprintf("Could not create route %s %s for node %s after %v: %s", n.UID, n.Spec.PodCIDR, n.Name, 412*time.Millisecond+8*time.Microsecond, awsDenied)
-	ev := &corev1.Event{
-		ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("%s.%x", n.Name, t.UnixNano()), Namespace: "default"},
-		InvolvedObject: corev1.ObjectReference{APIVersion: "v1", Kind: "Node", Name: n.Name, UID: n.UID},
-		Reason:         "FailedToCreateRoute", Message: msg, Type: corev1.EventTypeWarning, Count: 1,
-		Source:         corev1.EventSource{Component: "route_controller"},
-		FirstTimestamp: metav1.NewTime(t), LastTimestamp: metav1.NewTime(t),
-	}
-	_, err := c.Client.CoreV1().Events("default").Create(ctx, ev, createOpts)
-	return err
-}
-
-// RestoreRoute undoes the route loss of ScenarioFailedDiscoveryCheck: the pod
-// IP is reachable again, the node's NetworkUnavailable is cleared and the
-// cloud-controller-manager log says the route was created. The APIService
-// and the stuck namespace then recover by themselves.
+// RestoreRoute undoes the route loss of ScenarioFailedDiscoveryCheck: the
+// cloud allows route creation again, so the route controller re-creates the
+// route and clears NetworkUnavailable, and the pod IP is reachable again. The
+// APIService and the stuck namespace then recover by themselves.
 func (c *Cluster) RestoreRoute(ctx context.Context) error {
 	c.mu.Lock()
 	lr := c.route
@@ -180,22 +149,43 @@ func (c *Cluster) RestoreRoute(ctx context.Context) error {
 	if lr == nil {
 		return fmt.Errorf("lab: no lost route to restore")
 	}
-	lr.cancel()
-	<-lr.done
+	if err := lr.ccm.denyRoutes(false); err != nil {
+		return err
+	}
 	if err := DeleteBlackholeRoute(workerPodCIDR); err != nil {
 		return err
 	}
 	if err := AddLoopbackAddress(metricsPodIP); err != nil {
 		return err
 	}
-	n, err := c.Client.CoreV1().Nodes().Get(ctx, workerNode, getOpts)
-	if err != nil {
-		return err
-	}
-	prev := networkCondition(n)
-	lr.log.created(time.Now(), n, prev)
-	return c.SetNodeCondition(ctx, workerNode, corev1.NodeCondition{Type: corev1.NodeNetworkUnavailable, Status: corev1.ConditionFalse,
-		Reason: "RouteCreated", Message: "RouteController created a route"})
+	return c.waitNodeCondition(ctx, workerNode, corev1.NodeNetworkUnavailable, corev1.ConditionFalse, "RouteCreated", time.Minute)
+}
+
+// waitNodeCondition waits until node's condition typ has status and reason.
+func (c *Cluster) waitNodeCondition(ctx context.Context, node string, typ corev1.NodeConditionType, status corev1.ConditionStatus, reason string, timeout time.Duration) error {
+	return poll(ctx, timeout, time.Second, func() (bool, string, error) {
+		n, err := c.Client.CoreV1().Nodes().Get(ctx, node, getOpts)
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		for _, cd := range n.Status.Conditions {
+			if cd.Type == typ {
+				return cd.Status == status && cd.Reason == reason, fmt.Sprintf("node/%s %s=%s %s", node, typ, cd.Status, cd.Reason), nil
+			}
+		}
+		return false, fmt.Sprintf("node/%s has no %s condition", node, typ), nil
+	})
+}
+
+// waitLogLine waits until the file at path holds a line containing want.
+func waitLogLine(ctx context.Context, path, want string, timeout time.Duration) error {
+	return poll(ctx, timeout, time.Second, func() (bool, string, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		return strings.Contains(string(b), want), fmt.Sprintf("%s: no line with %q", path, want), nil
+	})
 }
 
 // metricsServerLog is a metrics-server start-up log in klog text format.
@@ -232,16 +222,4 @@ func metricsServerUnreadyLog(t, now time.Time) string {
 		fmt.Fprintf(&b, "%s\"Failed probe\" probe=\"metric-storage-ready\" err=\"no metrics to serve\"\n", head('I', "server.go:191"))
 	}
 	return b.String()
-}
-
-// networkCondition returns a copy of the node's NetworkUnavailable condition,
-// or nil.
-func networkCondition(n *corev1.Node) *corev1.NodeCondition {
-	var out *corev1.NodeCondition
-	for i := range n.Status.Conditions {
-		if n.Status.Conditions[i].Type == corev1.NodeNetworkUnavailable {
-			out = n.Status.Conditions[i].DeepCopy()
-		}
-	}
-	return out
 }

@@ -5,13 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -77,33 +73,6 @@ func TestPKI(t *testing.T) {
 	}
 	if _, err := clientcmd.BuildConfigFromFlags("", path); err != nil {
 		t.Fatalf("kubeconfig does not load: %v", err)
-	}
-}
-
-func TestCCMLogFormat(t *testing.T) {
-	l := newCCMLog(t.TempDir())
-	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1", UID: "0b6c"}, Spec: corev1.NodeSpec{PodCIDR: "10.244.1.0/24"},
-		Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.1.21"}}}}
-	l.failedAttempt(time.Date(2026, 11, 23, 6, 5, 4, 3000, time.UTC), n, nil)
-	b, err := os.ReadFile(l.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	header := regexp.MustCompile(`^[IE]1123 06:05:04\.\d{6}       1 route_controller\.go:\d+\] `)
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	for _, line := range lines {
-		if !header.MatchString(line) {
-			t.Errorf("not a klog line: %q", line)
-		}
-	}
-	if want := "route spec to be created: &{ worker-1 false [{InternalIP 10.0.1.21}] 10.244.1.0/24 false}"; stripKlogHeader(lines[0]) != want {
-		t.Errorf("got %q, want %q", stripKlogHeader(lines[0]), want)
-	}
-	if !strings.Contains(lines[2], "Could not create route 0b6c 10.244.1.0/24 for node worker-1: operation error EC2: CreateRoute") {
-		t.Errorf("error line: %q", lines[2])
 	}
 }
 
