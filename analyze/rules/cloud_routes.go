@@ -38,15 +38,20 @@ func (r cloudRoutes) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			"the route controller's log would say why it creates no route; cloud-controller-manager logs are not in the bundle (collect them with --log cloud-controller-manager=PATH when it does not run as a pod)")
 		return []analyze.Node{nd}
 	}
+	// The route controller retries every sync: quote the newest refusal
+	// and count them. Its event broadcaster echoes each event into the log
+	// ("Event occurred"); the event itself is quoted from the bundle.
 	var denied, failed []analyze.Evidence
+	refusals := 0
 	for _, l := range logs {
 		for i := len(l.Lines) - 1; i >= 0; i-- {
 			line := l.Lines[i]
-			if !containsAny(line, routeFailures...) {
+			if !containsAny(line, routeFailures...) || strings.Contains(line, `"Event occurred"`) {
 				continue
 			}
 			if containsAny(line, permissionDenied...) {
-				if len(denied) < 2 {
+				refusals++
+				if len(denied) == 0 {
 					denied = append(denied, evLine(l, i))
 				}
 			} else if len(failed) < 2 {
@@ -58,7 +63,7 @@ func (r cloudRoutes) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 	if len(denied) > 0 {
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentCCM),
-			Problem:  "the cloud API denies the route controller permission to manage routes",
+			Problem:  "the cloud API denies the route controller permission to manage routes" + refusalCount(refusals),
 			Evidence: denied,
 			Root:     true,
 			Fix: "Restore the cloud permission of the cloud-controller-manager's identity (IAM role / service account / managed identity) so it may list, create and delete routes " +
@@ -85,4 +90,12 @@ func (r cloudRoutes) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		Fix:      "Check the cloud route table for the node's pod CIDR; restart the cloud-controller-manager to force a route sync.",
 		Verify:   fixVerify,
 	}}
+}
+
+// refusalCount says how many refusals the log holds when there are several.
+func refusalCount(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return " (" + itoa(n) + " refusals in its log, the newest quoted)"
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
@@ -25,14 +26,28 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 	}
 	if c, i := snapshot.FindCondition(node.Status.Conditions, "NetworkUnavailable"); c != nil && c.Status == "True" {
 		evs := []analyze.Evidence{condEv(&node.Object, c, i)}
+		problem := "its route controller has not created the pod-network route for node " + node.Name + " (" + node.Spec.PodCIDR + ")"
+		// The route controller records one event per failed attempt (every
+		// sync, each message with its own duration): quote the newest.
+		var newest *snapshot.Event
+		failures := 0
 		for _, e := range s.EventsFor("Node", "", node.Name) {
 			if e.Reason == "FailedToCreateRoute" {
-				evs = append(evs, ev(e.Loc.At("message"), e.Message))
+				failures++
+				if newest == nil || !eventTime(e).Before(eventTime(newest)) {
+					newest = e
+				}
 			}
+		}
+		if newest != nil {
+			evs = append(evs, ev(newest.Loc.At("message"), newest.Message))
+		}
+		if failures > 1 {
+			problem += fmt.Sprintf("; %d FailedToCreateRoute events, the newest quoted", failures)
 		}
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentCCM),
-			Problem:  "its route controller has not created the pod-network route for node " + node.Name + " (" + node.Spec.PodCIDR + ")",
+			Problem:  problem,
 			Evidence: evs,
 		}}
 	}
@@ -64,4 +79,16 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			"kubectl delete node " + node.Name + " (PodGC then removes its pods). Force-deleting the pods hides the node problem; do it only for a node that will not return.",
 		Verify: "kubectl get node " + node.Name + " && kubectl get pods -A --field-selector spec.nodeName=" + node.Name,
 	}}
+}
+
+// eventTime is when an event last happened: its lastTimestamp, else its
+// creation (zero if neither is known).
+func eventTime(e *snapshot.Event) time.Time {
+	switch {
+	case e.LastTimestamp != nil:
+		return *e.LastTimestamp
+	case e.CreationTimestamp != nil:
+		return *e.CreationTimestamp
+	}
+	return time.Time{}
 }
