@@ -297,6 +297,8 @@ func TestIntegrationCollectScenarios(t *testing.T) {
 			"resources/apiregistration.k8s.io/v1/apiservices.json": {`"reason":"FailedDiscoveryCheck"`},
 			"resources/core/v1/nodes.json":                         {`"name":"worker-1"`},
 			"terminating/reporting.json":                           {`"group": "metrics.k8s.io"`, `"resource": ""`},
+			"resources/core/v1/events.json":                        {`"reason":"FailedToCreateRoute"`},
+			"logs/files/cloud-controller-manager.log":              {"route_controller.go:481] Could not create route", "ec2:CreateRoute"},
 		}, nil},
 		{"rbac-deleted-clusterrole", map[string][]string{
 			"logs/files/kube-controller-manager.all-runs.log": {`"Error initializing a controller"`},
