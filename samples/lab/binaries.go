@@ -61,7 +61,10 @@ func Binaries(ctx context.Context) (string, error) {
 	if err := os.WriteFile(script, buildScript, 0o755); err != nil {
 		return "", fmt.Errorf("lab build script: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(cache, "lab-ccm.go"), ccmSource, 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Join(cache, "ccm"), 0o755); err != nil {
+		return "", fmt.Errorf("lab ccm source: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(cache, "ccm", "main.go"), ccmSource, 0o644); err != nil { // beside the script
 		return "", fmt.Errorf("lab ccm source: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, "bash", script)

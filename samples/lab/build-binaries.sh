@@ -2,7 +2,7 @@
 # build-binaries.sh builds the lab's real control plane from the Go module proxy
 # and caches it: etcd, kube-apiserver, kube-controller-manager, kubectl, and
 # nsbundle-lab-ccm (the route controller of k8s.io/cloud-provider against an
-# in-memory cloud; its source, samples/lab/ccm/main.go, is in $CCM_SRC).
+# in-memory cloud; source: $CCM_SRC, by default ccm/main.go beside this script).
 #
 # Kubernetes is built from k8s.io/kubernetes@$K8S_VERSION with every staging
 # module (which its go.mod points at ./staging/...) replaced by the published
@@ -18,7 +18,9 @@ set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.37.2}
 ETCD_VERSION=${ETCD_VERSION:-v3.7.0}
 CACHE=${NSBUNDLE_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbundle-lab}
-CCM_SRC=${CCM_SRC:-$CACHE/lab-ccm.go}
+# The lab-ccm source sits beside this script: samples/lab/ccm/main.go in the
+# repository, or the copy lab.Binaries writes next to its copy of the script.
+CCM_SRC=${CCM_SRC:-$(cd "$(dirname "$0")" && pwd)/ccm/main.go}
 OUT="$CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION"
 KUBE_BINS=(kube-apiserver kube-controller-manager kubectl)
 
