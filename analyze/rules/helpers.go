@@ -47,6 +47,20 @@ func condEv(o *snapshot.Object, c *snapshot.Condition, i int) analyze.Evidence {
 	return ev(o.Loc.At("status", "conditions", fmt.Sprint(i)), v)
 }
 
+// failingNamespace returns namespace name and its condition typ (with its
+// index) when that condition is True; nil otherwise.
+func failingNamespace(s *snapshot.Snapshot, name, typ string) (*snapshot.Namespace, *snapshot.Condition, int) {
+	ns := s.Namespace(name)
+	if ns == nil {
+		return nil, nil, -1
+	}
+	c, i := snapshot.FindCondition(ns.Status.Conditions, typ)
+	if c == nil || c.Status != "True" {
+		return nil, nil, -1
+	}
+	return ns, c, i
+}
+
 // ref builds an object ref.
 func ref(kind, ns, name string) analyze.Ref {
 	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}

@@ -43,12 +43,8 @@ func failingGroupVersions(msg string) []string {
 }
 
 func (r nsDiscovery) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
-	ns := s.Namespace(n.Name)
+	ns, c, i := failingNamespace(s, n.Name, condDiscoveryFailure)
 	if ns == nil {
-		return nil
-	}
-	c, i := snapshot.FindCondition(ns.Status.Conditions, condDiscoveryFailure)
-	if c == nil || c.Status != "True" {
 		return nil
 	}
 	cond := condEv(&ns.Object, c, i)

@@ -25,12 +25,8 @@ func (nsGVParsing) Kinds() []string { return []string{"Namespace"} }
 var badGVInMessage = regexp.MustCompile(`unexpected GroupVersion string: (\S+)`)
 
 func (r nsGVParsing) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
-	ns := s.Namespace(n.Name)
+	ns, c, i := failingNamespace(s, n.Name, condGVParsingFailure)
 	if ns == nil {
-		return nil
-	}
-	c, i := snapshot.FindCondition(ns.Status.Conditions, condGVParsingFailure)
-	if c == nil || c.Status != "True" {
 		return nil
 	}
 	evs := []analyze.Evidence{condEv(&ns.Object, c, i)}
