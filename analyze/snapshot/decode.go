@@ -96,12 +96,12 @@ var (
 
 // sharedItemPointer returns itemPointer(i), shared when i is small enough.
 func sharedItemPointer(i int) string {
+	if i < 0 || i >= maxSharedPointers {
+		return itemPointer(i)
+	}
 	c := i / pointerChunk
 	if p := pointerChunks.Load(); p != nil && c < len(*p) {
 		return (*p)[c][i%pointerChunk]
-	}
-	if i < 0 || i >= maxSharedPointers {
-		return itemPointer(i)
 	}
 	pointerMu.Lock()
 	defer pointerMu.Unlock()

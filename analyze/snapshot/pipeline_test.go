@@ -173,7 +173,7 @@ func TestTuneGCRestores(t *testing.T) {
 // cache, and from concurrent callers.
 func TestSharedItemPointer(t *testing.T) {
 	t.Parallel()
-	idx := []int{0, 1, pointerChunk - 1, pointerChunk, 5*pointerChunk + 3, maxSharedPointers - 1, maxSharedPointers, maxSharedPointers + 7}
+	idx := []int{-3, 0, 1, pointerChunk - 1, pointerChunk, 5*pointerChunk + 3, maxSharedPointers - 1, maxSharedPointers, maxSharedPointers + 7}
 	done := make(chan struct{})
 	for range 4 {
 		go func() {
