@@ -40,18 +40,20 @@ func (r nsGVParsing) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		name, problem = "unparseable", "the namespace controller could not parse a group-version that discovery advertises, "+
 			"so it drops its whole list of resources and deletes nothing"
 	}
-	for k, d := range s.Discovery {
-		if bad != "" && d.GroupVersion == bad {
-			evs = append(evs, analyze.Evidence{Path: "discovery/results.json", Pointer: "/" + itoa(k) + "/groupVersion",
-				Value: quote(d.GroupVersion + " (" + d.Source + " discovery, " + d.Path + ")")})
-		}
-	}
-	group, _, _ := strings.Cut(strings.TrimPrefix(bad, "/"), "/")
 	var served []string
-	for _, a := range s.APIServices {
-		if group != "" && a.Spec.Group == group {
-			evs = append(evs, ev(a.Loc.At("spec", "group"), "APIService "+a.Name+" serves group "+group))
-			served = append(served, a.Name)
+	if bad != "" {
+		for k, d := range s.Discovery {
+			if d.GroupVersion == bad {
+				evs = append(evs, analyze.Evidence{Path: "discovery/results.json", Pointer: "/" + itoa(k) + "/groupVersion",
+					Value: quote(d.GroupVersion + " (" + d.Source + " discovery, " + d.Path + ")")})
+			}
+		}
+		group, _, _ := strings.Cut(strings.TrimPrefix(bad, "/"), "/")
+		for _, a := range s.APIServices {
+			if group != "" && a.Spec.Group == group {
+				evs = append(evs, ev(a.Loc.At("spec", "group"), "APIService "+a.Name+" serves group "+group))
+				served = append(served, a.Name)
+			}
 		}
 	}
 	fix := "Find the API server that advertises it: kubectl get --raw /apis | jq -r '.groups[].versions[].groupVersion' | grep -v '^[^/]*/[^/]*$'; then kubectl get apiservices."
