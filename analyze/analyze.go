@@ -21,12 +21,20 @@ type Options struct {
 // directory; nsbundle, troubleshoot or cluster-info dump layout) and returns
 // its findings. It never opens a network connection.
 func Analyze(path string, opts Options) (*Report, error) {
-	walk := func(fn func(name string, r io.Reader) error) error {
-		return bundle.Walk(path, opts.Limits, func(e *bundle.Entry) error {
-			return fn(e.Name, e.Reader())
-		})
-	}
-	snap, err := snapshot.Load(walk)
+	return analyzeWalk(path, func(fn func(e *bundle.Entry) error) error { return bundle.Walk(path, opts.Limits, fn) }, opts)
+}
+
+// AnalyzeReader is Analyze for an archive read from r, such as standard
+// input (gzip, zstd or plain tar); name stands for the path in the report
+// and in errors. The archive is read once, as it streams.
+func AnalyzeReader(name string, r io.Reader, opts Options) (*Report, error) {
+	return analyzeWalk(name, func(fn func(e *bundle.Entry) error) error { return bundle.WalkReader(name, r, opts.Limits, fn) }, opts)
+}
+
+func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, opts Options) (*Report, error) {
+	snap, err := snapshot.Load(func(fn func(name string, r io.Reader) error) error {
+		return walk(func(e *bundle.Entry) error { return fn(e.Name, e.Reader()) })
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +42,7 @@ func Analyze(path string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Bundle.Path = path
+	r.Bundle.Path = name
 	return r, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -368,4 +369,42 @@ func TestWalkInsecurePathGodebug(t *testing.T) {
 	path := writeTemp(t, "b.tar", buildTar([]ent{reg("b/a", "1"), reg("../x", "2")}, true))
 	_, err := walkAll(path, Limits{})
 	assertBundleError(t, err, path, "../x", `unsafe name: ".." element`)
+}
+
+// TestWalkReader reads an archive from a stream (standard input) as Walk
+// reads it from its file; ReadManifestReader finds the manifest.
+func TestWalkReader(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "b.tgz")
+	writeSample(t, path, CodecGzip)
+	names := func(walk func(fn func(e *Entry) error) error) []string {
+		var out []string
+		if err := walk(func(e *Entry) error {
+			b, err := e.ReadAll()
+			out = append(out, fmt.Sprintf("%s:%d", e.Name, len(b)))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile := names(func(fn func(e *Entry) error) error { return Walk(path, DefaultLimits(), fn) })
+	fromStream := names(func(fn func(e *Entry) error) error {
+		return WalkReader("standard input", bytes.NewReader(data), DefaultLimits(), fn)
+	})
+	if strings.Join(fromFile, ",") != strings.Join(fromStream, ",") || len(fromFile) < 2 {
+		t.Fatalf("from the file %q, from the stream %q", fromFile, fromStream)
+	}
+	m, err := ReadManifestReader("standard input", bytes.NewReader(data), DefaultLimits())
+	if err != nil || m.FormatVersion != FormatVersion {
+		t.Fatalf("ReadManifestReader: %v, %+v", err, m)
+	}
+	if err := WalkReader("standard input", strings.NewReader("garbage"), DefaultLimits(), func(*Entry) error { return nil }); err == nil ||
+		!strings.Contains(err.Error(), "standard input: not a bundle") {
+		t.Errorf("garbage: %v", err)
+	}
 }

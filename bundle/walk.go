@@ -88,13 +88,7 @@ func (r entryReader) Read(p []byte) (int, error) {
 // fn may return fs.SkipAll to stop early; Walk then returns nil. Any other
 // error from fn is returned as is.
 func Walk(path string, lim Limits, fn func(e *Entry) error) error {
-	w := &walker{
-		path:  path,
-		lim:   lim.withDefaults(),
-		fn:    fn,
-		files: map[string]bool{},
-		dirs:  map[string]bool{},
-	}
+	w := newWalker(path, lim, fn)
 	st, err := os.Stat(path)
 	if err != nil {
 		return &Error{Path: path, Problem: "cannot open: " + errText(err), Err: err}
@@ -113,6 +107,27 @@ func Walk(path string, lim Limits, fn func(e *Entry) error) error {
 	return err
 }
 
+// WalkReader is Walk for an archive read from r, such as standard input
+// (gzip, zstd or plain tar; not a directory); name stands for the path in
+// errors.
+func WalkReader(name string, r io.Reader, lim Limits, fn func(e *Entry) error) error {
+	err := newWalker(name, lim, fn).walkStream(r)
+	if errors.Is(err, fs.SkipAll) {
+		return nil
+	}
+	return err
+}
+
+func newWalker(path string, lim Limits, fn func(e *Entry) error) *walker {
+	return &walker{
+		path:  path,
+		lim:   lim.withDefaults(),
+		fn:    fn,
+		files: map[string]bool{},
+		dirs:  map[string]bool{},
+	}
+}
+
 // errText is err's text without the path os errors repeat.
 func errText(err error) string {
 	var pe *fs.PathError
@@ -127,9 +142,19 @@ func errText(err error) string {
 // *Error if there is none, it is over 64 MiB or invalid, or its format
 // version is not one this package reads.
 func ReadManifest(path string, lim Limits) (*Manifest, error) {
+	return readManifest(path, func(fn func(e *Entry) error) error { return Walk(path, lim, fn) })
+}
+
+// ReadManifestReader is ReadManifest for an archive read from r (see
+// WalkReader). It reads r only up to the manifest.
+func ReadManifestReader(name string, r io.Reader, lim Limits) (*Manifest, error) {
+	return readManifest(name, func(fn func(e *Entry) error) error { return WalkReader(name, r, lim, fn) })
+}
+
+func readManifest(path string, walk func(fn func(e *Entry) error) error) (*Manifest, error) {
 	var m *Manifest
 	var raw string
-	err := Walk(path, lim, func(e *Entry) error {
+	err := walk(func(e *Entry) error {
 		if e.Name != ManifestPath {
 			return nil
 		}

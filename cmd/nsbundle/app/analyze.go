@@ -36,14 +36,15 @@ command that verifies it.
 
 BUNDLE is a file written by "collect" (.tgz or .tar.zst), an extracted directory, a
 Replicated troubleshoot support bundle, or a "kubectl cluster-info dump" output
-(directory or tarball). The bundle is untrusted input: unsafe entries are refused
+(directory or tarball); "-" reads an archive from standard input. The bundle is untrusted input: unsafe entries are refused
 and sizes are capped (see the --max-* flags). Nothing is written to disk and no
 network connection is opened.
 
 Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 		Example: fmt.Sprintf(`  %[1]s analyze bundle.tgz
   %[1]s analyze bundle.tgz -o json | jq '.findings[].rootCause'
-  %[1]s analyze bundle.tgz -o dot | dot -Tsvg > chains.svg`, name),
+  %[1]s analyze bundle.tgz -o dot | dot -Tsvg > chains.svg
+  ssh support-host cat /tickets/4711/bundle.tgz | %[1]s analyze -`, name),
 		Args: exactArgs(1, "BUNDLE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.path = args[0]
@@ -62,13 +63,25 @@ Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 }
 
 func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
-	if _, err := os.Stat(o.path); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: no such file or directory", o.path)}
+	aopts := analyze.Options{Limits: o.limits, Rules: rules.All()}
+	var rep *analyze.Report
+	var err error
+	if o.path == stdinArg {
+		in, serr := stdinBundle(streams)
+		if serr != nil {
+			return serr
 		}
-		return &ExitError{Code: ExitUnreadable, Err: err}
+		o.path = stdinName
+		rep, err = analyze.AnalyzeReader(stdinName, in, aopts)
+	} else {
+		if _, serr := os.Stat(o.path); serr != nil {
+			if errors.Is(serr, fs.ErrNotExist) {
+				return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: no such file or directory", o.path)}
+			}
+			return &ExitError{Code: ExitUnreadable, Err: serr}
+		}
+		rep, err = analyze.Analyze(o.path, aopts)
 	}
-	rep, err := analyze.Analyze(o.path, analyze.Options{Limits: o.limits, Rules: rules.All()})
 	if err != nil {
 		var be *bundle.Error
 		if errors.As(err, &be) {

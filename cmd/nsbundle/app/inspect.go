@@ -19,11 +19,24 @@ func newInspectCommand(streams Streams, name string) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "inspect BUNDLE",
 		Short: "Show what a bundle holds: cluster, collector, counts, failed requests, logs",
+		Long: `Inspect prints a bundle's manifest: the cluster, who collected it and when, the
+requests made (failed ones first), the logs and what was left out. BUNDLE is a bundle
+written by "collect", or "-" to read one from standard input.`,
 		Example: fmt.Sprintf(`  %[1]s inspect bundle.tgz
   %[1]s inspect bundle.tgz --json | jq '.requests[] | select(.status >= 400)'`, name),
 		Args: exactArgs(1, "BUNDLE"),
 		RunE: func(c *cobra.Command, args []string) error {
-			m, err := bundle.ReadManifest(args[0], limits)
+			var m *bundle.Manifest
+			var err error
+			if args[0] == stdinArg {
+				in, serr := stdinBundle(streams)
+				if serr != nil {
+					return serr
+				}
+				m, err = bundle.ReadManifestReader(stdinName, in, limits)
+			} else {
+				m, err = bundle.ReadManifest(args[0], limits)
+			}
 			if err != nil {
 				return &ExitError{Code: ExitUnreadable, Err: err}
 			}
