@@ -51,7 +51,7 @@ func (w *Writer) Commit(m *Manifest) error {
 }
 
 // publishLocked assembles the final archive in a temp file and renames it
-// into place.
+// into place, or writes it to the Stream.
 func (w *Writer) publishLocked(manifest []byte) (err error) {
 	hdr, err := w.header(ManifestPath, int64(len(manifest)))
 	if err != nil {
@@ -64,6 +64,9 @@ func (w *Writer) publishLocked(manifest []byte) (err error) {
 	last, err := w.codec.member(make([]byte, 2*blockSize))
 	if err != nil {
 		return fmt.Errorf("compress end of archive: %w", err)
+	}
+	if w.opts.Stream != nil {
+		return w.writeArchiveLocked(w.opts.Stream, first, last)
 	}
 	f, err := os.CreateTemp(w.dir, "."+w.base+".*.tmp")
 	if err != nil {
@@ -78,17 +81,8 @@ func (w *Writer) publishLocked(manifest []byte) (err error) {
 	if err := f.Chmod(w.opts.Mode); err != nil {
 		return fmt.Errorf("chmod bundle: %w", err)
 	}
-	if _, err := f.Write(first); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	if _, err := w.body.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rewind body: %w", err)
-	}
-	if _, err := io.Copy(f, w.body); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	if _, err := f.Write(last); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
+	if err := w.writeArchiveLocked(f, first, last); err != nil {
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("fsync bundle: %w", err)
@@ -100,6 +94,24 @@ func (w *Writer) publishLocked(manifest []byte) (err error) {
 		return err
 	}
 	return syncDir(w.dir)
+}
+
+// writeArchiveLocked writes the whole archive to dst: the manifest's
+// member, the body, the end of the archive.
+func (w *Writer) writeArchiveLocked(dst io.Writer, first, last []byte) error {
+	if _, err := dst.Write(first); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	if _, err := w.body.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rewind body: %w", err)
+	}
+	if _, err := io.Copy(dst, w.body.File); err != nil { // the *os.File itself: copy_file_range when dst is a file
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	if _, err := dst.Write(last); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	return nil
 }
 
 // place renames tmp to path. Without force it never replaces an existing

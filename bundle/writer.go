@@ -28,6 +28,11 @@ type WriterOptions struct {
 	// Mode is the permission of the bundle file; 0 means 0600 (a bundle can
 	// hold credentials that leaked into logs).
 	Mode os.FileMode
+	// Stream, when set, receives the archive at Commit instead of a file at
+	// the target path (standard output). The path then only names the
+	// bundle (its top folder) and the directory of the temporary files;
+	// nothing is written to Stream before Commit.
+	Stream io.Writer
 }
 
 // Writer writes one bundle archive atomically: nothing appears at the target
@@ -95,7 +100,7 @@ func Create(path string, opts WriterOptions) (*Writer, error) {
 	if top == "" || top == "." || top == ".." || strings.ContainsAny(top, "/\\\x00") {
 		return nil, fmt.Errorf("invalid top folder %q: want one plain path element", top)
 	}
-	if !opts.Force {
+	if !opts.Force && opts.Stream == nil {
 		if _, err := os.Lstat(path); err == nil {
 			return nil, fmt.Errorf("%s already exists (use force to overwrite)", path)
 		} else if !errors.Is(err, os.ErrNotExist) {

@@ -334,3 +334,56 @@ func TestBundleReadable(t *testing.T) {
 		t.Errorf("ReadManifest: %v %+v", err, m)
 	}
 }
+
+// TestRunToStream: with Output "-" the bundle goes to the stream, whole,
+// once complete, with the same entries as a file; a cancelled run writes
+// nothing to it.
+func TestRunToStream(t *testing.T) {
+	t.Parallel()
+	f := brokenCluster(3)
+	cfg := f.start(t)
+	file, err := Run(context.Background(), cfg, testOptions(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := readBundle(t, file.Path)
+
+	var out bytes.Buffer
+	o := testOptions(t)
+	o.Output, o.Stream = StreamOutput, &out
+	res, err := Run(context.Background(), cfg, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Path != StreamOutput {
+		t.Errorf("Path %q", res.Path)
+	}
+	var got []string
+	if err := bundle.WalkReader("stdout", bytes.NewReader(out.Bytes()), bundle.DefaultLimits(), func(e *bundle.Entry) error {
+		got = append(got, e.Name)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	slices.Sort(want) // entries are appended as the concurrent requests finish
+	if !slices.Equal(got, want) || len(got) < 10 {
+		t.Errorf("stream holds %q, the file %q", got, want)
+	}
+	m, err := bundle.ReadManifestReader("stdout", bytes.NewReader(out.Bytes()), bundle.DefaultLimits())
+	if err != nil || m.Cluster.Context != "test" {
+		t.Errorf("manifest: %v %+v", err, m)
+	}
+
+	var none bytes.Buffer
+	o.Stream = &none
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, cfg, o, nil); err == nil || none.Len() != 0 {
+		t.Errorf("cancelled run: %v, %d bytes written", err, none.Len())
+	}
+	o.Stream = nil
+	if err := o.Validate(); err == nil {
+		t.Error("Output - without a Stream validated")
+	}
+}

@@ -75,6 +75,32 @@ func TestIntegrationCollectKilled(t *testing.T) {
 		t.Fatal("no run was interrupted before its bundle was in place")
 	}
 	t.Logf("%d of 16 runs interrupted before the bundle was in place", interrupted)
+
+	// -o -: stdout carries the bundle and nothing else.
+	out := filepath.Join(t.TempDir(), "stdout.tgz")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "collect", "--kubeconfig", c.Kubeconfig, "-o", "-")
+	cmd.Stdout = f
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	f.Close()
+	if code := cmd.ProcessState.ExitCode(); code != 0 && code != 5 {
+		t.Fatalf("collect -o -: exit %d (%v)\n%s", code, err, stderr.String())
+	}
+	m, err := bundle.ReadManifest(out, bundle.DefaultLimits())
+	if err != nil || m.Cluster.GitVersion == "" {
+		t.Fatalf("collect -o - wrote no readable bundle: %v", err)
+	}
+	if err := bundle.Walk(out, bundle.DefaultLimits(), func(e *bundle.Entry) error {
+		_, err := e.ReadAll()
+		return err
+	}); err != nil {
+		t.Errorf("collect -o -: %v", err)
+	}
 }
 
 // runCollect runs one collect; with sig set it sends sig after the delay.

@@ -3,6 +3,7 @@ package collect
 import (
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -10,12 +11,20 @@ import (
 	"github.com/nsbundle/nsbundle/bundle"
 )
 
+// StreamOutput is the Output that sends the bundle to Options.Stream
+// (standard output on the command line).
+const StreamOutput = "-"
+
 // Options controls one collection. Build it with NewOptions, change what the
 // user asked for, call Validate, then Run.
 type Options struct {
 	// Output is the bundle path. Empty means DefaultOutputName(ContextName, now)
-	// in the current directory.
+	// in the current directory; StreamOutput ("-") means Stream.
 	Output string
+	// Stream receives the bundle when Output is StreamOutput, once complete
+	// (nothing is written to it before); its working files go to the
+	// system's temporary directory.
+	Stream io.Writer
 	// Force overwrites an existing Output.
 	Force bool
 	// Codec is the archive compression (gzip or zstd).
@@ -132,6 +141,9 @@ func (s LogFileSpec) validate() error {
 // Validate checks the options and returns every problem found.
 func (o *Options) Validate() error {
 	var errs []error
+	if o.Output == StreamOutput && o.Stream == nil {
+		errs = append(errs, errors.New("output - needs a stream to write to"))
+	}
 	if o.Codec != bundle.CodecGzip && o.Codec != bundle.CodecZstd {
 		errs = append(errs, fmt.Errorf("unknown codec %q: want %q or %q", o.Codec, bundle.CodecGzip, bundle.CodecZstd))
 	}

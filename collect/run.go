@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -14,7 +16,7 @@ import (
 
 // Result is what a collection produced.
 type Result struct {
-	// Path is the bundle written.
+	// Path is the bundle written (StreamOutput: it went to Options.Stream).
 	Path string
 	// Manifest is the bundle's manifest.
 	Manifest *bundle.Manifest
@@ -58,14 +60,23 @@ func Run(ctx context.Context, cfg *rest.Config, o Options, progress Progress) (*
 	}
 	start := time.Now().UTC()
 	out := o.Output
-	if out == "" {
+	wo := bundle.WriterOptions{Codec: o.Codec, Force: o.Force}
+	path := out
+	switch out {
+	case "":
 		out = DefaultOutputName(o.ContextName, start, o.Codec)
+		path = out
+	case StreamOutput:
+		// The name gives the bundle its top folder; the working files go
+		// to the temporary directory.
+		path = filepath.Join(os.TempDir(), DefaultOutputName(o.ContextName, start, o.Codec))
+		wo.Stream = o.Stream
 	}
 	c, err := newClient(cfg, o)
 	if err != nil {
 		return nil, err
 	}
-	w, err := bundle.Create(out, bundle.WriterOptions{Codec: o.Codec, Force: o.Force})
+	w, err := bundle.Create(path, wo)
 	if err != nil {
 		return nil, fmt.Errorf("create bundle: %w", err)
 	}

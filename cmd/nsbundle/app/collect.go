@@ -40,7 +40,9 @@ Secrets are reduced to metadata and key names; their values never leave the clus
 and ConfigMaps keep key names only. The bundle is written to a temporary file in the
 target directory and renamed when complete: an error or Ctrl-C leaves nothing behind.
 
-stdout prints the path written and nothing else; progress goes to stderr.
+stdout prints the path written and nothing else; progress goes to stderr. With
+-o - the bundle itself goes to stdout, once complete (ssh host nsbundle collect -o - >
+bundle.tgz); its working files go to the temporary directory.
 Exit status: 0 complete bundle, 5 partial bundle (some requests failed), 1 nothing written.`,
 		Example: fmt.Sprintf(`  %[1]s collect
   %[1]s collect --context prod -o /tmp/prod.tgz
@@ -49,6 +51,9 @@ Exit status: 0 complete bundle, 5 partial bundle (some requests failed), 1 nothi
                 --log cloud-controller-manager=/var/log/cloud-controller-manager.log`, name),
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.toStdout(streams); err != nil {
+				return err
+			}
 			if err := o.complete(); err != nil {
 				return err
 			}
@@ -113,7 +118,24 @@ func partialError(res *collect.Result) error {
 	if len(res.Missing) > 5 {
 		summary = strings.Join(res.Missing[:5], "; ") + fmt.Sprintf("; and %d more (see manifest.json)", len(res.Missing)-5)
 	}
-	return fmt.Errorf("partial bundle %s: %s", res.Path, summary)
+	where := res.Path
+	if where == collect.StreamOutput {
+		where = "(written to standard output)"
+	}
+	return fmt.Errorf("partial bundle %s: %s", where, summary)
+}
+
+// toStdout sends the bundle to standard output for -o -, refusing a
+// terminal.
+func (o *collectOptions) toStdout(streams Streams) error {
+	if o.opts.Output != collect.StreamOutput {
+		return nil
+	}
+	if f, ok := streams.Out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return &usageError{errors.New("-o - writes the compressed bundle to standard output, which is a terminal: redirect it (-o - > bundle.tgz)")}
+	}
+	o.opts.Stream = streams.Out
+	return nil
 }
 
 func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
@@ -121,7 +143,9 @@ func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(streams.Out, res.Path)
+	if res.Path != collect.StreamOutput { // else stdout is the bundle
+		fmt.Fprintln(streams.Out, res.Path)
+	}
 	if !res.Complete {
 		return &ExitError{Code: ExitPartial, Err: partialError(res)}
 	}
@@ -181,7 +205,7 @@ func newCollectOptions() *collectOptions {
 func (o *collectOptions) addFlags(c *cobra.Command, output bool) {
 	f := c.Flags()
 	if output {
-		f.StringVarP(&o.opts.Output, "output", "o", "", "bundle file to write (default: nsbundle-<context>-<UTC time>.tgz in the current directory)")
+		f.StringVarP(&o.opts.Output, "output", "o", "", "bundle file to write, or - for standard output (default: nsbundle-<context>-<UTC time>.tgz in the current directory)")
 		f.BoolVar(&o.opts.Force, "force", false, "overwrite the output file if it exists")
 	}
 	f.StringArrayVar(&o.logs, "log", nil, "add a local log file as NAME=PATH, e.g. kube-controller-manager=/var/log/kcm.log (repeatable)")
