@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -33,6 +34,9 @@ type certSpec struct {
 	ips    []net.IP
 	server bool
 	client bool
+	// notBefore and notAfter override the validity (default: from an hour
+	// ago for a year).
+	notBefore, notAfter time.Time
 }
 
 func newKey() (*ecdsa.PrivateKey, []byte, error) {
@@ -89,8 +93,8 @@ func (ca *keyPair) issue(s certSpec) (*keyPair, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: s.cn, Organization: s.orgs},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(365 * 24 * time.Hour),
+		NotBefore:    cmp.Or(s.notBefore, now.Add(-time.Hour)),
+		NotAfter:     cmp.Or(s.notAfter, now.Add(365*24*time.Hour)),
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		DNSNames:     s.dns,
 		IPAddresses:  s.ips,

@@ -33,6 +33,7 @@ var Scenarios = map[string]Scenario{
 	"failed-discovery-check":   (*Cluster).ScenarioFailedDiscoveryCheck,
 	"service-not-found":        (*Cluster).ScenarioServiceNotFound,
 	"kcm-absent":               (*Cluster).ScenarioKCMAbsent,
+	"kcm-expired-cert":         (*Cluster).ScenarioKCMExpiredCert,
 	"pod-on-dead-node":         (*Cluster).ScenarioPodOnDeadNode,
 	"spec-finalizer":           (*Cluster).ScenarioSpecFinalizer,
 	"metadata-finalizer":       (*Cluster).ScenarioMetadataFinalizer,

@@ -47,10 +47,68 @@ func (c *Cluster) ScenarioRBACDeletedDiscovery(ctx context.Context) (*ScenarioIn
 }
 
 // rbacCrashLoop deletes the controller-manager's ClusterRole (deleteRole)
-// and the given ClusterRoleBindings, restarts it in a crash loop and waits
-// until it has restarted twice, taking the lease each time, and its log
-// shows want.
+// and the given ClusterRoleBindings, then runs kcmCrashLoop: each run takes
+// the lease, is forbidden and exits, and its log shows want.
 func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteRole bool, bindings []string, want string) (*ScenarioInfo, error) {
+	must := []string{want, `"leaderelection lost/stopped"`}
+	if deleteRole {
+		must = append(must, `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`)
+	} else {
+		must = append(must, `forbidden: User \"system:kube-controller-manager\" cannot get resource \"serviceaccounts\"`)
+	}
+	return c.kcmCrashLoop(ctx, info, func(ctx context.Context) error {
+		rbac := c.Client.RbacV1()
+		if deleteRole {
+			if err := rbac.ClusterRoles().Delete(ctx, "system:kube-controller-manager", metav1.DeleteOptions{}); err != nil {
+				return fmt.Errorf("delete clusterrole: %w", err)
+			}
+		}
+		for _, b := range bindings {
+			if err := rbac.ClusterRoleBindings().Delete(ctx, b, metav1.DeleteOptions{}); err != nil {
+				return fmt.Errorf("delete clusterrolebinding %s: %w", b, err)
+			}
+		}
+		return nil
+	}, true, must)
+}
+
+// ScenarioKCMExpiredCert: kube-controller-manager's client certificate
+// (CN=system:kube-controller-manager, in its kubeconfig) expired a day ago,
+// as when certificates are not renewed for a year. kube-apiserver rejects
+// every request (401, "certificate has expired" in its own log); the
+// controller-manager keeps running and retrying its lease, so it never
+// leads and nothing restarts it. Namespace old-project, deleted, never gets
+// a condition; PVC data/postgres-data stays Pending.
+func (c *Cluster) ScenarioKCMExpiredCert(ctx context.Context) (*ScenarioInfo, error) {
+	info := c.newInfo("kcm-expired-cert",
+		"kube-controller-manager's client certificate expired: kube-apiserver answers 401 Unauthorized, it runs without ever taking its lease; namespace old-project stuck Terminating without conditions, PVC Pending",
+		"old-project")
+	info, err := c.kcmCrashLoop(ctx, info, func(context.Context) error {
+		now := time.Now()
+		kp, err := c.pki.ca.issue(certSpec{cn: "system:kube-controller-manager", client: true,
+			notBefore: now.Add(-366 * 24 * time.Hour), notAfter: now.Add(-26 * time.Hour)})
+		if err != nil {
+			return err
+		}
+		return writeKubeconfig(c.kcmKube, c.APIServerURL, c.pki.ca.certPEM, "system:kube-controller-manager", kp)
+	}, false, []string{`"Error retrieving lease lock" err="Unauthorized"`})
+	if err != nil {
+		return nil, err
+	}
+	lines := LogLines(c.Logs.APIServer, `"Unable to authenticate the request"`, "certificate has expired")
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("kube-apiserver log has no rejected certificate")
+	}
+	info.saw("log kube-apiserver: %s", lines[0])
+	return info, nil
+}
+
+// kcmCrashLoop breaks kube-controller-manager (breakIt), restarts it as a
+// kubelet would (again whenever it exits), deletes namespace old-project
+// and waits until its log shows must[0] and either, if exits, it has taken
+// the lease and exited twice, or else its lease has not been renewed for
+// 30 s. It checks the log shows every text of must.
+func (c *Cluster) kcmCrashLoop(ctx context.Context, info *ScenarioInfo, breakIt func(context.Context) error, exits bool, must []string) (*ScenarioInfo, error) {
 	if err := c.pendingClaim(ctx); err != nil {
 		return nil, err
 	}
@@ -62,16 +120,8 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteR
 	if l0.Spec.LeaseTransitions != nil {
 		t0 = *l0.Spec.LeaseTransitions
 	}
-	rbac := c.Client.RbacV1()
-	if deleteRole {
-		if err := rbac.ClusterRoles().Delete(ctx, "system:kube-controller-manager", metav1.DeleteOptions{}); err != nil {
-			return nil, fmt.Errorf("delete clusterrole: %w", err)
-		}
-	}
-	for _, b := range bindings {
-		if err := rbac.ClusterRoleBindings().Delete(ctx, b, metav1.DeleteOptions{}); err != nil {
-			return nil, fmt.Errorf("delete clusterrolebinding %s: %w", b, err)
-		}
+	if err := breakIt(ctx); err != nil {
+		return nil, err
 	}
 	c.StopControllerManager()
 	c.StartControllerManagerCrashLoop()
@@ -91,25 +141,24 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteR
 			transitions = *l.Spec.LeaseTransitions
 		}
 		restarts := c.ControllerManagerRestarts()
-		matched := len(LogLines(c.Logs.ControllerManager, want)) > 0
-		return restarts >= 2 && transitions >= t0+2 && matched,
-			fmt.Sprintf("restarts %d, leaseTransitions %d (was %d), log has %q: %v", restarts, transitions, t0, want, matched), nil
+		matched := len(LogLines(c.Logs.ControllerManager, must[0])) > 0
+		stale := l.Spec.RenewTime != nil && time.Since(l.Spec.RenewTime.Time) > 30*time.Second
+		done := matched && (exits && restarts >= 2 && transitions >= t0+2 || !exits && stale)
+		return done, fmt.Sprintf("restarts %d, leaseTransitions %d (was %d), lease stale %v, log has %q: %v", restarts, transitions, t0, stale, must[0], matched), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("crash loop: %w", err)
 	}
-	info.saw("kube-controller-manager restarts>=2 leaseTransitions>=%d", t0+2)
+	if exits {
+		info.saw("kube-controller-manager restarts>=2 leaseTransitions>=%d", t0+2)
+	} else {
+		info.saw("kube-controller-manager restarts=%d, lease kube-system/kube-controller-manager not renewed for 30s", c.ControllerManagerRestarts())
+	}
 	if runs := c.ControllerManagerRunLogs(); len(runs) >= 2 {
 		// What `kubectl logs` and `kubectl logs --previous` would show.
 		info.Logs["kube-controller-manager"] = runs[len(runs)-1]
 		info.Logs["kube-controller-manager.previous"] = runs[len(runs)-2]
 		info.Logs["kube-controller-manager.all-runs"] = c.Logs.ControllerManager
-	}
-	must := []string{want, `"leaderelection lost/stopped"`}
-	if deleteRole {
-		must = append(must, `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`)
-	} else {
-		must = append(must, `forbidden: User \"system:kube-controller-manager\" cannot get resource \"serviceaccounts\"`)
 	}
 	for _, s := range must {
 		if lines := LogLines(c.Logs.ControllerManager, s); len(lines) > 0 {

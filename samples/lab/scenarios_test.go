@@ -24,6 +24,13 @@ func TestIntegrationScenarios(t *testing.T) {
 			"lease kube-system/kube-controller-manager stale",
 			"namespace/legacy-apps phase=Terminating conditions=none",
 		}},
+		{name: "kcm-expired-cert", want: []string{
+			"kube-controller-manager restarts=0, lease kube-system/kube-controller-manager not renewed for 30s",
+			"namespace/old-project phase=Terminating conditions=none",
+		}, contains: []string{
+			`log kube-controller-manager: "Error retrieving lease lock" err="Unauthorized" lock="kube-system/kube-controller-manager"`,
+			`log kube-apiserver: "Unable to authenticate the request" err="[x509: certificate has expired or is not yet valid: current time `,
+		}},
 		{name: "pod-on-dead-node", want: []string{
 			"node/worker-2 Ready=Unknown NodeStatusUnknown: Kubelet stopped posting node status.",
 			"namespace/batch-jobs NamespaceDeletionContentFailure=True ContentDeletionFailed: Failed to delete all resource types, 1 remaining: unexpected items still remain in namespace: batch-jobs for gvr: /v1, Resource=pods",
