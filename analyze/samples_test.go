@@ -25,6 +25,8 @@ type expectation struct {
 	// rule and root are the first finding's rule ID and root cause.
 	rule string
 	root analyze.Ref
+	// rootProblem is a substring of the first finding's root cause problem.
+	rootProblem string
 	// symptom is the first finding's symptom.
 	symptom analyze.Ref
 	// chainKinds are the kinds of the first finding's links, symptom first.
@@ -69,7 +71,14 @@ var sampleExpectations = map[string]expectation{
 	},
 	"kcm-absent": {
 		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("Component", "", "kube-controller-manager"),
+		rootProblem: "is not running: nobody renews its leader lease",
 		alsoAffects: []analyze.Ref{ref("Namespace", "", "legacy-apps")},
+		findings:    1,
+	},
+	"kcm-expired-cert": {
+		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("Component", "", "kube-controller-manager"),
+		rootProblem: "kube-apiserver rejects its credentials (401 Unauthorized",
+		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data")},
 		findings:    1,
 	},
 	"pod-on-dead-node": {
@@ -150,6 +159,9 @@ func checkExpectation(t *testing.T, rep *analyze.Report, exp expectation) {
 	}
 	if exp.symptom != (analyze.Ref{}) && f.Symptom != exp.symptom {
 		t.Errorf("symptom %+v, want %+v", f.Symptom, exp.symptom)
+	}
+	if !strings.Contains(f.RootCause.Problem, exp.rootProblem) {
+		t.Errorf("root cause problem %q, want it to contain %q", f.RootCause.Problem, exp.rootProblem)
 	}
 	if exp.root != (analyze.Ref{}) && f.RootCause.Ref != exp.root {
 		t.Errorf("root cause %+v, want %+v", f.RootCause.Ref, exp.root)

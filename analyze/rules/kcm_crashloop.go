@@ -28,6 +28,9 @@ func (r kcmCrashLoop) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		if st.restarts > 0 {
 			problem += fmt.Sprintf(", %d container restarts", st.restarts)
 		}
+	case st.lease != nil && st.leaseStale && st.unauthorized != nil:
+		// Its log shows it alive, retrying: it runs but cannot lead.
+		problem = "does not lead: nobody renewed its leader lease for " + human(st.leaseAge) + ", and kube-apiserver answers it 401 Unauthorized"
 	case st.lease != nil && st.leaseStale:
 		problem = "is not running: nobody renewed its leader lease for " + human(st.leaseAge)
 	case st.lease == nil && s.Collected(snapshot.ResLeases) && len(st.pods) == 0 && len(st.logs) == 0 && len(s.Namespaces) > 0:

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
@@ -39,6 +41,8 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 		}}
 	case st.watchForbidden != nil:
 		return []analyze.Node{rbacRoot(s, st, missing, altered)}
+	case st.unauthorized != nil && !st.running():
+		return []analyze.Node{credentialsRejected(s, st)}
 	}
 	if st.running() && !st.crashLooping() {
 		if n.Rule == "NSB-KCM-001" {
@@ -115,4 +119,50 @@ func logsMissing(st *kcmStatus) []string {
 		return []string{"kube-controller-manager logs: not collected"}
 	}
 	return nil
+}
+
+// credentialsRejected: kube-apiserver answers kube-controller-manager 401,
+// so it cannot even read its lease. It keeps running and retrying: nothing
+// restarts it, and restarting it changes nothing.
+func credentialsRejected(s *snapshot.Snapshot, st *kcmStatus) analyze.Node {
+	evs := append(st.leaseEvidence(), st.unauthorized.evidence())
+	problem := "kube-apiserver rejects its credentials (401 Unauthorized"
+	if st.unauthorizedCount > 1 {
+		problem += ", " + itoa(st.unauthorizedCount) + " times in its log"
+	}
+	problem += "), so it cannot take its leader lease and runs no controller"
+	if hit := apiserverAuthFailure(s); hit != nil {
+		evs = append(evs, hit.evidence())
+		switch line := hit.log.Lines[hit.line]; {
+		case strings.Contains(line, "certificate has expired"):
+			problem += "; kube-apiserver's log says why: a client certificate has expired"
+		case strings.Contains(line, "certificate signed by unknown authority"):
+			problem += "; kube-apiserver's log says why: a client certificate is not signed by the cluster's CA"
+		}
+	}
+	return analyze.Node{
+		Ref:      ref(analyze.KindComponent, "", componentKCM),
+		Problem:  problem,
+		Evidence: evs,
+		Root:     true,
+		Fix: "Renew the client certificate (or token) in kube-controller-manager's --kubeconfig, then restart it: with kubeadm, " +
+			"`kubeadm certs check-expiration` and `kubeadm certs renew controller-manager.conf` on each control-plane host, then move the static pod manifest out of " +
+			"/etc/kubernetes/manifests and back. Check the other components' certificates too: they were usually issued together. " +
+			"Restarting the controller-manager alone changes nothing.",
+		Verify: "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+	}
+}
+
+// apiserverAuthFailure finds the newest "Unable to authenticate the
+// request" line of kube-apiserver's log (v1.37 and older wordings), or nil.
+func apiserverAuthFailure(s *snapshot.Snapshot) *logHit {
+	var hit *logHit
+	for _, l := range s.LogsOf("kube-apiserver") {
+		for i, line := range l.Lines {
+			if strings.Contains(line, "Unable to authenticate the request") {
+				hit = &logHit{l, i}
+			}
+		}
+	}
+	return hit
 }

@@ -40,6 +40,10 @@ type kcmStatus struct {
 	// that was forbidden.
 	forbidden     *logHit
 	otherUserName string
+	// unauthorized is the newest request kube-apiserver rejected with 401
+	// (credentials not accepted), of unauthorizedCount.
+	unauthorized      *logHit
+	unauthorizedCount int
 }
 
 type logHit struct {
@@ -54,6 +58,9 @@ var (
 	reBindingNotFound = regexp.MustCompile(`clusterrolebinding\.rbac\.authorization\.k8s\.io \\?"([^"\\]+)\\?" not found`)
 	reHealthz         = regexp.MustCompile(`cannot get path \\?"/(healthz|readyz|livez)\\?"`)
 	reForbiddenUser   = regexp.MustCompile(`forbidden: User \\?"([^"\\]+)\\?" cannot`)
+	// reUnauthorized is client-go's text for a 401 ("Unauthorized"), not
+	// a cloud's "UnauthorizedOperation".
+	reUnauthorized = regexp.MustCompile(`(^|[^A-Za-z])Unauthorized([^A-Za-z]|$)`)
 )
 
 // readKCM reads the lease, pods and logs of kube-controller-manager, once per
@@ -93,7 +100,7 @@ func scanKCM(s *snapshot.Snapshot) *kcmStatus {
 	for _, l := range st.logs {
 		// Logs may overlap (current, previous, all runs): count per file and
 		// keep the largest.
-		starts, exits := 0, 0
+		starts, exits, unauthorized := 0, 0, 0
 		for i, line := range l.Lines {
 			hit := func(h **logHit) {
 				if *h == nil {
@@ -121,6 +128,10 @@ func scanKCM(s *snapshot.Snapshot) *kcmStatus {
 			if containsAny(line, "Error building controllers", "Error building controller context", "error building controller context", "Error initializing a controller") {
 				hit(&st.buildFailed)
 			}
+			if reUnauthorized.MatchString(line) {
+				unauthorized++
+				st.unauthorized = &logHit{l, i} // the newest
+			}
 			if m := reForbiddenUser.FindStringSubmatch(line); m != nil && m[1] == userKCM {
 				hit(&st.forbidden)
 			}
@@ -131,6 +142,7 @@ func scanKCM(s *snapshot.Snapshot) *kcmStatus {
 			}
 		}
 		st.starts, st.exits = max(st.starts, starts), max(st.exits, exits)
+		st.unauthorizedCount = max(st.unauthorizedCount, unauthorized)
 	}
 	return st
 }

@@ -20,6 +20,15 @@ const (
 	lineWatch       = `E1123 05:09:30.000000       1 reflector.go:200] "Failed to watch" err="failed to list *v1.PersistentVolumeClaim: persistentvolumeclaims is forbidden: User \"system:kube-controller-manager\" cannot list resource \"persistentvolumeclaims\" in API group \"\" at the cluster scope: rbac: RBAC: clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found" logger="UnhandledError" reflector="k8s.io/client-go/informers/factory.go:160" type="*v1.PersistentVolumeClaim"`
 )
 
+// v1.37 texts of a controller-manager whose client certificate expired
+// (seen in the lab, kcm-expired-cert).
+const (
+	lineUnauthorized     = `E1123 10:43:57.345189    7932 leaderelection.go:473] "Error retrieving lease lock" err="Unauthorized" lock="kube-system/kube-controller-manager"`
+	lineAPIServerStarted = `I1123 10:40:01.000000    7909 controller.go:667] quota admission added evaluator for: leases.coordination.k8s.io`
+	lineCertExpired      = `E1123 10:43:57.344460    7909 authentication.go:76] "Unable to authenticate the request" err="[x509: certificate has expired or is not yet valid: current time 2026-11-23T10:43:57Z is after 2026-11-22T08:42:19Z, verifying certificate SN=3027655598877321652, SKID=, AKID=11:BA:12:5F:12:F5:AF:A7:E2:5F:39:13:1F:06:E6:29:BF:9A:7B:84 failed: x509: certificate has expired or is not yet valid: current time 2026-11-23T10:43:57Z is after 2026-11-22T08:42:19Z]"`
+	pAPIServerLog        = "logs/files/kube-apiserver.log"
+)
+
 const (
 	lnKCM      = "Component kube-controller-manager"
 	lnKCMRole  = "ClusterRole system:kube-controller-manager"
@@ -267,6 +276,42 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				root:  lnKCM, rootProblem: "its log shows no permission error: it stopped or its host is down",
 				also: []string{lnTeamA},
 			}},
+		},
+		{
+			name: "credentials rejected (expired certificate): alive, retrying, never leading",
+			mutate: func(f *fx) {
+				f.lists[pLeases][0] = lease("kube-system", "kube-controller-manager", "cp_6f2b1c9e-5d1a-4c47-9b7a-0f1e2d3c4b5a", 5*time.Minute, 3)
+				f.files[pKCMLog] = repeat(3, lineUnauthorized)
+				f.files[pAPIServerLog] = lineAPIServerStarted + "\n" + lineCertExpired + "\n"
+				f.add(pNamespaces, terminating("team-a", 5*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM},
+				root:  lnKCM, rootProblem: "kube-apiserver rejects its credentials (401 Unauthorized, 3 times in its log), so it cannot take its leader lease and runs no controller; kube-apiserver's log says why: a client certificate has expired",
+				also: []string{lnTeamA},
+				evidence: []wantEv{
+					{link: 0, path: pKCMLog, line: 3, value: `"Error retrieving lease lock" err="Unauthorized"`},
+					{link: 0, path: pAPIServerLog, line: 2, value: "x509: certificate has expired or is not yet valid"},
+				},
+			}},
+		},
+		{
+			name: "credentials rejected, no kube-apiserver log",
+			mutate: func(f *fx) {
+				f.lists[pLeases][0] = lease("kube-system", "kube-controller-manager", "cp_6f2b1c9e-5d1a-4c47-9b7a-0f1e2d3c4b5a", 5*time.Minute, 3)
+				f.files[pKCMLog] = lineUnauthorized + "\n"
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM, chain: []string{lnKCM},
+				root: lnKCM, rootProblem: "kube-apiserver rejects its credentials (401 Unauthorized), so it cannot take its leader lease and runs no controller",
+			}},
+		},
+		{
+			name: "a 401 long ago in the log of a leading controller-manager is no finding",
+			mutate: func(f *fx) {
+				f.files[pKCMLog] = lineUnauthorized + "\n" + f.files[pKCMLog]
+			},
 		},
 		{
 			name: "leading, namespace without conditions for 5 minutes",
