@@ -14,8 +14,13 @@ type tempFile struct {
 	named bool // the name is still in the directory
 }
 
-// createTemp creates a temporary file in dir (see os.CreateTemp).
+// createTemp creates a temporary file in dir (see os.CreateTemp). On Linux
+// it never has a name (O_TMPFILE); elsewhere, or where the file system
+// cannot, it is created named and its name removed at once.
 func createTemp(dir, pattern string) (*tempFile, error) {
+	if f := openUnnamed(dir); f != nil {
+		return &tempFile{File: f}, nil
+	}
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, err
