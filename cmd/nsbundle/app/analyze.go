@@ -111,12 +111,11 @@ func useColor(c *cobra.Command, streams Streams) bool {
 	if v, err := c.Flags().GetBool("no-color"); err == nil && v {
 		return false
 	}
-	f, ok := streams.Out.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return terminal(streams.Out) != nil
 }
 
 func terminalWidth(streams Streams) int {
-	if f, ok := streams.Out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f := terminal(streams.Out); f != nil {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
 			return w
 		}

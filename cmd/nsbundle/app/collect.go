@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/nsbundle/nsbundle/bundle"
@@ -131,7 +130,7 @@ func (o *collectOptions) toStdout(streams Streams) error {
 	if o.opts.Output != collect.StreamOutput {
 		return nil
 	}
-	if f, ok := streams.Out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if terminal(streams.Out) != nil {
 		return &usageError{errors.New("-o - writes the compressed bundle to standard output, which is a terminal: redirect it (-o - > bundle.tgz)")}
 	}
 	o.opts.Stream = streams.Out
@@ -164,7 +163,7 @@ func newProgressPrinter(w io.Writer) (collect.Progress, func()) {
 	p := &progressPrinter{}
 	if f, ok := w.(*os.File); ok {
 		p.w = f
-		p.tty = term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
+		p.tty = terminal(f) != nil && os.Getenv("TERM") != "dumb"
 	}
 	progress := func(e collect.Event) {
 		line := fmt.Sprintf("%s %d/%d %s", e.Phase, e.Done, e.Total, e.Item)

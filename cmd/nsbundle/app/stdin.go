@@ -3,9 +3,6 @@ package app
 import (
 	"errors"
 	"io"
-	"os"
-
-	"golang.org/x/term"
 )
 
 // stdinArg is the BUNDLE argument that reads the bundle from standard
@@ -18,7 +15,7 @@ const stdinName = "standard input"
 // stdinBundle returns standard input to read a bundle from, refusing a
 // terminal (the command would wait for a bundle nobody types).
 func stdinBundle(streams Streams) (io.Reader, error) {
-	if f, ok := streams.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if terminal(streams.In) != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: errors.New("BUNDLE is - but standard input is a terminal: pipe or redirect a bundle into it")}
 	}
 	if streams.In == nil {
