@@ -3,7 +3,6 @@ package lab
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -180,11 +179,7 @@ func (c *Cluster) waitNodeCondition(ctx context.Context, node string, typ corev1
 // waitLogLine waits until the file at path holds a line containing want.
 func waitLogLine(ctx context.Context, path, want string, timeout time.Duration) error {
 	return poll(ctx, timeout, time.Second, func() (bool, string, error) {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return false, err.Error(), nil
-		}
-		return strings.Contains(string(b), want), fmt.Sprintf("%s: no line with %q", path, want), nil
+		return len(LogLines(path, want)) > 0, fmt.Sprintf("%s: no line with %q", path, want), nil
 	})
 }
 
