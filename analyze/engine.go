@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -55,8 +56,17 @@ type SymptomRule interface {
 type ExplainRule interface {
 	Rule
 	// Kinds lists the node kinds the rule explains.
-	Kinds() []string
+	Kinds() []Kind
 	Explain(s *snapshot.Snapshot, n Node) []Node
+}
+
+// Requirer is a rule that reads views of the snapshot shared with other
+// rules (as a go/analysis Analyzer lists its Requires). The engine computes
+// each required view once, before any rule runs, and rules read it typed,
+// with View.Of; no rule needs to know which other rule uses it.
+type Requirer interface {
+	Rule
+	Requires() []snapshot.AnyView
 }
 
 // FallbackRule marks an ExplainRule consulted only when no other rule
@@ -69,15 +79,29 @@ type FallbackRule interface {
 // Engine runs rules over a snapshot.
 type Engine struct {
 	symptoms  []SymptomRule
-	explain   map[string][]ExplainRule
-	fallbacks map[string][]ExplainRule
+	explain   map[Kind][]ExplainRule
+	fallbacks map[Kind][]ExplainRule
+	// views are the views the rules require, each listed once, in the order
+	// the rules name them.
+	views []snapshot.AnyView
 }
+
+// ErrNoRules is returned by NewEngine for an empty rule set: an engine
+// without rules would report "no blocking chains" for any bundle.
+var ErrNoRules = errors.New("no rules to run")
 
 // NewEngine registers rules; a rule may be both a symptom and an explain rule.
 func NewEngine(rules []Rule) (*Engine, error) {
-	e := &Engine{explain: map[string][]ExplainRule{}, fallbacks: map[string][]ExplainRule{}}
+	if len(rules) == 0 {
+		return nil, ErrNoRules
+	}
+	e := &Engine{explain: map[Kind][]ExplainRule{}, fallbacks: map[Kind][]ExplainRule{}}
 	seen := map[string]bool{}
+	required := map[snapshot.AnyView]bool{}
 	for _, r := range rules {
+		if r == nil {
+			return nil, errors.New("a nil rule was registered")
+		}
 		if seen[r.ID()] {
 			return nil, fmt.Errorf("rule %s registered twice", r.ID())
 		}
@@ -88,7 +112,13 @@ func NewEngine(rules []Rule) (*Engine, error) {
 			used = true
 		}
 		if er, ok := r.(ExplainRule); ok {
+			if len(er.Kinds()) == 0 {
+				return nil, fmt.Errorf("rule %s explains no node kind", r.ID())
+			}
 			for _, k := range er.Kinds() {
+				if k.IsZero() {
+					return nil, fmt.Errorf("rule %s explains the zero kind", r.ID())
+				}
 				if _, fb := r.(FallbackRule); fb {
 					e.fallbacks[k] = append(e.fallbacks[k], er)
 				} else {
@@ -100,13 +130,30 @@ func NewEngine(rules []Rule) (*Engine, error) {
 		if !used {
 			return nil, fmt.Errorf("rule %s neither finds symptoms nor explains nodes", r.ID())
 		}
+		if rr, ok := r.(Requirer); ok {
+			for _, v := range rr.Requires() {
+				if v == nil {
+					return nil, fmt.Errorf("rule %s requires a nil view", r.ID())
+				}
+				if !required[v] {
+					required[v] = true
+					e.views = append(e.views, v)
+				}
+			}
+		}
 	}
 	return e, nil
 }
 
+// Views lists the views the registered rules require, each once.
+func (e *Engine) Views() []snapshot.AnyView { return append([]snapshot.AnyView(nil), e.views...) }
+
 // Run finds every symptom, follows its chains to their roots and returns
 // the findings, grouped by root cause.
 func (e *Engine) Run(s *snapshot.Snapshot) []Finding {
+	for _, v := range e.views {
+		v.Prepare(s)
+	}
 	var out []Finding
 	for _, sr := range e.symptoms {
 		for _, sym := range sr.Symptoms(s) {
@@ -252,9 +299,9 @@ func toFinding(chain []Node) Finding {
 // describe prints a ref as "Kind namespace/name".
 func describe(r Ref) string {
 	if r.Namespace != "" {
-		return r.Kind + " " + r.Namespace + "/" + r.Name
+		return r.Kind.String() + " " + r.Namespace + "/" + r.Name
 	}
-	return r.Kind + " " + r.Name
+	return r.Kind.String() + " " + r.Name
 }
 
 func dedupe(in []string) []string {

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -26,9 +27,15 @@ type expRule struct {
 	fn    func(n Node) []Node
 }
 
-func (r expRule) ID() string                                  { return r.id }
-func (r expRule) Title() string                               { return "explain " + r.id }
-func (r expRule) Kinds() []string                             { return r.kinds }
+func (r expRule) ID() string    { return r.id }
+func (r expRule) Title() string { return "explain " + r.id }
+func (r expRule) Kinds() []Kind {
+	var out []Kind
+	for _, k := range r.kinds {
+		out = append(out, ObjectKind(k))
+	}
+	return out
+}
 func (r expRule) Explain(s *snapshot.Snapshot, n Node) []Node { return r.fn(n) }
 
 // fbRule is an expRule consulted only when nothing else explains a node.
@@ -43,7 +50,7 @@ func (r idRule) ID() string    { return string(r) }
 func (r idRule) Title() string { return string(r) }
 
 func nd(kind, name, problem string) Node {
-	return Node{Ref: Ref{Kind: kind, Name: name}, Problem: problem}
+	return Node{Ref: Ref{Kind: ObjectKind(kind), Name: name}, Problem: problem}
 }
 
 func root(kind, name, problem string) Node {
@@ -78,9 +85,15 @@ func TestNewEngineErrors(t *testing.T) {
 		rules []Rule
 		err   string
 	}{
-		{"duplicate ID", []Rule{symRule{id: "A"}, expRule{id: "A"}}, "rule A registered twice"},
+		{"no rules", nil, "no rules to run"},
+		{"empty rule set", []Rule{}, "no rules to run"},
+		{"nil rule", []Rule{symRule{id: "A"}, nil}, "a nil rule was registered"},
+		{"duplicate ID", []Rule{symRule{id: "A"}, expRule{id: "A", kinds: []string{"Pod"}}}, "rule A registered twice"},
 		{"useless rule", []Rule{idRule("B")}, "rule B neither finds symptoms nor explains nodes"},
-		{"fine", []Rule{symRule{id: "A"}, expRule{id: "B"}, fbRule{expRule{id: "C"}}}, ""},
+		{"explains no kind", []Rule{symRule{id: "A"}, expRule{id: "B"}}, "rule B explains no node kind"},
+		{"explains the zero kind", []Rule{expRule{id: "B", kinds: []string{""}}}, "rule B explains the zero kind"},
+		{"nil view", []Rule{reqRule{symRule{id: "A"}, []snapshot.AnyView{nil}}}, "rule A requires a nil view"},
+		{"fine", []Rule{symRule{id: "A"}, expRule{id: "B", kinds: []string{"Pod"}}, fbRule{expRule{id: "C", kinds: []string{"Pod"}}}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,7 +110,7 @@ func TestNewEngineErrors(t *testing.T) {
 func chainOf(f Finding) string {
 	var parts []string
 	for _, l := range f.Chain {
-		parts = append(parts, l.Kind+"/"+l.Name+"("+l.Rule+")")
+		parts = append(parts, l.Kind.String()+"/"+l.Name+"("+l.Rule+")")
 	}
 	return strings.Join(parts, " > ")
 }
@@ -163,7 +176,7 @@ func TestEngineRun(t *testing.T) {
 			rules: []Rule{
 				symRule{"S", []Node{crit}},
 				expRule{"E", []string{"Namespace", "Pod"}, func(n Node) []Node {
-					if n.Kind == "Namespace" {
+					if n.Kind == KindNamespace {
 						return []Node{nd("Pod", "p", "stuck")}
 					}
 					return []Node{crit}
@@ -176,7 +189,7 @@ func TestEngineRun(t *testing.T) {
 			rules: []Rule{
 				symRule{"S", []Node{crit}},
 				expRule{"E", []string{"Namespace", "Service"}, func(n Node) []Node {
-					if n.Kind == "Namespace" {
+					if n.Kind == KindNamespace {
 						return []Node{root("Service", "x", "missing")}
 					}
 					return []Node{root("Deployment", "d", "scaled to 0")}
@@ -191,7 +204,7 @@ func TestEngineRun(t *testing.T) {
 				symRule{"R", []Node{root("ClusterRole", "role", "deleted"), root("ClusterRoleBinding", "bind", "deleted"), root("ClusterRole", "other", "deleted")}},
 				expRule{"E", []string{"Component"}, func(Node) []Node {
 					n := root("ClusterRole", "role", "deleted, kcm exits")
-					n.Covers = []Ref{{Kind: "ClusterRoleBinding", Name: "bind"}}
+					n.Covers = []Ref{{Kind: KindClusterRoleBinding, Name: "bind"}}
 					return []Node{n}
 				}},
 			},
@@ -241,7 +254,7 @@ func TestEngineRun(t *testing.T) {
 			for _, f := range e.Run(emptySnapshot(t)) {
 				var also []string
 				for _, a := range f.AlsoAffects {
-					also = append(also, a.Kind+"/"+a.Name)
+					also = append(also, a.Kind.String()+"/"+a.Name)
 				}
 				got = append(got, fmt.Sprintf("%s %s %s/%s | %s | %s/%s | %s", f.ID, f.Severity, f.Symptom.Kind, f.Symptom.Name, chainOf(f),
 					f.RootCause.Kind, f.RootCause.Name, strings.Join(also, ", ")))
@@ -290,7 +303,7 @@ func TestEngineStalledChain(t *testing.T) {
 	t.Parallel()
 	e, err := NewEngine([]Rule{
 		symRule{"S", []Node{nd("Namespace", "a", "stuck")}},
-		expRule{"E", []string{"Namespace"}, to("a", Node{Ref: Ref{Kind: "Finalizer", Namespace: "a", Name: "x.io/y"}, Problem: "remains", Missing: []string{"logs"}})},
+		expRule{"E", []string{"Namespace"}, to("a", Node{Ref: Ref{Kind: KindFinalizer, Namespace: "a", Name: "x.io/y"}, Problem: "remains", Missing: []string{"logs"}})},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -356,3 +369,55 @@ func TestEngineRefineMergesEvidence(t *testing.T) {
 		t.Errorf("refined root without a fix: fix %q verify %q", f.Fix, f.Verify)
 	}
 }
+
+// reqRule is a rule that requires views.
+type reqRule struct {
+	symRule
+	views []snapshot.AnyView
+}
+
+func (r reqRule) Requires() []snapshot.AnyView { return r.views }
+
+func TestNewEngineEmptyIsErrNoRules(t *testing.T) {
+	t.Parallel()
+	if _, err := NewEngine(nil); !errors.Is(err, ErrNoRules) {
+		t.Errorf("NewEngine(nil): %v, want ErrNoRules", err)
+	}
+	if _, err := Run(emptySnapshot(t), nil); !errors.Is(err, ErrNoRules) {
+		t.Errorf("Run without rules: %v, want ErrNoRules", err)
+	}
+}
+
+// TestEngineRequires: the engine lists each required view once, computes
+// each once before the rules run, and a rule reads the computed value.
+func TestEngineRequires(t *testing.T) {
+	t.Parallel()
+	builds := 0
+	count := snapshot.NewView("namespaces counted", func(s *snapshot.Snapshot) int { builds++; return len(s.Namespaces) + 41 })
+	other := snapshot.NewView("unused by Run", func(*snapshot.Snapshot) string { return "x" })
+	var seen int
+	reader := readerRule{reqRule{symRule{id: "A"}, []snapshot.AnyView{count, other}}, func(s *snapshot.Snapshot) { seen = count.Of(s) }}
+	e, err := NewEngine([]Rule{reader, reqRule{symRule{id: "B"}, []snapshot.AnyView{count}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range e.Views() {
+		names = append(names, v.Name())
+	}
+	if got := strings.Join(names, ", "); got != "namespaces counted, unused by Run" {
+		t.Errorf("views %q", got)
+	}
+	e.Run(emptySnapshot(t))
+	if builds != 1 || seen != 41 {
+		t.Errorf("built %d times, rule saw %d; want 1 and 41", builds, seen)
+	}
+}
+
+// readerRule calls read when asked for symptoms.
+type readerRule struct {
+	reqRule
+	read func(*snapshot.Snapshot)
+}
+
+func (r readerRule) Symptoms(s *snapshot.Snapshot) []Node { r.read(s); return nil }

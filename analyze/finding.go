@@ -16,23 +16,9 @@ const (
 	SeverityInfo     Severity = "info"
 )
 
-// Kinds of links that are not Kubernetes objects.
-const (
-	// KindComponent is a control-plane or add-on process, e.g.
-	// "kube-controller-manager" or "cloud-controller-manager".
-	KindComponent = "Component"
-	// KindFinalizer is a finalizer; Name is the finalizer string.
-	KindFinalizer = "Finalizer"
-	// KindGroupVersion is an API group-version that discovery could not serve.
-	KindGroupVersion = "GroupVersion"
-	// KindEvidence marks a link that could not be followed because the
-	// evidence was not in the bundle.
-	KindEvidence = "MissingEvidence"
-)
-
 // Ref names an object (or a component, finalizer, group-version).
 type Ref struct {
-	Kind      string `json:"kind"`
+	Kind      Kind   `json:"kind"`
 	Namespace string `json:"namespace,omitempty"`
 	Name      string `json:"name"`
 }

@@ -39,46 +39,46 @@ type expectation struct {
 
 var sampleExpectations = map[string]expectation{
 	"missing-endpoints": {
-		rule: "NSB-POD-001", symptom: ref("Namespace", "", "analytics"), findings: 1,
+		rule: "NSB-POD-001", symptom: ref(analyze.KindNamespace, "", "analytics"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Service", "Pod"},
 	},
 	"failed-discovery-check": {
-		rule: "NSB-CCM-001", symptom: ref("Namespace", "", "reporting"), root: ref("Component", "", "cloud-controller-manager"), findings: 1,
+		rule: "NSB-CCM-001", symptom: ref(analyze.KindNamespace, "", "reporting"), root: ref(analyze.KindComponent, "", "cloud-controller-manager"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Endpoint", "Pod", "Node", "Component"},
 	},
 	"service-not-found": {
-		rule: "NSB-APISVC-001", symptom: ref("Namespace", "", "analytics"), root: ref("Service", "kube-system", "metrics-server"), findings: 1,
+		rule: "NSB-APISVC-001", symptom: ref(analyze.KindNamespace, "", "analytics"), root: ref(analyze.KindService, "kube-system", "metrics-server"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Service"},
 	},
 	"rbac-deleted-clusterrole": {
-		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("ClusterRole", "", "system:kube-controller-manager"),
+		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRole, "", "system:kube-controller-manager"),
 		chainKinds:  []string{"Component", "ClusterRole"},
-		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data")},
+		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
 	},
 	"rbac-deleted-discovery": {
-		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("ClusterRoleBinding", "", "system:discovery"),
+		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRoleBinding, "", "system:discovery"),
 		chainKinds: []string{"Component", "ClusterRoleBinding"},
-		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data"),
-			ref("ClusterRole", "", "system:kube-controller-manager"), ref("ClusterRoleBinding", "", "system:public-info-viewer")},
+		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data"),
+			ref(analyze.KindClusterRole, "", "system:kube-controller-manager"), ref(analyze.KindClusterRoleBinding, "", "system:public-info-viewer")},
 		findings: 1,
 	},
 	"rbac-deleted-binding": {
-		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("ClusterRoleBinding", "", "system:kube-controller-manager"),
+		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRoleBinding, "", "system:kube-controller-manager"),
 		chainKinds:  []string{"Component", "ClusterRoleBinding"},
-		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data")},
+		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
 	},
 	"kcm-absent": {
-		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("Component", "", "kube-controller-manager"),
+		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindComponent, "", "kube-controller-manager"),
 		rootProblem: "is not running: nobody renews its leader lease",
-		alsoAffects: []analyze.Ref{ref("Namespace", "", "legacy-apps")},
+		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "legacy-apps")},
 		findings:    1,
 	},
 	"kcm-expired-cert": {
-		rule: "NSB-KCM-002", symptom: ref("Component", "", "kube-controller-manager"), root: ref("Component", "", "kube-controller-manager"),
+		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindComponent, "", "kube-controller-manager"),
 		rootProblem: "kube-apiserver rejects its credentials (401 Unauthorized",
-		alsoAffects: []analyze.Ref{ref("Namespace", "", "old-project"), ref("PersistentVolumeClaim", "data", "postgres-data")},
+		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
 	},
 	"pod-on-dead-node": {
@@ -99,7 +99,7 @@ var sampleExpectations = map[string]expectation{
 	"healthy": {none: true},
 }
 
-func ref(kind, ns, name string) analyze.Ref {
+func ref(kind analyze.Kind, ns, name string) analyze.Ref {
 	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}
 }
 
@@ -169,7 +169,7 @@ func checkExpectation(t *testing.T, rep *analyze.Report, exp expectation) {
 	if exp.chainKinds != nil {
 		var kinds []string
 		for _, l := range f.Chain {
-			kinds = append(kinds, l.Kind)
+			kinds = append(kinds, l.Kind.String())
 		}
 		if strings.Join(kinds, ">") != strings.Join(exp.chainKinds, ">") {
 			t.Errorf("chain %s, want %s", strings.Join(kinds, " > "), strings.Join(exp.chainKinds, " > "))

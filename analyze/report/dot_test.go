@@ -310,7 +310,7 @@ func TestDOTDedup(t *testing.T) {
 	t.Parallel()
 	r := ccmRoutesReport()
 	second := r.Findings[0]
-	second.Symptom = analyze.Ref{Kind: "Namespace", Name: "billing"}
+	second.Symptom = analyze.Ref{Kind: analyze.KindNamespace, Name: "billing"}
 	second.Chain = append([]analyze.Link{{Ref: second.Symptom, Problem: "Terminating"}}, second.Chain[1:]...)
 	r.Findings = append(r.Findings, second)
 	var buf bytes.Buffer

@@ -23,11 +23,11 @@ func ccmRoutesReport() *analyze.Report {
 		Findings: []analyze.Finding{{
 			ID:       "NSB-108",
 			Severity: analyze.SeverityCritical,
-			Symptom:  analyze.Ref{Kind: "Namespace", Name: "analytics"},
+			Symptom:  analyze.Ref{Kind: analyze.KindNamespace, Name: "analytics"},
 			Summary:  "Namespace analytics is stuck Terminating: the cloud-controller-manager may not create routes, so metrics-server is unreachable",
 			Chain: []analyze.Link{
 				{
-					Ref: analyze.Ref{Kind: "Namespace", Name: "analytics"}, Rule: "NSB-101",
+					Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "analytics"}, Rule: "NSB-101",
 					Problem: "Terminating for 3d4h; the namespace controller cannot discover every API group",
 					Evidence: []analyze.Evidence{
 						{Path: nsFile, Pointer: "/items/4/status/phase", Value: "Terminating"},
@@ -42,7 +42,7 @@ func ccmRoutesReport() *analyze.Report {
 					},
 				},
 				{
-					Ref: analyze.Ref{Kind: "APIService", Name: "v1beta1.metrics.k8s.io"}, Rule: "NSB-103",
+					Ref: analyze.Ref{Kind: analyze.KindAPIService, Name: "v1beta1.metrics.k8s.io"}, Rule: "NSB-103",
 					Problem: "Available=False (FailedDiscoveryCheck): the aggregator cannot reach the endpoint",
 					Evidence: []analyze.Evidence{
 						{Path: apiFile, Pointer: "/items/21/status/conditions/0/reason", Value: "FailedDiscoveryCheck"},
@@ -50,14 +50,14 @@ func ccmRoutesReport() *analyze.Report {
 					},
 				},
 				{
-					Ref: analyze.Ref{Kind: "Service", Namespace: "kube-system", Name: "metrics-server"}, Rule: "NSB-104",
+					Ref: analyze.Ref{Kind: analyze.KindService, Namespace: "kube-system", Name: "metrics-server"}, Rule: "NSB-104",
 					Problem: "its only endpoint is 10.244.3.17:10250",
 					Evidence: []analyze.Evidence{
 						{Path: "resources/core/v1/services.json", Pointer: "/items/9/spec/selector/k8s-app", Value: "metrics-server"},
 					},
 				},
 				{
-					Ref: analyze.Ref{Kind: "EndpointSlice", Namespace: "kube-system", Name: "metrics-server-8xk2p"}, Rule: "NSB-104",
+					Ref: analyze.Ref{Kind: analyze.KindEndpointSlice, Namespace: "kube-system", Name: "metrics-server-8xk2p"}, Rule: "NSB-104",
 					Problem: "endpoint 10.244.3.17 is ready but belongs to a pod on node worker-3",
 					Evidence: []analyze.Evidence{
 						{Path: "resources/discovery.k8s.io/v1/endpointslices.json", Pointer: "/items/14/endpoints/0/addresses/0", Value: "10.244.3.17"},
@@ -65,14 +65,14 @@ func ccmRoutesReport() *analyze.Report {
 					},
 				},
 				{
-					Ref: analyze.Ref{Kind: "Pod", Namespace: "kube-system", Name: "metrics-server-6d94bc8694-q7vls"}, Rule: "NSB-105",
+					Ref: analyze.Ref{Kind: analyze.KindPod, Namespace: "kube-system", Name: "metrics-server-6d94bc8694-q7vls"}, Rule: "NSB-105",
 					Problem: "Running on worker-3, whose pod network has no route",
 					Evidence: []analyze.Evidence{
 						{Path: "resources/core/v1/pods/kube-system.json", Pointer: "/items/31/spec/nodeName", Value: "worker-3"},
 					},
 				},
 				{
-					Ref: analyze.Ref{Kind: "Node", Name: "worker-3"}, Rule: "NSB-106",
+					Ref: analyze.Ref{Kind: analyze.KindNode, Name: "worker-3"}, Rule: "NSB-106",
 					Problem: "NetworkUnavailable=True (NoRouteCreated) for 3d4h",
 					Evidence: []analyze.Evidence{
 						{Path: "resources/core/v1/nodes.json", Pointer: "/items/3/status/conditions/0/message", Value: "RouteController failed to create a route"},
@@ -118,12 +118,12 @@ func kcmClusterRoleReport() *analyze.Report {
 		Findings: []analyze.Finding{{
 			ID:          "NSB-120",
 			Severity:    analyze.SeverityCritical,
-			Symptom:     analyze.Ref{Kind: "Namespace", Name: "team-a"},
-			AlsoAffects: []analyze.Ref{{Kind: "Namespace", Name: "team-b"}, {Kind: "Namespace", Name: "ci-tmp-8812"}},
+			Symptom:     analyze.Ref{Kind: analyze.KindNamespace, Name: "team-a"},
+			AlsoAffects: []analyze.Ref{{Kind: analyze.KindNamespace, Name: "team-b"}, {Kind: analyze.KindNamespace, Name: "ci-tmp-8812"}},
 			Summary:     "Namespace team-a is stuck Terminating: kube-controller-manager crash-loops because ClusterRole system:kube-controller-manager was deleted",
 			Chain: []analyze.Link{
 				{
-					Ref: analyze.Ref{Kind: "Namespace", Name: "team-a"}, Rule: "NSB-101",
+					Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "team-a"}, Rule: "NSB-101",
 					Problem: "Terminating for 47m with no deletion condition: the namespace controller never ran",
 					Evidence: []analyze.Evidence{
 						{Path: "resources/core/v1/namespaces.json", Pointer: "/items/7/metadata/deletionTimestamp", Value: "2026-11-23T05:54:02Z"},
@@ -141,7 +141,7 @@ func kcmClusterRoleReport() *analyze.Report {
 					},
 				},
 				{
-					Ref: analyze.Ref{Kind: "ClusterRole", Name: "system:kube-controller-manager"}, Rule: "NSB-121",
+					Ref: analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"}, Rule: "NSB-121",
 					Problem: "does not exist, but ClusterRoleBinding system:kube-controller-manager still refers to it",
 					Evidence: []analyze.Evidence{
 						{Path: "resources/rbac.authorization.k8s.io/v1/clusterrolebindings.json", Pointer: "/items/40/roleRef/name", Value: "system:kube-controller-manager"},
@@ -149,7 +149,7 @@ func kcmClusterRoleReport() *analyze.Report {
 				},
 			},
 			RootCause: analyze.RootCause{
-				Ref:     analyze.Ref{Kind: "ClusterRole", Name: "system:kube-controller-manager"},
+				Ref:     analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"},
 				Problem: "deleted; kube-apiserver recreates bootstrap roles only when it starts",
 			},
 			Fix: "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates the role), or restore it:\n" +
@@ -182,16 +182,16 @@ func emptyReport() *analyze.Report {
 // Mermaid entities, DOT escapes such as \N and \l.
 func hostileReport() *analyze.Report {
 	const nasty = "a \"quoted\" \\back\\slash\\\nnew line\x1b[31mred\x1b[0m <script>alert(1)</script> **bold** `tick` ``` #35; &amp; | pipe \\N \\l"
-	ref := analyze.Ref{Kind: "ConfigMap", Namespace: "ns\"x\\", Name: "cm\nname\\"}
+	ref := analyze.Ref{Kind: analyze.KindConfigMap, Namespace: "ns\"x\\", Name: "cm\nname\\"}
 	return &analyze.Report{
 		Bundle: analyze.BundleInfo{Path: "/tmp/we\"ird\\dir/b.tgz", Layout: "nsbundle"},
 		Findings: []analyze.Finding{{
 			ID:       "NSB-999",
 			Severity: analyze.SeverityWarning,
-			Symptom:  analyze.Ref{Kind: "Namespace", Name: "1. not a list"},
+			Symptom:  analyze.Ref{Kind: analyze.KindNamespace, Name: "1. not a list"},
 			Summary:  "# not a heading " + nasty,
 			Chain: []analyze.Link{
-				{Ref: analyze.Ref{Kind: "Namespace", Name: "1. not a list"}, Rule: "NSB-999", Problem: "- not a bullet " + nasty,
+				{Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "1. not a list"}, Rule: "NSB-999", Problem: "- not a bullet " + nasty,
 					Evidence: []analyze.Evidence{{Path: "resources/x.json", Pointer: "/items/0/data/k`ey", Value: nasty}}},
 				{Ref: ref, Rule: "NSB-999", Problem: nasty,
 					Evidence: []analyze.Evidence{{Path: "logs/a b/c.log", Line: 7, Value: "```\n</pre><script>x()</script>\\"}}},

@@ -27,13 +27,13 @@ func FuzzRenderEscaping(f *testing.F) {
 		r := &analyze.Report{
 			Bundle: analyze.BundleInfo{Path: value},
 			Findings: []analyze.Finding{{
-				ID: name, Severity: analyze.Severity(value), Symptom: analyze.Ref{Kind: "Namespace", Name: name},
+				ID: name, Severity: analyze.Severity(value), Symptom: analyze.Ref{Kind: analyze.KindNamespace, Name: name},
 				Summary: value,
 				Chain: []analyze.Link{
-					{Ref: analyze.Ref{Kind: "Namespace", Name: name}, Problem: value, Evidence: []analyze.Evidence{{Path: name, Pointer: value, Value: value}}},
-					{Ref: analyze.Ref{Kind: value, Namespace: value, Name: name + "x"}, Problem: name},
+					{Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: name}, Problem: value, Evidence: []analyze.Evidence{{Path: name, Pointer: value, Value: value}}},
+					{Ref: analyze.Ref{Kind: analyze.ObjectKind(value), Namespace: value, Name: name + "x"}, Problem: name},
 				},
-				RootCause: analyze.RootCause{Ref: analyze.Ref{Kind: value, Namespace: value, Name: name + "x"}},
+				RootCause: analyze.RootCause{Ref: analyze.Ref{Kind: analyze.ObjectKind(value), Namespace: value, Name: name + "x"}},
 				Fix:       value, Verify: value, Missing: []string{value},
 			}},
 			Notes: []string{value},

@@ -67,7 +67,7 @@ func (g *graph) addFinding(f *analyze.Finding) {
 		prev = i
 	}
 	root := prev
-	if rc := f.RootCause; rc.Kind != "" || rc.Name != "" {
+	if rc := f.RootCause; !rc.Kind.IsZero() || rc.Name != "" {
 		root = g.node(rc.Ref, rc.Problem)
 		if prev >= 0 {
 			g.edge(gedge{from: prev, to: root})
@@ -91,7 +91,7 @@ func (n *gnode) labelLines(maxProblemLines int) []string {
 	if n.ref.Namespace != "" {
 		name = n.ref.Namespace + "/" + name
 	}
-	out := []string{clean(n.ref.Kind), clean(name)}
+	out := []string{clean(n.ref.Kind.String()), clean(name)}
 	if n.problem == "" {
 		return out
 	}

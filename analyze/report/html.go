@@ -86,7 +86,7 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 		hf.Missing = append(hf.Missing, clean(m))
 	}
 	for i, l := range f.Chain {
-		b := htmlBox{Kind: clean(l.Kind), Name: clean(refName(l.Ref)), Problem: clean(l.Problem)}
+		b := htmlBox{Kind: clean(l.Kind.String()), Name: clean(refName(l.Ref)), Problem: clean(l.Problem)}
 		var classes []string
 		if i == 0 {
 			classes = append(classes, "symptom")
@@ -105,7 +105,7 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 	}
 	rc := f.RootCause
 	if rc.Ref != (analyze.Ref{}) && (len(f.Chain) == 0 || f.Chain[len(f.Chain)-1].Ref != rc.Ref) {
-		hf.Boxes = append(hf.Boxes, htmlBox{Kind: clean(rc.Kind), Name: clean(refName(rc.Ref)), Problem: clean(rc.Problem), Class: "root"})
+		hf.Boxes = append(hf.Boxes, htmlBox{Kind: clean(rc.Kind.String()), Name: clean(refName(rc.Ref)), Problem: clean(rc.Problem), Class: "root"})
 	}
 	return hf
 }

@@ -67,7 +67,7 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	for i, l := range f.Chain {
 		marker := fmt.Sprintf("%d. ", i+1)
 		indent := strings.Repeat(" ", len(marker))
-		fmt.Fprintf(w, "%s%s %s", marker, mdBold(l.Kind), mdCode(refName(l.Ref)))
+		fmt.Fprintf(w, "%s%s %s", marker, mdBold(l.Kind.String()), mdCode(refName(l.Ref)))
 		if l.Problem != "" {
 			fmt.Fprintf(w, ": %s", mdText(l.Problem))
 		}
@@ -81,7 +81,7 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	if len(f.Chain) == 0 {
 		fmt.Fprint(w, "No chain was recorded.\n\n")
 	}
-	fmt.Fprintf(w, "**Root cause:** %s %s", mdBold(f.RootCause.Kind), mdCode(refName(f.RootCause.Ref)))
+	fmt.Fprintf(w, "**Root cause:** %s %s", mdBold(f.RootCause.Kind.String()), mdCode(refName(f.RootCause.Ref)))
 	if f.RootCause.Problem != "" {
 		fmt.Fprintf(w, ": %s", mdText(f.RootCause.Problem))
 	}

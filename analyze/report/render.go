@@ -88,9 +88,9 @@ func Render(w io.Writer, r *analyze.Report, f Format, opts Options) error {
 // namespace.
 func refString(r analyze.Ref) string {
 	if r.Namespace == "" {
-		return r.Kind + "/" + r.Name
+		return r.Kind.String() + "/" + r.Name
 	}
-	return r.Kind + "/" + r.Namespace + "/" + r.Name
+	return r.Kind.String() + "/" + r.Namespace + "/" + r.Name
 }
 
 // location says where in the bundle a piece of evidence is:

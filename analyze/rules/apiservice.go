@@ -11,9 +11,9 @@ import (
 // reason, down to its Service, endpoints or the address it cannot reach.
 type apiService struct{}
 
-func (apiService) ID() string      { return "NSB-APISVC-001" }
-func (apiService) Title() string   { return "Unavailable APIService" }
-func (apiService) Kinds() []string { return []string{"APIService"} }
+func (apiService) ID() string            { return "NSB-APISVC-001" }
+func (apiService) Title() string         { return "Unavailable APIService" }
+func (apiService) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindAPIService} }
 
 // urlInMessage finds the address the aggregator dialled.
 var urlInMessage = regexp.MustCompile(`https://([0-9a-fA-F.:\[\]]+?):(\d+)/`)
@@ -33,7 +33,7 @@ func (r apiService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node
 	switch c.Reason {
 	case "ServiceNotFound":
 		nd := analyze.Node{
-			Ref:      ref("Service", svcRef.Namespace, svcRef.Name),
+			Ref:      ref(analyze.KindService, svcRef.Namespace, svcRef.Name),
 			Problem:  "does not exist, but APIService " + as.Name + " points at it",
 			Evidence: []analyze.Evidence{cond},
 			Root:     true,
@@ -50,7 +50,7 @@ func (r apiService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node
 		return []analyze.Node{nd}
 	case "ServicePortError":
 		return []analyze.Node{{
-			Ref:      ref("Service", svcRef.Namespace, svcRef.Name),
+			Ref:      ref(analyze.KindService, svcRef.Namespace, svcRef.Name),
 			Problem:  "does not expose the port APIService " + as.Name + " uses",
 			Evidence: []analyze.Evidence{cond},
 			Root:     true,
@@ -59,7 +59,7 @@ func (r apiService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node
 		}}
 	case "MissingEndpoints", "EndpointsNotFound":
 		return []analyze.Node{{
-			Ref:      ref("Service", svcRef.Namespace, svcRef.Name),
+			Ref:      ref(analyze.KindService, svcRef.Namespace, svcRef.Name),
 			Problem:  "has no ready endpoints for APIService " + as.Name,
 			Evidence: []analyze.Evidence{cond},
 		}}
@@ -67,13 +67,13 @@ func (r apiService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node
 		m := urlInMessage.FindStringSubmatch(c.Message)
 		if m == nil {
 			return []analyze.Node{{
-				Ref:      ref("Service", svcRef.Namespace, svcRef.Name),
+				Ref:      ref(analyze.KindService, svcRef.Namespace, svcRef.Name),
 				Problem:  "answers the aggregator's discovery check with an error",
 				Evidence: []analyze.Evidence{cond},
 			}}
 		}
 		return []analyze.Node{{
-			Ref:      ref("Endpoint", svcRef.Namespace, m[1]+":"+m[2]),
+			Ref:      ref(analyze.KindEndpoint, svcRef.Namespace, m[1]+":"+m[2]),
 			Problem:  "cannot be reached by kube-apiserver's aggregator: " + c.Message,
 			Evidence: []analyze.Evidence{cond},
 		}}

@@ -19,6 +19,9 @@ type bootstrapRBAC struct{}
 func (bootstrapRBAC) ID() string    { return "NSB-RBAC-001" }
 func (bootstrapRBAC) Title() string { return "Bootstrap RBAC object deleted or reduced" }
 
+// Requires the comparison with the bootstrap policy.
+func (bootstrapRBAC) Requires() []snapshot.AnyView { return []snapshot.AnyView{bootstrapDiffView} }
+
 // defaultPolicyVersion is used when the bundle does not say the version.
 const defaultPolicyVersion = "v1.37.0"
 
@@ -29,7 +32,7 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		if d.FeatureGated || d.Kind == bootstrap.AutoupdateDisabled {
 			continue
 		}
-		m := analyze.Ref{Kind: d.Ref.Kind, Namespace: d.Ref.Namespace, Name: d.Ref.Name}
+		m := rbacRef(d.Ref)
 		problem, value := describeDiff(d)
 		fix := "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
 			describeRef(m) + " from a healthy cluster of the same version."
@@ -86,9 +89,11 @@ func describeDiff(d bootstrap.Diff) (problem, value string) {
 // bootstrapDiffs compares the bundle's RBAC with the bootstrap policy of the
 // cluster's version; nil when an RBAC list is missing or partial (an
 // incomplete list would make every object look deleted).
-func bootstrapDiffs(s *snapshot.Snapshot) []bootstrap.Diff {
-	return s.Memo("rules/bootstrap-diffs", func() any { return compareBootstrap(s) }).([]bootstrap.Diff)
-}
+func bootstrapDiffs(s *snapshot.Snapshot) []bootstrap.Diff { return bootstrapDiffView.Of(s) }
+
+// bootstrapDiffView holds the comparison, computed once per snapshot: the
+// RBAC rule and the controller-manager rule both read it.
+var bootstrapDiffView = snapshot.NewView("bootstrap RBAC compared with the policy of the cluster's version", compareBootstrap)
 
 // compareBootstrap does the work of bootstrapDiffs.
 func compareBootstrap(s *snapshot.Snapshot) []bootstrap.Diff {
@@ -128,4 +133,4 @@ func actualRBAC(s *snapshot.Snapshot) bootstrap.Actual {
 	return a
 }
 
-func kindArg(kind string) string { return strings.ToLower(kind) }
+func kindArg(kind analyze.Kind) string { return strings.ToLower(kind.String()) }

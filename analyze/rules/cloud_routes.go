@@ -11,9 +11,9 @@ import (
 // controller fails because the cloud API refuses it.
 type cloudRoutes struct{}
 
-func (cloudRoutes) ID() string      { return "NSB-CCM-001" }
-func (cloudRoutes) Title() string   { return "Route controller denied by the cloud API" }
-func (cloudRoutes) Kinds() []string { return []string{analyze.KindComponent} }
+func (cloudRoutes) ID() string            { return "NSB-CCM-001" }
+func (cloudRoutes) Title() string         { return "Route controller denied by the cloud API" }
+func (cloudRoutes) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindComponent} }
 
 // Route controller failures (k8s.io/cloud-provider/controllers/route).
 var routeFailures = []string{

@@ -9,9 +9,9 @@ import (
 // so objects stored at another version can be neither listed nor deleted.
 type crdConversion struct{}
 
-func (crdConversion) ID() string      { return "NSB-CRD-001" }
-func (crdConversion) Title() string   { return "CRD conversion webhook backend missing" }
-func (crdConversion) Kinds() []string { return []string{"CustomResourceDefinition"} }
+func (crdConversion) ID() string            { return "NSB-CRD-001" }
+func (crdConversion) Title() string         { return "CRD conversion webhook backend missing" }
+func (crdConversion) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindCRD} }
 
 func (r crdConversion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	if nd, missing := notCollected(s, snapshot.ResCRDs, "CustomResourceDefinition objects"); missing {

@@ -11,9 +11,9 @@ import (
 // cannot reach, to the pod that owns it.
 type endpointUnreachable struct{}
 
-func (endpointUnreachable) ID() string      { return "NSB-EP-001" }
-func (endpointUnreachable) Title() string   { return "Endpoint address unreachable" }
-func (endpointUnreachable) Kinds() []string { return []string{"Endpoint"} }
+func (endpointUnreachable) ID() string            { return "NSB-EP-001" }
+func (endpointUnreachable) Title() string         { return "Endpoint address unreachable" }
+func (endpointUnreachable) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindEndpoint} }
 
 func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	ip := n.Name
@@ -64,7 +64,7 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 	var out []analyze.Node
 	for _, p := range pods {
 		out = append(out, analyze.Node{
-			Ref:      ref("Pod", p.Namespace, p.Name),
+			Ref:      ref(analyze.KindPod, p.Namespace, p.Name),
 			Problem:  "owns " + ip + " (" + podState(p) + ") on node " + orNone(p.Spec.NodeName),
 			Evidence: append([]analyze.Evidence{ev(p.Loc.At("status", "podIP"), p.Status.PodIP)}, evs...),
 		})
@@ -92,7 +92,7 @@ func podsOnTroubledNodes(s *snapshot.Snapshot, svc *snapshot.Service, ip string)
 		}
 		if problem, _ := nodeTrouble(node); problem != "" {
 			out = append(out, analyze.Node{
-				Ref:     ref("Pod", p.Namespace, p.Name),
+				Ref:     ref(analyze.KindPod, p.Namespace, p.Name),
 				Problem: "backs Service " + svc.Namespace + "/" + svc.Name + " (ClusterIP " + ip + ") and runs on node " + node.Name + " (" + problem + ")",
 				Evidence: []analyze.Evidence{
 					ev(svc.Loc.At("spec", "clusterIP"), ip),

@@ -10,9 +10,13 @@ import (
 // kube-controller-manager; others at the controller that added them.
 type finalizerOwner struct{}
 
-func (finalizerOwner) ID() string      { return "NSB-FIN-001" }
-func (finalizerOwner) Title() string   { return "Finalizer whose controller is absent" }
-func (finalizerOwner) Kinds() []string { return []string{analyze.KindFinalizer} }
+func (finalizerOwner) ID() string            { return "NSB-FIN-001" }
+func (finalizerOwner) Title() string         { return "Finalizer whose controller is absent" }
+func (finalizerOwner) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindFinalizer} }
+
+// Requires the controller-manager's state (its controllers remove the
+// built-in finalizers).
+func (finalizerOwner) Requires() []snapshot.AnyView { return []snapshot.AnyView{kcmView} }
 
 // kcmFinalizers are removed by kube-controller-manager's controllers.
 var kcmFinalizers = map[string]string{

@@ -463,9 +463,9 @@ type want struct {
 
 func refString(r analyze.Ref) string {
 	if r.Namespace != "" {
-		return r.Kind + " " + r.Namespace + "/" + r.Name
+		return r.Kind.String() + " " + r.Namespace + "/" + r.Name
 	}
-	return r.Kind + " " + r.Name
+	return r.Kind.String() + " " + r.Name
 }
 
 // checkFindings compares findings with wants, in order.

@@ -11,9 +11,9 @@ import (
 // APIService; follow it.
 type groupVersion struct{}
 
-func (groupVersion) ID() string      { return "NSB-GV-001" }
-func (groupVersion) Title() string   { return "Failing group-version and its APIService" }
-func (groupVersion) Kinds() []string { return []string{analyze.KindGroupVersion} }
+func (groupVersion) ID() string            { return "NSB-GV-001" }
+func (groupVersion) Title() string         { return "Failing group-version and its APIService" }
+func (groupVersion) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindGroupVersion} }
 
 func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	group, version, ok := strings.Cut(n.Name, "/")
@@ -28,7 +28,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 	as := s.APIService(name)
 	if as == nil {
 		return []analyze.Node{{
-			Ref:     ref("APIService", "", name),
+			Ref:     ref(analyze.KindAPIService, "", name),
 			Problem: "no APIService " + name + " exists, yet discovery of " + n.Name + " failed (it may have been deleted since; the namespace controller retries)",
 			Root:    true,
 			Fix:     "Run `kubectl api-resources` again: if " + n.Name + " no longer fails, the namespace finishes on the controller's next retry (within minutes).",
@@ -38,7 +38,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 	c, i := snapshot.FindCondition(as.Status.Conditions, "Available")
 	if c == nil {
 		return []analyze.Node{{
-			Ref:      ref("APIService", "", name),
+			Ref:      ref(analyze.KindAPIService, "", name),
 			Problem:  "has no Available condition: the aggregator has not checked it",
 			Evidence: []analyze.Evidence{ev(as.Loc.At("status"), "no conditions")},
 			Root:     true,
@@ -48,7 +48,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 	}
 	if c.Status == "True" {
 		return []analyze.Node{{
-			Ref:      ref("APIService", "", name),
+			Ref:      ref(analyze.KindAPIService, "", name),
 			Problem:  "is Available now; the failure the namespace recorded is older (the controller retries with backoff up to a minute)",
 			Evidence: []analyze.Evidence{condEv(&as.Object, c, i)},
 			Root:     true,
@@ -57,7 +57,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 		}}
 	}
 	return []analyze.Node{{
-		Ref:      ref("APIService", "", name),
+		Ref:      ref(analyze.KindAPIService, "", name),
 		Problem:  "is not available: " + c.Reason + ": " + c.Message,
 		Evidence: []analyze.Evidence{condEv(&as.Object, c, i)},
 	}}

@@ -62,7 +62,7 @@ func failingNamespace(s *snapshot.Snapshot, name, typ string) (*snapshot.Namespa
 }
 
 // ref builds an object ref.
-func ref(kind, ns, name string) analyze.Ref {
+func ref(kind analyze.Kind, ns, name string) analyze.Ref {
 	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}
 }
 
@@ -164,7 +164,7 @@ func refIn(list []analyze.Ref, r analyze.Ref) bool {
 func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []analyze.Evidence, absent, silent, fix, verify string) analyze.Node {
 	if s.Collected(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
 		return analyze.Node{
-			Ref:      ref("Service", sr.Namespace, sr.Name),
+			Ref:      ref(analyze.KindService, sr.Namespace, sr.Name),
 			Problem:  absent,
 			Evidence: evs,
 			Root:     true,
@@ -173,7 +173,7 @@ func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []a
 		}
 	}
 	return analyze.Node{
-		Ref:      ref("Service", sr.Namespace, sr.Name),
+		Ref:      ref(analyze.KindService, sr.Namespace, sr.Name),
 		Problem:  silent,
 		Evidence: evs,
 	}

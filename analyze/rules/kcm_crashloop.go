@@ -15,6 +15,9 @@ type kcmCrashLoop struct{}
 func (kcmCrashLoop) ID() string    { return "NSB-KCM-001" }
 func (kcmCrashLoop) Title() string { return "kube-controller-manager crash-looping or not running" }
 
+// Requires the controller-manager's state.
+func (kcmCrashLoop) Requires() []snapshot.AnyView { return []snapshot.AnyView{kcmView} }
+
 func (r kcmCrashLoop) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 	st := readKCM(s)
 	var problem string

@@ -12,45 +12,45 @@ import (
 // needs to start: its own role and binding, the leader-locking role, and the
 // discovery bindings that let it read /healthz.
 var kcmBootstrap = []analyze.Ref{
-	{Kind: "ClusterRole", Name: "system:kube-controller-manager"},
-	{Kind: "ClusterRoleBinding", Name: "system:kube-controller-manager"},
-	{Kind: "ClusterRoleBinding", Name: "system:discovery"},
-	{Kind: "ClusterRoleBinding", Name: "system:public-info-viewer"},
-	{Kind: "ClusterRole", Name: "system:discovery"},
-	{Kind: "ClusterRole", Name: "system:public-info-viewer"},
-	{Kind: "Role", Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
-	{Kind: "RoleBinding", Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
+	{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"},
+	{Kind: analyze.KindClusterRoleBinding, Name: "system:kube-controller-manager"},
+	{Kind: analyze.KindClusterRoleBinding, Name: "system:discovery"},
+	{Kind: analyze.KindClusterRoleBinding, Name: "system:public-info-viewer"},
+	{Kind: analyze.KindClusterRole, Name: "system:discovery"},
+	{Kind: analyze.KindClusterRole, Name: "system:public-info-viewer"},
+	{Kind: analyze.KindRole, Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
+	{Kind: analyze.KindRoleBinding, Namespace: "kube-system", Name: "system::leader-locking-kube-controller-manager"},
 }
 
 // kcmBinding gives ClusterRole system:kube-controller-manager to its user.
-var kcmBinding = analyze.Ref{Kind: "ClusterRoleBinding", Name: "system:kube-controller-manager"}
+var kcmBinding = analyze.Ref{Kind: analyze.KindClusterRoleBinding, Name: "system:kube-controller-manager"}
 
 // hasRBAC reports whether the bundle holds an RBAC object, and whether the
 // answer is known (the type was collected).
 func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
 	switch r.Kind {
-	case "ClusterRole":
+	case analyze.KindClusterRole:
 		for _, x := range s.ClusterRoles {
 			if x.Value.Name == r.Name {
 				return true, true
 			}
 		}
 		return false, s.Collected(snapshot.ResClusterRoles)
-	case "ClusterRoleBinding":
+	case analyze.KindClusterRoleBinding:
 		for _, x := range s.ClusterBindings {
 			if x.Value.Name == r.Name {
 				return true, true
 			}
 		}
 		return false, s.Collected(snapshot.ResClusterBindings)
-	case "Role":
+	case analyze.KindRole:
 		for _, x := range s.Roles {
 			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
 				return true, true
 			}
 		}
 		return false, s.Collected(snapshot.ResRoles)
-	case "RoleBinding":
+	case analyze.KindRoleBinding:
 		for _, x := range s.RoleBindings {
 			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
 				return true, true
@@ -86,7 +86,7 @@ func alteredBootstrapForKCM(s *snapshot.Snapshot) map[analyze.Ref]alteration {
 	}
 	out := map[analyze.Ref]alteration{}
 	for _, d := range diffs {
-		r := analyze.Ref{Kind: d.Ref.Kind, Namespace: d.Ref.Namespace, Name: d.Ref.Name}
+		r := rbacRef(d.Ref)
 		if d.Kind == bootstrap.Missing || d.Kind == bootstrap.AutoupdateDisabled || d.FeatureGated || !refIn(kcmBootstrap, r) {
 			continue
 		}
@@ -97,14 +97,19 @@ func alteredBootstrapForKCM(s *snapshot.Snapshot) map[analyze.Ref]alteration {
 }
 
 // rbacFile is the bundle file an RBAC kind is listed in.
-func rbacFile(kind string) string {
-	return "resources/rbac.authorization.k8s.io/v1/" + strings.ToLower(kind) + "s.json"
+func rbacFile(kind analyze.Kind) string {
+	return "resources/rbac.authorization.k8s.io/v1/" + strings.ToLower(kind.String()) + "s.json"
+}
+
+// rbacRef is the graph ref of a bootstrap policy object.
+func rbacRef(r bootstrap.Ref) analyze.Ref {
+	return analyze.Ref{Kind: analyze.ObjectKind(r.Kind), Namespace: r.Namespace, Name: r.Name}
 }
 
 // rbacRoot builds the root cause node for kube-controller-manager forbidden
 // by deleted (missing) or altered bootstrap RBAC.
 func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altered map[analyze.Ref]alteration) analyze.Node {
-	primary := analyze.Ref{Kind: "ClusterRole", Name: "system:kube-controller-manager"}
+	primary := analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"}
 	var evs []analyze.Evidence
 	problem := ""
 	switch {
@@ -112,9 +117,9 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 		// It fails its /healthz wait before anything else: the discovery
 		// bindings come first, whatever else is gone.
 		evs = append(evs, st.healthzForbidden.evidence())
-		primary = analyze.Ref{Kind: "ClusterRoleBinding", Name: "system:discovery"}
+		primary = analyze.Ref{Kind: analyze.KindClusterRoleBinding, Name: "system:discovery"}
 		for _, m := range missing {
-			if m.Kind == "ClusterRoleBinding" && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
+			if m.Kind == analyze.KindClusterRoleBinding && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
 				primary = m
 				break
 			}
@@ -155,7 +160,7 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 		}
 	}
 	if present, known := hasRBAC(s, primary); known && !present {
-		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: primary.Kind + " " + primary.Name + " is absent from the collected list"})
+		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: primary.Kind.String() + " " + primary.Name + " is absent from the collected list"})
 	}
 	if st.buildFailed != nil && st.buildFailed != st.roleNotFound {
 		evs = append(evs, st.buildFailed.evidence())
@@ -200,7 +205,7 @@ func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altere
 // authenticated user read /healthz are among the missing objects.
 func discoveryBindingMissing(missing []analyze.Ref) bool {
 	for _, m := range missing {
-		if m.Kind == "ClusterRoleBinding" && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
+		if m.Kind == analyze.KindClusterRoleBinding && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
 			return true
 		}
 	}
@@ -209,7 +214,7 @@ func discoveryBindingMissing(missing []analyze.Ref) bool {
 
 func describeRef(r analyze.Ref) string {
 	if r.Namespace != "" {
-		return r.Kind + " " + r.Namespace + "/" + r.Name
+		return r.Kind.String() + " " + r.Namespace + "/" + r.Name
 	}
-	return r.Kind + " " + r.Name
+	return r.Kind.String() + " " + r.Name
 }

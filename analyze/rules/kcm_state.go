@@ -12,9 +12,15 @@ import (
 // simply not running.
 type kcmState struct{}
 
-func (kcmState) ID() string      { return "NSB-KCM-002" }
-func (kcmState) Title() string   { return "Why kube-controller-manager does not work" }
-func (kcmState) Kinds() []string { return []string{analyze.KindComponent} }
+func (kcmState) ID() string            { return "NSB-KCM-002" }
+func (kcmState) Title() string         { return "Why kube-controller-manager does not work" }
+func (kcmState) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindComponent} }
+
+// Requires: the controller-manager's state, and the bootstrap RBAC
+// comparison that names what it lost.
+func (kcmState) Requires() []snapshot.AnyView {
+	return []snapshot.AnyView{kcmView, bootstrapDiffView}
+}
 
 func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	if n.Name != componentKCM {
@@ -45,9 +51,9 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 		return []analyze.Node{credentialsRejected(s, st)}
 	}
 	if st.running() && !st.crashLooping() {
-		if n.Rule == "NSB-KCM-001" {
-			return nil
-		}
+		// NSB-KCM-001 raises its symptom only from the opposite facts (not
+		// running, or crash-looping), so this answers the rules that ask
+		// about a controller that has not acted (NSB-NS-007).
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),
 			Problem:  "holds its leader lease, yet the namespace controller has not acted",

@@ -65,9 +65,11 @@ var (
 
 // readKCM reads the lease, pods and logs of kube-controller-manager, once per
 // snapshot.
-func readKCM(s *snapshot.Snapshot) *kcmStatus {
-	return s.Memo("rules/kcm", func() any { return scanKCM(s) }).(*kcmStatus)
-}
+func readKCM(s *snapshot.Snapshot) *kcmStatus { return kcmView.Of(s) }
+
+// kcmView holds what the bundle says about kube-controller-manager; five
+// rules read it.
+var kcmView = snapshot.NewView("kube-controller-manager's lease, pods and logs", scanKCM)
 
 // scanKCM does the work of readKCM.
 func scanKCM(s *snapshot.Snapshot) *kcmStatus {

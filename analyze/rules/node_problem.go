@@ -13,9 +13,9 @@ import (
 // stopped reporting.
 type nodeProblem struct{}
 
-func (nodeProblem) ID() string      { return "NSB-NODE-001" }
-func (nodeProblem) Title() string   { return "Node without network route or kubelet" }
-func (nodeProblem) Kinds() []string { return []string{"Node"} }
+func (nodeProblem) ID() string            { return "NSB-NODE-001" }
+func (nodeProblem) Title() string         { return "Node without network route or kubelet" }
+func (nodeProblem) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNode} }
 
 const componentCCM = "cloud-controller-manager"
 
@@ -71,7 +71,7 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		evs = append(evs, ev(l.Loc.At("spec", "renewTime"), l.Spec.RenewTime.Format(time.RFC3339)))
 	}
 	return []analyze.Node{{
-		Ref:      ref("Node", "", node.Name),
+		Ref:      ref(analyze.KindNode, "", node.Name),
 		Problem:  problem,
 		Evidence: evs,
 		Root:     true,

@@ -11,9 +11,9 @@ import (
 // some content: a conversion webhook or an admission webhook failed.
 type nsContentFailure struct{}
 
-func (nsContentFailure) ID() string      { return "NSB-NS-003" }
-func (nsContentFailure) Title() string   { return "Namespace content deletion fails" }
-func (nsContentFailure) Kinds() []string { return []string{"Namespace"} }
+func (nsContentFailure) ID() string            { return "NSB-NS-003" }
+func (nsContentFailure) Title() string         { return "Namespace content deletion fails" }
+func (nsContentFailure) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 var (
 	// conversion webhook for stable.example.com/v1, Kind=Widget failed: ...
@@ -61,7 +61,7 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 				name = crd.Name
 			}
 			add(analyze.Node{
-				Ref:      ref("CustomResourceDefinition", "", name),
+				Ref:      ref(analyze.KindCRD, "", name),
 				Problem:  "its conversion webhook fails, so the namespace controller cannot list or delete " + kind + " objects",
 				Evidence: msgs,
 			})
@@ -89,13 +89,13 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 }
 
 // webhookOwner finds the configuration that holds webhook name.
-func webhookOwner(s *snapshot.Snapshot, name string) (cfg, kind string) {
+func webhookOwner(s *snapshot.Snapshot, name string) (cfg string, kind analyze.Kind) {
 	for _, w := range s.Webhooks {
 		for _, h := range w.Webhooks {
 			if h.Name == name {
-				return w.Name, w.Kind
+				return w.Name, analyze.ObjectKind(w.Kind)
 			}
 		}
 	}
-	return name, "WebhookConfiguration"
+	return name, analyze.KindWebhookConfiguration
 }

@@ -13,9 +13,9 @@ import (
 // every API group-version, so it keeps spec.finalizers ["kubernetes"].
 type nsDiscovery struct{}
 
-func (nsDiscovery) ID() string      { return "NSB-NS-002" }
-func (nsDiscovery) Title() string   { return "Namespace blocked by failed API discovery" }
-func (nsDiscovery) Kinds() []string { return []string{"Namespace"} }
+func (nsDiscovery) ID() string            { return "NSB-NS-002" }
+func (nsDiscovery) Title() string         { return "Namespace blocked by failed API discovery" }
+func (nsDiscovery) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 // gvInMessage finds "<group>/<version>: " entries of an ErrGroupDiscoveryFailed
 // text ("unable to retrieve the complete list of server APIs: a/v1: err, b/v1: err").

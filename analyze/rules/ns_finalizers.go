@@ -13,9 +13,9 @@ import (
 // metadata.finalizers that nobody removes.
 type nsFinalizersRemaining struct{}
 
-func (nsFinalizersRemaining) ID() string      { return "NSB-NS-004" }
-func (nsFinalizersRemaining) Title() string   { return "Namespace content waits on finalizers" }
-func (nsFinalizersRemaining) Kinds() []string { return []string{"Namespace"} }
+func (nsFinalizersRemaining) ID() string            { return "NSB-NS-004" }
+func (nsFinalizersRemaining) Title() string         { return "Namespace content waits on finalizers" }
+func (nsFinalizersRemaining) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 // "Some content in the namespace has finalizers remaining: a/b in 2 resource instances, c in 1 resource instances"
 var finalizerInMessage = regexp.MustCompile(`(?:remaining: |, )([^ ,]+) in (\d+) resource instances`)

@@ -19,7 +19,7 @@ func (nsGVParsing) ID() string { return "NSB-NS-009" }
 func (nsGVParsing) Title() string {
 	return "Namespace blocked by a malformed group-version in discovery"
 }
-func (nsGVParsing) Kinds() []string { return []string{"Namespace"} }
+func (nsGVParsing) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 // badGVInMessage finds schema.ParseGroupVersion's error text.
 var badGVInMessage = regexp.MustCompile(`unexpected GroupVersion string: (\S+)`)

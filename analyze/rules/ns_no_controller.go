@@ -10,9 +10,9 @@ import (
 // kube-controller-manager) never processed it.
 type nsNoController struct{}
 
-func (nsNoController) ID() string      { return "NSB-NS-007" }
-func (nsNoController) Title() string   { return "Namespace never processed by the namespace controller" }
-func (nsNoController) Kinds() []string { return []string{"Namespace"} }
+func (nsNoController) ID() string            { return "NSB-NS-007" }
+func (nsNoController) Title() string         { return "Namespace never processed by the namespace controller" }
+func (nsNoController) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 func (r nsNoController) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	ns := s.Namespace(n.Name)

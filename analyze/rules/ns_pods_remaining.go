@@ -12,9 +12,9 @@ import (
 // remains the namespace controller deletes nothing else and waits.
 type nsPodsRemaining struct{}
 
-func (nsPodsRemaining) ID() string      { return "NSB-NS-006" }
-func (nsPodsRemaining) Title() string   { return "Namespace waits on pods that do not go away" }
-func (nsPodsRemaining) Kinds() []string { return []string{"Namespace"} }
+func (nsPodsRemaining) ID() string            { return "NSB-NS-006" }
+func (nsPodsRemaining) Title() string         { return "Namespace waits on pods that do not go away" }
+func (nsPodsRemaining) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 // maxPodLinks caps how many pods one namespace points at.
 const maxPodLinks = 3
@@ -50,7 +50,7 @@ func (r nsPodsRemaining) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze
 		}
 		pe := append([]analyze.Evidence{ev(p.Loc.At("metadata", "deletionTimestamp"), p.DeletionTimestamp.Format(time.RFC3339))}, evs...)
 		out = append(out, analyze.Node{
-			Ref:      ref("Pod", p.Namespace, p.Name),
+			Ref:      ref(analyze.KindPod, p.Namespace, p.Name),
 			Problem:  "deleted " + age(s, p.DeletionTimestamp) + " ago but still present; the namespace controller deletes pods first and waits for them",
 			Evidence: pe,
 		})

@@ -10,9 +10,9 @@ import (
 // and only the controller that added it should.
 type nsSpecFinalizer struct{}
 
-func (nsSpecFinalizer) ID() string      { return "NSB-NS-005" }
-func (nsSpecFinalizer) Title() string   { return "Namespace spec.finalizers entry nobody removes" }
-func (nsSpecFinalizer) Kinds() []string { return []string{"Namespace"} }
+func (nsSpecFinalizer) ID() string            { return "NSB-NS-005" }
+func (nsSpecFinalizer) Title() string         { return "Namespace spec.finalizers entry nobody removes" }
+func (nsSpecFinalizer) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
 
 func (r nsSpecFinalizer) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	ns := s.Namespace(n.Name)

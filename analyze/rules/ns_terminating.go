@@ -49,7 +49,7 @@ func (r nsTerminating) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 			evs = append(evs, ev(ns.Loc.At("spec", "finalizers"), joinQuoted(ns.Spec.Finalizers)))
 		}
 		out = append(out, analyze.Node{
-			Ref:      ref("Namespace", "", ns.Name),
+			Ref:      ref(analyze.KindNamespace, "", ns.Name),
 			Problem:  problem,
 			Evidence: evs,
 			Severity: analyze.SeverityCritical,

@@ -41,7 +41,7 @@ func TestNamespaceSymptom(t *testing.T) {
 				t.Fatalf("no finding")
 			}
 			sym := r.Findings[0].Chain[0]
-			if sym.Ref != (analyze.Ref{Kind: "Namespace", Name: "team-a"}) || sym.Rule != "NSB-NS-001" || sym.Problem != tt.problem {
+			if sym.Ref != (analyze.Ref{Kind: analyze.KindNamespace, Name: "team-a"}) || sym.Rule != "NSB-NS-001" || sym.Problem != tt.problem {
 				t.Errorf("symptom %+v, want problem %q", sym, tt.problem)
 			}
 			if r.Findings[0].Severity != analyze.SeverityCritical || r.Findings[0].Summary[:len("Namespace team-a is "+tt.problem)] != "Namespace team-a is "+tt.problem {

@@ -11,10 +11,10 @@ import (
 // says what evidence is missing instead of guessing.
 type nsUnexplained struct{}
 
-func (nsUnexplained) ID() string      { return "NSB-NS-008" }
-func (nsUnexplained) Title() string   { return "Namespace stuck, cause not in the bundle" }
-func (nsUnexplained) Kinds() []string { return []string{"Namespace"} }
-func (nsUnexplained) Fallback()       {}
+func (nsUnexplained) ID() string            { return "NSB-NS-008" }
+func (nsUnexplained) Title() string         { return "Namespace stuck, cause not in the bundle" }
+func (nsUnexplained) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindNamespace} }
+func (nsUnexplained) Fallback()             {}
 
 func (r nsUnexplained) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	var missing []string

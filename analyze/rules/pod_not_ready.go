@@ -12,9 +12,9 @@ import (
 // its node, a crash loop, or scheduling.
 type podNotReady struct{}
 
-func (podNotReady) ID() string      { return "NSB-POD-001" }
-func (podNotReady) Title() string   { return "Pod not ready or not terminating" }
-func (podNotReady) Kinds() []string { return []string{"Pod"} }
+func (podNotReady) ID() string            { return "NSB-POD-001" }
+func (podNotReady) Title() string         { return "Pod not ready or not terminating" }
+func (podNotReady) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindPod} }
 
 func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	p := s.Pod(n.Namespace, n.Name)
@@ -25,14 +25,14 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		if node := s.Node(p.Spec.NodeName); node != nil {
 			if problem, evs := nodeTrouble(node); problem != "" {
 				return []analyze.Node{{
-					Ref:      ref("Node", "", node.Name),
+					Ref:      ref(analyze.KindNode, "", node.Name),
 					Problem:  problem,
 					Evidence: evs,
 				}}
 			}
 		} else if s.Collected(snapshot.ResNodes) {
 			return []analyze.Node{{
-				Ref:      ref("Node", "", p.Spec.NodeName),
+				Ref:      ref(analyze.KindNode, "", p.Spec.NodeName),
 				Problem:  "no longer exists; pod " + p.Name + " is still bound to it",
 				Evidence: []analyze.Evidence{ev(p.Loc.At("spec", "nodeName"), p.Spec.NodeName)},
 				Root:     true,

@@ -14,6 +14,9 @@ type pvcPending struct{}
 func (pvcPending) ID() string    { return "NSB-PVC-001" }
 func (pvcPending) Title() string { return "PVC Pending while kube-controller-manager is down" }
 
+// Requires the controller-manager's state.
+func (pvcPending) Requires() []snapshot.AnyView { return []snapshot.AnyView{kcmView} }
+
 // pvcPendingAfter is how long a claim may be Pending before it counts.
 const pvcPendingAfter = time.Minute
 
@@ -31,7 +34,7 @@ func (r pvcPending) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 			continue
 		}
 		out = append(out, analyze.Node{
-			Ref:      ref("PersistentVolumeClaim", c.Namespace, c.Name),
+			Ref:      ref(analyze.KindPVC, c.Namespace, c.Name),
 			Problem:  "Pending for " + age(s, c.CreationTimestamp),
 			Evidence: []analyze.Evidence{ev(c.Loc.At("status", "phase"), "Pending")},
 			Severity: analyze.SeverityCritical,
@@ -44,9 +47,9 @@ func (r pvcPending) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 // pvcToKCM links a Pending claim to the controller-manager that binds claims.
 type pvcToKCM struct{}
 
-func (pvcToKCM) ID() string      { return "NSB-PVC-002" }
-func (pvcToKCM) Title() string   { return "PVC binding needs kube-controller-manager" }
-func (pvcToKCM) Kinds() []string { return []string{"PersistentVolumeClaim"} }
+func (pvcToKCM) ID() string            { return "NSB-PVC-002" }
+func (pvcToKCM) Title() string         { return "PVC binding needs kube-controller-manager" }
+func (pvcToKCM) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindPVC} }
 
 func (r pvcToKCM) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	return []analyze.Node{{

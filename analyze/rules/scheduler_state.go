@@ -13,9 +13,9 @@ const componentScheduler = "kube-scheduler"
 // kube-scheduler does not run (its leader lease is absent or stale).
 type schedulerState struct{}
 
-func (schedulerState) ID() string      { return "NSB-SCHED-001" }
-func (schedulerState) Title() string   { return "kube-scheduler not running" }
-func (schedulerState) Kinds() []string { return []string{analyze.KindComponent} }
+func (schedulerState) ID() string            { return "NSB-SCHED-001" }
+func (schedulerState) Title() string         { return "kube-scheduler not running" }
+func (schedulerState) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindComponent} }
 
 func (r schedulerState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	if n.Name != componentScheduler {

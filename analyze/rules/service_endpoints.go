@@ -12,9 +12,9 @@ import (
 // to the pods behind it (or the lack of any).
 type serviceEndpoints struct{}
 
-func (serviceEndpoints) ID() string      { return "NSB-SVC-001" }
-func (serviceEndpoints) Title() string   { return "Service without ready endpoints" }
-func (serviceEndpoints) Kinds() []string { return []string{"Service"} }
+func (serviceEndpoints) ID() string            { return "NSB-SVC-001" }
+func (serviceEndpoints) Title() string         { return "Service without ready endpoints" }
+func (serviceEndpoints) Kinds() []analyze.Kind { return []analyze.Kind{analyze.KindService} }
 
 func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	if nd, missing := notCollected(s, snapshot.ResServices, "Service objects"); missing {
@@ -60,7 +60,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 			continue
 		}
 		out = append(out, analyze.Node{
-			Ref:      ref("Pod", p.Namespace, p.Name),
+			Ref:      ref(analyze.KindPod, p.Namespace, p.Name),
 			Problem:  "backs Service " + svc.Name + " but is not ready (" + podState(p) + ")",
 			Evidence: append([]analyze.Evidence{podStateEv(p)}, slices...),
 		})
@@ -84,7 +84,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		if w.Namespace == svc.Namespace && w.Spec.Selector != nil && subset(w.Spec.Selector.MatchLabels, svc.Spec.Selector) &&
 			w.Spec.Replicas != nil && *w.Spec.Replicas == 0 {
 			return []analyze.Node{{
-				Ref:      ref(w.Kind, w.Namespace, w.Name),
+				Ref:      ref(analyze.ObjectKind(w.Kind), w.Namespace, w.Name),
 				Problem:  "is scaled to 0 replicas, so Service " + svc.Name + " has no pods",
 				Evidence: []analyze.Evidence{ev(w.Loc.At("spec", "replicas"), "0")},
 				Root:     true,

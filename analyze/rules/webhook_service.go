@@ -12,8 +12,8 @@ type webhookService struct{}
 
 func (webhookService) ID() string    { return "NSB-WH-001" }
 func (webhookService) Title() string { return "Admission webhook backend missing" }
-func (webhookService) Kinds() []string {
-	return []string{"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "WebhookConfiguration"}
+func (webhookService) Kinds() []analyze.Kind {
+	return []analyze.Kind{analyze.KindValidatingWebhook, analyze.KindMutatingWebhook, analyze.KindWebhookConfiguration}
 }
 
 func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
@@ -21,7 +21,7 @@ func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 		return []analyze.Node{nd}
 	}
 	for _, w := range s.Webhooks {
-		if w.Name != n.Name || (n.Kind != "WebhookConfiguration" && w.Kind != n.Kind) {
+		if w.Name != n.Name || (n.Kind != analyze.KindWebhookConfiguration && analyze.ObjectKind(w.Kind) != n.Kind) {
 			continue
 		}
 		for i, h := range w.Webhooks {
@@ -35,8 +35,8 @@ func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 			}
 			evs := []analyze.Evidence{ev(w.Loc.At("webhooks", itoa(i), "clientConfig", "service"), "service "+sr.Namespace+"/"+sr.Name+", failurePolicy "+policy)}
 			fix := "Restore the webhook's backend (Service " + sr.Namespace + "/" + sr.Name + " and its pods). If the add-on was uninstalled, delete its leftover configuration: kubectl delete " +
-				kindArgWebhook(w.Kind) + " " + w.Name + ". Do not strip namespace finalizers."
-			verify := "kubectl get " + kindArgWebhook(w.Kind) + " " + w.Name + " && kubectl get ns   # the namespace disappears within a minute"
+				kindArgWebhook(analyze.ObjectKind(w.Kind)) + " " + w.Name + ". Do not strip namespace finalizers."
+			verify := "kubectl get " + kindArgWebhook(analyze.ObjectKind(w.Kind)) + " " + w.Name + " && kubectl get ns   # the namespace disappears within a minute"
 			return []analyze.Node{backendService(s, sr, evs,
 				"does not exist, but webhook "+h.Name+" (failurePolicy "+policy+") calls it",
 				"backs webhook "+h.Name+" (failurePolicy "+policy+") and does not answer", fix, verify)}
@@ -45,8 +45,8 @@ func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 	return nil
 }
 
-func kindArgWebhook(kind string) string {
-	if kind == "MutatingWebhookConfiguration" {
+func kindArgWebhook(kind analyze.Kind) string {
+	if kind == analyze.KindMutatingWebhook {
 		return "mutatingwebhookconfiguration"
 	}
 	return "validatingwebhookconfiguration"

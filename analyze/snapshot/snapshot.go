@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"sync"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -89,25 +88,8 @@ type Snapshot struct {
 	collected map[string]Collection
 	index     *index
 
-	memoMu sync.Mutex
-	memo   map[string]any
-}
-
-// Memo returns the value build computes for key, computing it once per
-// snapshot: rules use it for views several of them need (the
-// controller-manager's state, the bootstrap RBAC comparison).
-func (s *Snapshot) Memo(key string, build func() any) any {
-	s.memoMu.Lock()
-	defer s.memoMu.Unlock()
-	if v, ok := s.memo[key]; ok {
-		return v
-	}
-	if s.memo == nil {
-		s.memo = map[string]any{}
-	}
-	v := build()
-	s.memo[key] = v
-	return v
+	// views holds the values of the Views computed for this snapshot.
+	views views
 }
 
 // Located is a decoded value and where it was found.

@@ -42,9 +42,9 @@ func chainsOf(r *analyze.Report) []chain {
 
 func refString(r analyze.Ref) string {
 	if r.Namespace != "" {
-		return r.Kind + "/" + r.Namespace + "/" + r.Name
+		return r.Kind.String() + "/" + r.Namespace + "/" + r.Name
 	}
-	return r.Kind + "/" + r.Name
+	return r.Kind.String() + "/" + r.Name
 }
 
 // planted are the planted problems: each finding's symptom, what else it
