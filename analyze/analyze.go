@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/nsbundle/nsbundle/analyze/load"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 	"github.com/nsbundle/nsbundle/bundle"
 )
@@ -15,6 +16,9 @@ type Options struct {
 	Limits bundle.Limits
 	// Rules are the rules to run, in order (rules.All()).
 	Rules []Rule
+	// Memory, if set, is told when the bundle's loading starts, progresses
+	// and ends, to tune the program's memory settings (see load.MemoryPolicy).
+	Memory load.MemoryPolicy
 }
 
 // Analyze reads the bundle at path (a .tgz, .tar.zst, .tar or an extracted
@@ -32,9 +36,9 @@ func AnalyzeReader(name string, r io.Reader, opts Options) (*Report, error) {
 }
 
 func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, opts Options) (*Report, error) {
-	snap, err := snapshot.Load(func(fn func(name string, r io.Reader) error) error {
+	snap, err := load.Snapshot(func(fn func(name string, r io.Reader) error) error {
 		return walk(func(e *bundle.Entry) error { return fn(e.Name, e.Reader()) })
-	})
+	}, load.Options{Memory: opts.Memory})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsbundle/nsbundle/analyze/load"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -71,7 +72,7 @@ func to(from string, next ...Node) func(Node) []Node {
 
 func emptySnapshot(t *testing.T) *snapshot.Snapshot {
 	t.Helper()
-	s, err := snapshot.Load(func(func(string, io.Reader) error) error { return nil })
+	s, err := load.Snapshot(func(func(string, io.Reader) error) error { return nil }, load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
+	"github.com/nsbundle/nsbundle/analyze/load"
 	"github.com/nsbundle/nsbundle/analyze/rules"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 	"github.com/nsbundle/nsbundle/bundle"
@@ -113,8 +114,8 @@ func mustJSON(t testing.TB, v any) string {
 	return string(b)
 }
 
-// walkMap turns bundle files into a snapshot.WalkFunc, in name order.
-func walkMap(files map[string]string) snapshot.WalkFunc {
+// walkMap turns bundle files into a load.WalkFunc, in name order.
+func walkMap(files map[string]string) load.WalkFunc {
 	return func(fn func(name string, r io.Reader) error) error {
 		names := make([]string, 0, len(files))
 		for n := range files {
@@ -130,12 +131,12 @@ func walkMap(files map[string]string) snapshot.WalkFunc {
 	}
 }
 
-// load builds a snapshot from bundle files.
-func load(t testing.TB, files map[string]string) *snapshot.Snapshot {
+// loadFiles builds a snapshot from bundle files.
+func loadFiles(t testing.TB, files map[string]string) *snapshot.Snapshot {
 	t.Helper()
-	s, err := snapshot.Load(walkMap(files))
+	s, err := load.Snapshot(walkMap(files), load.Options{})
 	if err != nil {
-		t.Fatalf("snapshot.Load: %v", err)
+		t.Fatalf("load.Snapshot: %v", err)
 	}
 	return s
 }
@@ -144,7 +145,7 @@ func load(t testing.TB, files map[string]string) *snapshot.Snapshot {
 func analyzeFx(t testing.TB, f *fx) *analyze.Report {
 	t.Helper()
 	files := f.render(t)
-	r, err := analyze.Run(load(t, files), rules.All())
+	r, err := analyze.Run(loadFiles(t, files), rules.All())
 	if err != nil {
 		t.Fatalf("analyze.Run: %v", err)
 	}

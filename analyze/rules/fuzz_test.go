@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/load"
 	"github.com/nsbundle/nsbundle/analyze/rules"
-	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // fuzzBase is a bundle where most rules have something to read: discovery,
@@ -53,7 +53,7 @@ func FuzzRun(f *testing.F) {
 		}
 		name := names[int(sel)%len(names)]
 		files[name] = string(data)
-		s, err := snapshot.Load(walkMap(files))
+		s, err := load.Snapshot(walkMap(files), load.Options{})
 		if err != nil {
 			return // a broken manifest.json is an unreadable bundle
 		}

@@ -61,7 +61,7 @@ func TestNamespaceNoClock(t *testing.T) {
 	t.Parallel()
 	ns := obj{"metadata": obj{"name": "team-a", "deletionTimestamp": nil}, "spec": obj{"finalizers": []any{"kubernetes"}}, "status": obj{"phase": "Terminating"}}
 	b, _ := json.Marshal(ns)
-	s := load(t, map[string]string{"cluster-resources/namespaces.json": `{"items":[` + string(b) + `]}`})
+	s := loadFiles(t, map[string]string{"cluster-resources/namespaces.json": `{"items":[` + string(b) + `]}`})
 	r, err := analyze.Run(s, rules.All())
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestForeignLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := load(t, map[string]string{
+	s := loadFiles(t, map[string]string{
 		"version.yaml":                                   "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundleVersion\n",
 		"cluster-resources/namespaces.json":              string(b),
 		"cluster-resources/groups-resources-errors.json": `["unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request"]`,

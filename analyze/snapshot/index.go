@@ -19,8 +19,24 @@ type index struct {
 
 func nsKey(ns, name string) string { return ns + "/" + name }
 
-// buildIndex (re)builds every lookup.
-func (s *Snapshot) buildIndex() {
+// Reindex rebuilds the lookups (Namespace, Pod, SlicesFor...) from the
+// lists. Lookups index the lists on first use, so a snapshot only needs
+// Reindex when its lists change after a lookup; it must not run
+// concurrently with lookups.
+func (s *Snapshot) Reindex() { s.index = s.newIndex() }
+
+// ix returns the lookups, building them on first use.
+func (s *Snapshot) ix() *index {
+	s.indexOnce.Do(func() {
+		if s.index == nil {
+			s.index = s.newIndex()
+		}
+	})
+	return s.index
+}
+
+// newIndex builds every lookup.
+func (s *Snapshot) newIndex() *index {
 	ix := &index{
 		namespaces:  map[string]*Namespace{},
 		apiServices: map[string]*APIService{},
@@ -73,42 +89,42 @@ func (s *Snapshot) buildIndex() {
 	for _, o := range s.Workloads {
 		ix.workloads[o.Kind+"/"+nsKey(o.Namespace, o.Name)] = o
 	}
-	s.index = ix
+	return ix
 }
 
 // Namespace returns the namespace named name, or nil.
-func (s *Snapshot) Namespace(name string) *Namespace { return s.index.namespaces[name] }
+func (s *Snapshot) Namespace(name string) *Namespace { return s.ix().namespaces[name] }
 
 // APIService returns the APIService named name (e.g. "v1beta1.metrics.k8s.io").
-func (s *Snapshot) APIService(name string) *APIService { return s.index.apiServices[name] }
+func (s *Snapshot) APIService(name string) *APIService { return s.ix().apiServices[name] }
 
 // Service returns a Service, or nil.
-func (s *Snapshot) Service(ns, name string) *Service { return s.index.services[nsKey(ns, name)] }
+func (s *Snapshot) Service(ns, name string) *Service { return s.ix().services[nsKey(ns, name)] }
 
 // EndpointsFor returns the Endpoints object of a Service, or nil.
 func (s *Snapshot) EndpointsFor(ns, name string) *Endpoints {
-	return s.index.endpoints[nsKey(ns, name)]
+	return s.ix().endpoints[nsKey(ns, name)]
 }
 
 // SlicesFor returns the EndpointSlices of a Service.
 func (s *Snapshot) SlicesFor(ns, name string) []*EndpointSlice {
-	return s.index.slices[nsKey(ns, name)]
+	return s.ix().slices[nsKey(ns, name)]
 }
 
 // Pod returns a pod, or nil.
-func (s *Snapshot) Pod(ns, name string) *Pod { return s.index.pods[nsKey(ns, name)] }
+func (s *Snapshot) Pod(ns, name string) *Pod { return s.ix().pods[nsKey(ns, name)] }
 
 // PodsByIP returns the pods that have ip.
-func (s *Snapshot) PodsByIP(ip string) []*Pod { return s.index.podsByIP[ip] }
+func (s *Snapshot) PodsByIP(ip string) []*Pod { return s.ix().podsByIP[ip] }
 
 // Node returns a node, or nil.
-func (s *Snapshot) Node(name string) *Node { return s.index.nodes[name] }
+func (s *Snapshot) Node(name string) *Node { return s.ix().nodes[name] }
 
 // Lease returns a lease, or nil.
-func (s *Snapshot) Lease(ns, name string) *Lease { return s.index.leases[nsKey(ns, name)] }
+func (s *Snapshot) Lease(ns, name string) *Lease { return s.ix().leases[nsKey(ns, name)] }
 
 // CRD returns the CRD named "<plural>.<group>", or nil.
-func (s *Snapshot) CRD(name string) *CustomResourceDefinition { return s.index.crds[name] }
+func (s *Snapshot) CRD(name string) *CustomResourceDefinition { return s.ix().crds[name] }
 
 // CRDByKind returns the CRD serving kind in group, or nil.
 func (s *Snapshot) CRDByKind(group, kind string) *CustomResourceDefinition {
@@ -122,7 +138,7 @@ func (s *Snapshot) CRDByKind(group, kind string) *CustomResourceDefinition {
 
 // Workload returns a workload by kind, namespace and name, or nil.
 func (s *Snapshot) Workload(kind, ns, name string) *Workload {
-	return s.index.workloads[kind+"/"+nsKey(ns, name)]
+	return s.ix().workloads[kind+"/"+nsKey(ns, name)]
 }
 
 // PodsMatching returns the pods of ns whose labels match selector (an empty

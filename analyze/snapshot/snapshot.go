@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"sync"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -87,6 +88,7 @@ type Snapshot struct {
 
 	collected map[string]Collection
 	index     *index
+	indexOnce sync.Once
 
 	// views holds the values of the Views computed for this snapshot.
 	views views
@@ -123,8 +125,8 @@ func (s *Snapshot) Collection(res string) Collection {
 // Collected is shorthand for s.Collection(res).Collected.
 func (s *Snapshot) Collected(res string) bool { return s.Collection(res).Collected }
 
-// markCollected records that res was read from the bundle.
-func (s *Snapshot) markCollected(res string) {
+// MarkCollected records that res was read from the bundle.
+func (s *Snapshot) MarkCollected(res string) {
 	if s.collected == nil {
 		s.collected = map[string]Collection{}
 	}
@@ -133,8 +135,10 @@ func (s *Snapshot) markCollected(res string) {
 	s.collected[res] = c
 }
 
-// markFailed records a failed collection of res.
-func (s *Snapshot) markFailed(res string, status int, msg string) {
+// MarkFailed records a failed collection of res: status is the HTTP status
+// (0 if none) and msg the collector's error text, verbatim. A resource both
+// collected and failed is Partial; the first failure recorded stands.
+func (s *Snapshot) MarkFailed(res string, status int, msg string) {
 	if s.collected == nil {
 		s.collected = map[string]Collection{}
 	}

@@ -1,6 +1,3 @@
-// Package snapshot holds the lean, indexed view of a bundle that rules read:
-// only the fields the rules need, each object remembering where in the bundle
-// it came from so findings can quote their evidence.
 package snapshot
 
 import "time"

@@ -10,6 +10,7 @@ import (
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/rules"
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/cmd/nsbundle/app"
 )
 
 // largeBundle returns the large synthetic bundle named by
@@ -54,9 +55,11 @@ func benchAnalyze(b *testing.B, p string) {
 	}
 	b.SetBytes(fi.Size())
 	b.ReportAllocs()
+	// Load under the command's GC policy, to measure what a user waits.
+	opts := analyze.Options{Limits: bundle.DefaultLimits(), Rules: rules.All(), Memory: &app.GCPolicy{}}
 	b.ResetTimer()
 	for b.Loop() {
-		r, err := analyze.Analyze(p, analyze.Options{Limits: bundle.DefaultLimits(), Rules: rules.All()})
+		r, err := analyze.Analyze(p, opts)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -63,7 +63,7 @@ Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 }
 
 func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
-	aopts := analyze.Options{Limits: o.limits, Rules: rules.All()}
+	aopts := analyze.Options{Limits: o.limits, Rules: rules.All(), Memory: &GCPolicy{}}
 	var rep *analyze.Report
 	var err error
 	if o.path == stdinArg {

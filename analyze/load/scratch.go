@@ -1,4 +1,6 @@
-package snapshot
+package load
+
+import "github.com/nsbundle/nsbundle/analyze/snapshot"
 
 // The big kinds (pods, nodes, EndpointSlices, workloads) are decoded into one
 // scratch value per worker and sink, not into a fresh value: the decoder
@@ -12,13 +14,32 @@ package snapshot
 // own and reset of a kind must name the same fields: a reused field that
 // own did not copy would be overwritten by the next object.
 
-// reusable is a view decoded through a scratch value.
-type reusable interface {
-	// own replaces every field sharing the scratch's storage with a copy,
-	// and interns the repeated strings.
-	own(in *interner)
-	// reset zeroes the value, keeping the storage of the fields own copies.
-	reset()
+// reuse is how values of one kind go through a scratch value.
+type reuse[T any] struct {
+	// own replaces every field of v sharing the scratch's storage with a
+	// copy, and interns the repeated strings.
+	own func(v *T, in *interner)
+	// reset zeroes v, keeping the storage of the fields own copies.
+	reset func(v *T)
+}
+
+// reuseOf returns how T goes through a scratch value, or nil if it does
+// not (it is decoded into a fresh value).
+func reuseOf[T any]() *reuse[T] {
+	var r any
+	switch any((*T)(nil)).(type) {
+	case *snapshot.Pod:
+		r = &reuse[snapshot.Pod]{ownPod, resetPod}
+	case *snapshot.Node:
+		r = &reuse[snapshot.Node]{ownNode, resetNode}
+	case *snapshot.EndpointSlice:
+		r = &reuse[snapshot.EndpointSlice]{ownEndpointSlice, resetEndpointSlice}
+	case *snapshot.Workload:
+		r = &reuse[snapshot.Workload]{ownWorkload, resetWorkload}
+	default:
+		return nil
+	}
+	return r.(*reuse[T])
 }
 
 // emptied returns xs cleared, with length 0 and its capacity.
@@ -37,15 +58,15 @@ func cloned[T any](xs []T) []T {
 }
 
 // keptMeta returns m zeroed, with its maps and slices emptied.
-func keptMeta(m *Meta) Meta {
+func keptMeta(m *snapshot.Meta) snapshot.Meta {
 	clear(m.Labels)
 	clear(m.Annotations)
-	return Meta{Labels: m.Labels, Annotations: m.Annotations,
+	return snapshot.Meta{Labels: m.Labels, Annotations: m.Annotations,
 		Finalizers: emptied(m.Finalizers), OwnerReferences: emptied(m.OwnerReferences)}
 }
 
 // ownMeta copies the reused fields of m and interns its strings.
-func (in *interner) ownMeta(m *Meta) {
+func (in *interner) ownMeta(m *snapshot.Meta) {
 	m.Namespace = in.str(m.Namespace)
 	m.Labels = in.ownSet(m.Labels)
 	m.Annotations = in.ownSet(m.Annotations)
@@ -67,11 +88,11 @@ func (in *interner) ownSet(m map[string]string) map[string]string {
 }
 
 // ownConditions copies and interns conditions.
-func (in *interner) ownConditions(cs []Condition) []Condition {
+func (in *interner) ownConditions(cs []snapshot.Condition) []snapshot.Condition {
 	return in.conditions(cloned(cs))
 }
 
-func (p *Pod) own(in *interner) {
+func ownPod(p *snapshot.Pod, in *interner) {
 	in.ownMeta(&p.Meta)
 	p.Spec.NodeName = in.str(p.Spec.NodeName)
 	p.Spec.Containers = cloned(p.Spec.Containers)
@@ -92,10 +113,10 @@ func (p *Pod) own(in *interner) {
 	}
 }
 
-func (p *Pod) reset() {
+func resetPod(p *snapshot.Pod) {
 	m := keptMeta(&p.Meta)
 	c, ips, conds, st := p.Spec.Containers, p.Status.PodIPs, p.Status.Conditions, p.Status.ContainerStatuses
-	*p = Pod{}
+	*p = snapshot.Pod{}
 	p.Meta = m
 	p.Spec.Containers = emptied(c)
 	p.Status.PodIPs = emptied(ips)
@@ -103,22 +124,22 @@ func (p *Pod) reset() {
 	p.Status.ContainerStatuses = emptied(st)
 }
 
-func (n *Node) own(in *interner) {
+func ownNode(n *snapshot.Node, in *interner) {
 	in.ownMeta(&n.Meta)
 	n.Spec.Taints = cloned(n.Spec.Taints)
 	n.Status.Conditions = in.ownConditions(n.Status.Conditions)
 }
 
-func (n *Node) reset() {
+func resetNode(n *snapshot.Node) {
 	m := keptMeta(&n.Meta)
 	t, c := n.Spec.Taints, n.Status.Conditions
-	*n = Node{}
+	*n = snapshot.Node{}
 	n.Meta = m
 	n.Spec.Taints = emptied(t)
 	n.Status.Conditions = emptied(c)
 }
 
-func (e *EndpointSlice) own(in *interner) {
+func ownEndpointSlice(e *snapshot.EndpointSlice, in *interner) {
 	in.ownMeta(&e.Meta)
 	e.AddressType = in.str(e.AddressType)
 	e.Endpoints = cloned(e.Endpoints)
@@ -132,16 +153,16 @@ func (e *EndpointSlice) own(in *interner) {
 	e.Ports = cloned(e.Ports)
 }
 
-func (e *EndpointSlice) reset() {
+func resetEndpointSlice(e *snapshot.EndpointSlice) {
 	m := keptMeta(&e.Meta)
 	eps, ports := e.Endpoints, e.Ports
-	*e = EndpointSlice{}
+	*e = snapshot.EndpointSlice{}
 	e.Meta = m
 	e.Endpoints = emptied(eps)
 	e.Ports = emptied(ports)
 }
 
-func (w *Workload) own(in *interner) {
+func ownWorkload(w *snapshot.Workload, in *interner) {
 	in.ownMeta(&w.Meta)
 	if w.Spec.Selector != nil { // a new pointer for every object: not reused
 		w.Spec.Selector.MatchLabels = in.set(w.Spec.Selector.MatchLabels)
@@ -149,25 +170,21 @@ func (w *Workload) own(in *interner) {
 	w.Status.Conditions = in.ownConditions(w.Status.Conditions)
 }
 
-func (w *Workload) reset() {
+func resetWorkload(w *snapshot.Workload) {
 	m := keptMeta(&w.Meta)
 	c := w.Status.Conditions
-	*w = Workload{}
+	*w = snapshot.Workload{}
 	w.Meta = m
 	w.Status.Conditions = emptied(c)
 }
 
-// scratchOf returns the worker's scratch value for T, or nil if T is not
-// reusable.
+// scratchOf returns the worker's scratch value for T.
 func scratchOf[T any](in *interner) *T {
 	key := any((*T)(nil)) // one key per type
 	if v, ok := in.scratch[key]; ok {
 		return v.(*T)
 	}
-	var v *T
-	if _, ok := any(new(T)).(reusable); ok {
-		v = new(T)
-	}
+	v := new(T)
 	if in.scratch == nil {
 		in.scratch = map[any]any{}
 	}

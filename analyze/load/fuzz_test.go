@@ -1,4 +1,4 @@
-package snapshot
+package load
 
 import (
 	"io"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/nsbundle/nsbundle/bundle"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // fuzzNames are the bundle paths FuzzLoad puts the fuzzed bytes under: one
@@ -63,10 +65,10 @@ func FuzzLoad(f *testing.F) {
 			}
 			return nil
 		}
-		s, err := Load(walk)
+		s, err := Snapshot(walk, Options{})
 		if err != nil {
 			if name != bundle.ManifestPath {
-				t.Fatalf("Load(%s) failed: %v", name, err)
+				t.Fatalf("Snapshot(%s) failed: %v", name, err)
 			}
 			return
 		}
@@ -96,7 +98,7 @@ func FuzzLoad(f *testing.F) {
 				}
 			}
 		}
-		_ = s.Collection(ResAPIServices)
+		_ = s.Collection(snapshot.ResAPIServices)
 		_ = s.LogsOf("kube-controller-manager")
 	})
 }

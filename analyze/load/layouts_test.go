@@ -1,4 +1,4 @@
-package snapshot
+package load
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // listVariants writes the same List in the layouts a bundle may hold it:
@@ -36,12 +38,12 @@ func listVariants(t testing.TB, items []string) map[string]string {
 }
 
 // loadedNamespaces summarises what a list loaded to.
-func loadedNamespaces(s *Snapshot) string {
+func loadedNamespaces(s *snapshot.Snapshot) string {
 	var b strings.Builder
 	for _, ns := range s.Namespaces {
 		fmt.Fprintf(&b, "%s@%s phase=%s conds=%d del=%v; ", ns.Name, ns.Loc.Pointer, ns.Status.Phase, len(ns.Status.Conditions), ns.DeletionTimestamp != nil)
 	}
-	fmt.Fprintf(&b, "collected=%+v", s.Collection(ResNamespaces))
+	fmt.Fprintf(&b, "collected=%+v", s.Collection(snapshot.ResNamespaces))
 	return b.String()
 }
 
@@ -95,7 +97,7 @@ func FuzzListLayouts(f *testing.F) {
 		}
 		variants := listVariants(t, []string{nsActive, c.String(), nsStuck})
 		load := func(text string) string {
-			s, err := Load(walkFiles(map[string]string{"resources/core/v1/namespaces.json": text}))
+			s, err := Snapshot(walkFiles(map[string]string{"resources/core/v1/namespaces.json": text}), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,11 +1,14 @@
-package snapshot
+package load
 
 import (
 	"fmt"
-	"runtime/debug"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // podLine is a pod item named p<i> in namespace ns<i/700>.
@@ -65,7 +68,7 @@ func TestLoadManyItems(t *testing.T) {
 					t.Errorf("no note %q in %q", want, s.Notes)
 				}
 			}
-			if s.Pod("ns0", "p0") == nil || !s.Collected(ResPods) {
+			if s.Pod("ns0", "p0") == nil || !s.Collected(snapshot.ResPods) {
 				t.Errorf("index or collection missing")
 			}
 		})
@@ -101,8 +104,8 @@ func TestLoadLineList(t *testing.T) {
 			if strings.Join(names, ",") != strings.Join(tt.names, ",") {
 				t.Errorf("namespaces %q, want %q", names, tt.names)
 			}
-			if s.Collected(ResNamespaces) != tt.collected {
-				t.Errorf("collected %v, want %v", s.Collected(ResNamespaces), tt.collected)
+			if s.Collected(snapshot.ResNamespaces) != tt.collected {
+				t.Errorf("collected %v, want %v", s.Collected(snapshot.ResNamespaces), tt.collected)
 			}
 			if tt.note != "" && !hasNote(s.Notes, tt.note) {
 				t.Errorf("no note %q in %q", tt.note, s.Notes)
@@ -142,30 +145,57 @@ func TestInterner(t *testing.T) {
 // same reports whether two strings share their bytes.
 func same(a, b string) bool { return a == b && unsafe.StringData(a) == unsafe.StringData(b) }
 
-func TestTuneGCRestores(t *testing.T) {
-	if testing.Short() {
-		t.Skip("changes process-wide GC settings")
+// countingPolicy counts the calls a load makes to its MemoryPolicy.
+type countingPolicy struct {
+	mu                     sync.Mutex
+	begins, ends, progress int
+}
+
+func (c *countingPolicy) Begin() func() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.begins++
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.ends++
 	}
-	t.Setenv("GOGC", "") // tuneGC reads the variables, the runtime does not re-read them
-	t.Setenv("GOMEMLIMIT", "")
-	before := debug.SetGCPercent(-1)
-	debug.SetGCPercent(before)
-	limit := debug.SetMemoryLimit(-1)
-	r1 := tuneGC()
-	r2 := tuneGC() // a concurrent Load
-	if got := debug.SetMemoryLimit(-1); got != loadMemoryLimit {
-		t.Errorf("limit while loading %d, want %d", got, loadMemoryLimit)
+}
+
+func (c *countingPolicy) Progress() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.progress++
+}
+
+// TestMemoryPolicy checks that a load brackets its work with Begin and the
+// end function, and calls Progress every progressEvery batches.
+func TestMemoryPolicy(t *testing.T) {
+	t.Parallel()
+	const n = progressEvery*batchItems + 1
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"metadata":{"name":"n%d"}}`, i)
 	}
-	r1()
-	if got := debug.SetMemoryLimit(-1); got != loadMemoryLimit {
-		t.Errorf("limit restored while another Load runs: %d", got)
+	files := map[string]string{"manifest.json": manifestJSON(t), "resources/core/v1/namespaces.json": oneLine(items...)}
+	var c countingPolicy
+	s, err := Snapshot(walkFiles(files), Options{Memory: &c})
+	if err != nil {
+		t.Fatal(err)
 	}
-	r2()
-	if got := debug.SetMemoryLimit(-1); got != limit {
-		t.Errorf("limit after %d, want %d", got, limit)
+	if len(s.Namespaces) != n {
+		t.Fatalf("%d namespaces, want %d", len(s.Namespaces), n)
 	}
-	if got := debug.SetGCPercent(before); got != before {
-		t.Errorf("GC percent after %d, want %d", got, before)
+	if c.begins != 1 || c.ends != 1 || c.progress != 1 {
+		t.Errorf("Begin %d, end %d, Progress %d times; want 1, 1, 1", c.begins, c.ends, c.progress)
+	}
+	// A walk that fails still ends the policy.
+	c = countingPolicy{}
+	if _, err := Snapshot(func(func(string, io.Reader) error) error { return io.ErrUnexpectedEOF }, Options{Memory: &c}); err == nil {
+		t.Fatal("no error from a failing walk")
+	}
+	if c.begins != 1 || c.ends != 1 {
+		t.Errorf("failing walk: Begin %d, end %d times; want 1, 1", c.begins, c.ends)
 	}
 }
 

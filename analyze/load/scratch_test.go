@@ -1,4 +1,4 @@
-package snapshot
+package load
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // scratchGen makes random items of the reusable kinds: fields present or
@@ -159,7 +161,7 @@ func nilEmpty(v reflect.Value) {
 // checkScratch loads items (some of them broken half-way, after filling
 // maps and slices) and compares every object with encoding/json's decoding
 // of its own item.
-func checkScratch[T any](t *testing.T, path string, got func(*Snapshot) []*T, obj func(*T) *Object, gen func(int) any) {
+func checkScratch[T any](t *testing.T, path string, got func(*snapshot.Snapshot) []*T, obj func(*T) *snapshot.Object, gen func(int) any) {
 	t.Helper()
 	const n = 3*batchItems + 11
 	var items []string
@@ -195,7 +197,7 @@ func checkScratch[T any](t *testing.T, path string, got func(*Snapshot) []*T, ob
 		if o := obj(&g); o.Loc.Pointer != itemPointer(i) {
 			t.Fatalf("object %d is at %s", i, o.Loc.Pointer)
 		}
-		*obj(&want) = Object{Meta: obj(&want).Meta, Loc: obj(&g).Loc}
+		*obj(&want) = snapshot.Object{Meta: obj(&want).Meta, Loc: obj(&g).Loc}
 		nilEmpty(reflect.ValueOf(&want))
 		nilEmpty(reflect.ValueOf(&g))
 		if !reflect.DeepEqual(g, want) {
@@ -212,23 +214,23 @@ func TestScratchReuse(t *testing.T) {
 	t.Parallel()
 	g := scratchGen{rand.New(rand.NewPCG(1, 2))}
 	t.Run("pods", func(t *testing.T) {
-		checkScratch(t, "resources/core/v1/pods.json", func(s *Snapshot) []*Pod { return s.Pods },
-			func(v *Pod) *Object { return &v.Object }, g.pod)
+		checkScratch(t, "resources/core/v1/pods.json", func(s *snapshot.Snapshot) []*snapshot.Pod { return s.Pods },
+			func(v *snapshot.Pod) *snapshot.Object { return &v.Object }, g.pod)
 	})
 	t.Run("nodes", func(t *testing.T) {
-		checkScratch(t, "resources/core/v1/nodes.json", func(s *Snapshot) []*Node { return s.Nodes },
-			func(v *Node) *Object { return &v.Object }, g.node)
+		checkScratch(t, "resources/core/v1/nodes.json", func(s *snapshot.Snapshot) []*snapshot.Node { return s.Nodes },
+			func(v *snapshot.Node) *snapshot.Object { return &v.Object }, g.node)
 	})
 	t.Run("endpointslices", func(t *testing.T) {
-		checkScratch(t, "resources/discovery.k8s.io/v1/endpointslices.json", func(s *Snapshot) []*EndpointSlice { return s.EndpointSlices },
-			func(v *EndpointSlice) *Object { return &v.Object }, g.slice)
+		checkScratch(t, "resources/discovery.k8s.io/v1/endpointslices.json", func(s *snapshot.Snapshot) []*snapshot.EndpointSlice { return s.EndpointSlices },
+			func(v *snapshot.EndpointSlice) *snapshot.Object { return &v.Object }, g.slice)
 	})
 	t.Run("replicasets", func(t *testing.T) {
-		checkScratch(t, "resources/apps/v1/replicasets.json", func(s *Snapshot) []*Workload {
+		checkScratch(t, "resources/apps/v1/replicasets.json", func(s *snapshot.Snapshot) []*snapshot.Workload {
 			for _, w := range s.Workloads {
 				w.Kind = "" // set by the loader, not decoded
 			}
 			return s.Workloads
-		}, func(v *Workload) *Object { return &v.Object }, g.workload)
+		}, func(v *snapshot.Workload) *snapshot.Object { return &v.Object }, g.workload)
 	})
 }

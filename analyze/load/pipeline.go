@@ -1,4 +1,4 @@
-package snapshot
+package load
 
 import (
 	"bufio"
@@ -132,8 +132,8 @@ func (lr *listReader) flush() {
 	lr.pending = append(lr.pending, lr.cur)
 	lr.l.pool.jobs <- lr.cur
 	lr.cur = nil
-	if lr.l.batches++; lr.l.batches%64 == 0 {
-		adaptGC()
+	if lr.l.batches++; lr.l.batches%progressEvery == 0 {
+		lr.l.mem.Progress()
 	}
 	for len(lr.pending) > 0 {
 		select {

@@ -1,9 +1,11 @@
-package snapshot
+package load
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // pretty re-indents a JSON document as troubleshoot writes it.
@@ -31,7 +33,7 @@ func TestLoadTroubleshoot(t *testing.T) {
 		"cluster-resources/pods/logs/kube-system/kube-controller-manager-cp/kube-controller-manager.log": "ignored for now\n",
 		"cluster-info/cluster_version.json": `{"info":{"major":"1","minor":"37","gitVersion":"v1.37.2"},"string":"v1.37.2"}`,
 	})
-	if s.Layout != LayoutTroubleshoot || s.GitVersion != "v1.37.2" || s.Manifest != nil {
+	if s.Layout != snapshot.LayoutTroubleshoot || s.GitVersion != "v1.37.2" || s.Manifest != nil {
 		t.Errorf("layout %q version %q", s.Layout, s.GitVersion)
 	}
 	app := s.Namespace("app")
@@ -41,7 +43,7 @@ func TestLoadTroubleshoot(t *testing.T) {
 	if s.Pod("kube-system", "metrics-server-abc") == nil || s.Lease("kube-system", "kube-controller-manager") == nil {
 		t.Errorf("namespaced troubleshoot lists not loaded")
 	}
-	if len(s.DiscoveryErrors) != 1 || s.DiscoveryErrors[0].Loc.Pointer != "/0" || !s.Collected(ResDiscovery) {
+	if len(s.DiscoveryErrors) != 1 || s.DiscoveryErrors[0].Loc.Pointer != "/0" || !s.Collected(snapshot.ResDiscovery) {
 		t.Errorf("discovery errors %+v", s.DiscoveryErrors)
 	}
 	// Now comes from the latest timestamp: the lease's renewTime.
@@ -74,7 +76,7 @@ func TestLoadClusterInfoDump(t *testing.T) {
 		"default/web-0/logs.txt":                           "e\n",
 		"kube-system/kube-controller-manager-cp/extra.txt": "ignored\n",
 	})
-	if s.Layout != LayoutClusterInfoDump {
+	if s.Layout != snapshot.LayoutClusterInfoDump {
 		t.Errorf("layout %q", s.Layout)
 	}
 	if s.Node("node-b") == nil || s.Pod("kube-system", "metrics-server-abc") == nil || len(s.EventsFor("Node", "", "node-b")) != 1 {
@@ -182,7 +184,7 @@ func TestLoadMalformed(t *testing.T) {
 			if strings.Join(names, ",") != strings.Join(tt.names, ",") {
 				t.Errorf("namespaces %q, want %q", names, tt.names)
 			}
-			if c := s.Collection(ResNamespaces); c.Collected != tt.collected {
+			if c := s.Collection(snapshot.ResNamespaces); c.Collected != tt.collected {
 				t.Errorf("collection %+v, want collected %v", c, tt.collected)
 			}
 			for _, n := range tt.notes {
@@ -199,10 +201,10 @@ func TestLoadMalformed(t *testing.T) {
 
 func TestLoadManifestErrors(t *testing.T) {
 	t.Parallel()
-	if _, err := Load(walkFiles(map[string]string{"manifest.json": "{not json"})); err == nil || !strings.Contains(err.Error(), "manifest.json") {
+	if _, err := Snapshot(walkFiles(map[string]string{"manifest.json": "{not json"}), Options{}); err == nil || !strings.Contains(err.Error(), "manifest.json") {
 		t.Errorf("garbage manifest: err %v", err)
 	}
-	if s := mustLoad(t, map[string]string{}); s.Layout != LayoutNative || len(s.Notes) != 1 || !s.Now.IsZero() {
+	if s := mustLoad(t, map[string]string{}); s.Layout != snapshot.LayoutNative || len(s.Notes) != 1 || !s.Now.IsZero() {
 		t.Errorf("empty bundle: layout %q notes %q", s.Layout, s.Notes)
 	}
 }
@@ -222,7 +224,7 @@ func TestLoadLogs(t *testing.T) {
 		"logs/files/custom-thing.log":    "",
 		"logs/kube-system/kube-controller-manager-2/kube-controller-manager.log": "\n",
 	})
-	byPath := map[string]*Log{}
+	byPath := map[string]*snapshot.Log{}
 	for _, l := range s.Logs {
 		byPath[l.Path] = l
 	}

@@ -1,8 +1,10 @@
-package snapshot
+package load
 
 import (
 	"hash/maphash"
 	"maps"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 // Large bundles repeat most short strings (namespaces, label keys and
@@ -79,7 +81,7 @@ func (in *interner) set(m map[string]string) map[string]string {
 }
 
 // meta interns an object's metadata.
-func (in *interner) meta(m *Meta) {
+func (in *interner) meta(m *snapshot.Meta) {
 	m.Namespace = in.str(m.Namespace)
 	m.Labels = in.set(m.Labels)
 	m.Annotations = in.set(m.Annotations)
@@ -91,7 +93,7 @@ func (in *interner) meta(m *Meta) {
 }
 
 // conditions interns conditions and drops their spare capacity.
-func (in *interner) conditions(cs []Condition) []Condition {
+func (in *interner) conditions(cs []snapshot.Condition) []snapshot.Condition {
 	for i := range cs {
 		c := &cs[i]
 		c.Type, c.Status, c.Reason, c.Message = in.str(c.Type), in.str(c.Status), in.str(c.Reason), in.str(c.Message)
@@ -110,7 +112,7 @@ func clip[T any](xs []T) []T {
 	return append(make([]T, 0, len(xs)), xs...)
 }
 
-func (in *interner) state(s *ContainerState) {
+func (in *interner) state(s *snapshot.ContainerState) {
 	if s.Waiting != nil {
 		s.Waiting.Reason = in.str(s.Waiting.Reason)
 	}
@@ -124,22 +126,22 @@ func (in *interner) state(s *ContainerState) {
 // big one, Event, is done here, and the rest get their metadata done.
 func (in *interner) shrink(v any) {
 	switch o := v.(type) {
-	case *Event:
+	case *snapshot.Event:
 		in.meta(&o.Meta)
 		o.InvolvedObject.Kind, o.InvolvedObject.Namespace = in.str(o.InvolvedObject.Kind), in.str(o.InvolvedObject.Namespace)
 		o.Type, o.Reason = in.str(o.Type), in.str(o.Reason) // messages are mostly unique
-	case *Endpoints:
+	case *snapshot.Endpoints:
 		in.meta(&o.Meta)
-	case *Service:
+	case *snapshot.Service:
 		in.meta(&o.Meta)
 		o.Spec.Type = in.str(o.Spec.Type)
 		o.Spec.Selector = in.set(o.Spec.Selector)
-	case *Namespace:
+	case *snapshot.Namespace:
 		in.meta(&o.Meta)
 		in.strSlice(o.Spec.Finalizers)
 		o.Status.Phase = in.str(o.Status.Phase)
 		o.Status.Conditions = in.conditions(o.Status.Conditions)
-	case *Lease:
+	case *snapshot.Lease:
 		in.meta(&o.Meta)
 	}
 }

@@ -1,4 +1,4 @@
-package snapshot
+package load
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/bundle"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
 var collectedAt = time.Date(2026, 11, 23, 5, 10, 0, 0, time.UTC)
@@ -30,11 +32,11 @@ func walkFiles(files map[string]string) WalkFunc {
 	}
 }
 
-func mustLoad(t *testing.T, files map[string]string) *Snapshot {
+func mustLoad(t *testing.T, files map[string]string) *snapshot.Snapshot {
 	t.Helper()
-	s, err := Load(walkFiles(files))
+	s, err := Snapshot(walkFiles(files), Options{})
 	if err != nil {
-		t.Fatalf("Load: %v", err)
+		t.Fatalf("Snapshot: %v", err)
 	}
 	return s
 }
@@ -76,7 +78,7 @@ func TestLoadNative(t *testing.T) {
 		"logs/files/cloud-controller-manager.log":                                          "I1123 05:00:00.000000       1 main.go:1] started\n",
 		"health/version.json": `{"major":"1","minor":"37","gitVersion":"v1.37.2"}`,
 	})
-	if s.Layout != LayoutNative || !s.Now.Equal(collectedAt) || s.GitVersion != "v1.37.2" || s.Manifest == nil {
+	if s.Layout != snapshot.LayoutNative || !s.Now.Equal(collectedAt) || s.GitVersion != "v1.37.2" || s.Manifest == nil {
 		t.Errorf("layout %q now %v version %q manifest %v", s.Layout, s.Now, s.GitVersion, s.Manifest != nil)
 	}
 	if len(s.Notes) != 0 {
@@ -86,10 +88,10 @@ func TestLoadNative(t *testing.T) {
 		t.Fatalf("namespaces not loaded or not sorted: %+v", s.Namespaces)
 	}
 	app := s.Namespace("app")
-	if app == nil || app.Loc != (Location{Path: "resources/core/v1/namespaces.json", Pointer: "/items/1"}) {
+	if app == nil || app.Loc != (snapshot.Location{Path: "resources/core/v1/namespaces.json", Pointer: "/items/1"}) {
 		t.Fatalf("app at %+v", app)
 	}
-	if c, i := FindCondition(app.Status.Conditions, "NamespaceDeletionDiscoveryFailure"); c == nil || i != 0 || c.Status != "True" {
+	if c, i := snapshot.FindCondition(app.Status.Conditions, "NamespaceDeletionDiscoveryFailure"); c == nil || i != 0 || c.Status != "True" {
 		t.Errorf("condition %+v at %d", c, i)
 	}
 	if got := app.Loc.At("status", "conditions", "0"); got.Pointer != "/items/1/status/conditions/0" {
@@ -114,12 +116,12 @@ func TestLoadNative(t *testing.T) {
 	if l := s.Lease("kube-system", "kube-controller-manager"); l == nil || l.Spec.RenewTime == nil || l.Spec.RenewTime.Nanosecond() != 123456000 {
 		t.Errorf("lease %+v", l)
 	}
-	for _, res := range []string{ResNamespaces, ResPods, ResLeases, ResNodes, ResDiscovery, ResLogs} {
+	for _, res := range []string{snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResLeases, snapshot.ResNodes, snapshot.ResDiscovery, snapshot.ResLogs} {
 		if !s.Collected(res) {
 			t.Errorf("%s not collected", res)
 		}
 	}
-	if s.Collected(ResAPIServices) || s.Collected("configmaps") {
+	if s.Collected(snapshot.ResAPIServices) || s.Collected("configmaps") {
 		t.Errorf("uncollected types marked collected")
 	}
 	if len(s.Discovery) != 1 || s.Discovery[0].Freshness != "Stale" {
@@ -150,16 +152,16 @@ func TestLoadManifestRequests(t *testing.T) {
 		),
 		"resources/core/v1/pods.json": oneLine(),
 	})
-	if c := s.Collection(ResAPIServices); c.Collected || c.Status != 403 || c.Error != forbidden {
+	if c := s.Collection(snapshot.ResAPIServices); c.Collected || c.Status != 403 || c.Error != forbidden {
 		t.Errorf("apiservices: %+v", c)
 	}
-	if c := s.Collection(ResPods); !c.Collected || !c.Partial || c.Status != 403 {
+	if c := s.Collection(snapshot.ResPods); !c.Collected || !c.Partial || c.Status != 403 {
 		t.Errorf("pods (one namespace forbidden): %+v", c)
 	}
-	if c := s.Collection(ResEndpointSlices); c.Collected || c.Status != 0 || c.Error != "context deadline exceeded" {
+	if c := s.Collection(snapshot.ResEndpointSlices); c.Collected || c.Status != 0 || c.Error != "context deadline exceeded" {
 		t.Errorf("endpointslices: %+v", c)
 	}
-	if c := s.Collection(ResDiscovery); c.Collected || c.Status != 503 {
+	if c := s.Collection(snapshot.ResDiscovery); c.Collected || c.Status != 503 {
 		t.Errorf("discovery: %+v", c)
 	}
 }
@@ -170,16 +172,16 @@ func TestResourceKeys(t *testing.T) {
 		name, res string
 		ok        bool
 	}{
-		{"resources/core/v1/namespaces.json", ResNamespaces, true},
-		{"resources/core/v1/pods/kube-system.json", ResPods, true},
-		{"resources/apiregistration.k8s.io/v1/apiservices.json", ResAPIServices, true},
-		{"resources/rbac.authorization.k8s.io/v1/rolebindings/kube-system.json", ResRoleBindings, true},
-		{"cluster-resources/namespaces.json", ResNamespaces, true},
-		{"cluster-resources/pods/default.json", ResPods, true},
-		{"cluster-resources/custom-resource-definitions.json", ResCRDs, true},
+		{"resources/core/v1/namespaces.json", snapshot.ResNamespaces, true},
+		{"resources/core/v1/pods/kube-system.json", snapshot.ResPods, true},
+		{"resources/apiregistration.k8s.io/v1/apiservices.json", snapshot.ResAPIServices, true},
+		{"resources/rbac.authorization.k8s.io/v1/rolebindings/kube-system.json", snapshot.ResRoleBindings, true},
+		{"cluster-resources/namespaces.json", snapshot.ResNamespaces, true},
+		{"cluster-resources/pods/default.json", snapshot.ResPods, true},
+		{"cluster-resources/custom-resource-definitions.json", snapshot.ResCRDs, true},
 		{"cluster-resources/groups-resources-errors.json", "", false},
-		{"nodes.json", ResNodes, true},
-		{"kube-system/pods.json", ResPods, true},
+		{"nodes.json", snapshot.ResNodes, true},
+		{"kube-system/pods.json", snapshot.ResPods, true},
 		{"kube-system/configmaps.json", "", false},
 		{"discovery/apis.json", "", false},
 		{"terminating/app.json", "", false},
@@ -196,11 +198,11 @@ func TestResourceKeys(t *testing.T) {
 		path, res string
 		ok        bool
 	}{
-		{"/api/v1/pods?limit=500", ResPods, true},
-		{"/api/v1/namespaces/x/pods", ResPods, true},
-		{"/apis/apps/v1/namespaces/x/deployments", ResDeployments, true},
-		{"/apis/apiregistration.k8s.io/v1/apiservices", ResAPIServices, true},
-		{"/api/v1/namespaces", ResNamespaces, true},
+		{"/api/v1/pods?limit=500", snapshot.ResPods, true},
+		{"/api/v1/namespaces/x/pods", snapshot.ResPods, true},
+		{"/apis/apps/v1/namespaces/x/deployments", snapshot.ResDeployments, true},
+		{"/apis/apiregistration.k8s.io/v1/apiservices", snapshot.ResAPIServices, true},
+		{"/api/v1/namespaces", snapshot.ResNamespaces, true},
 		{"/api/v1/namespaces/x", "", false},
 		{"/healthz", "", false},
 		{"/apis", "", false},
@@ -210,32 +212,5 @@ func TestResourceKeys(t *testing.T) {
 		if res != u.res || ok != u.ok {
 			t.Errorf("resourceKeyForURL(%q) = %q, %v; want %q, %v", u.path, res, ok, u.res, u.ok)
 		}
-	}
-}
-
-func TestComponentOf(t *testing.T) {
-	t.Parallel()
-	for names, want := range map[string]string{
-		"kube-controller-manager-cp-1":    "kube-controller-manager",
-		"kube-controller-manager":         "kube-controller-manager",
-		"aws-cloud-controller-manager-x7": "cloud-controller-manager",
-		"cloud-controller-manager":        "cloud-controller-manager",
-		"kube-apiserver-cp":               "kube-apiserver",
-		"metrics-server-7d9f6c-abcde":     "metrics-server",
-		"coredns-5d78c9869d-abcde":        "",
-		"web,kube-scheduler":              "kube-scheduler",
-		"etcd-cp":                         "etcd",
-	} {
-		if got := ComponentOf(strings.Split(names, ",")...); got != want {
-			t.Errorf("ComponentOf(%s) = %q, want %q", names, got, want)
-		}
-	}
-}
-
-func TestLocationAtEscapes(t *testing.T) {
-	t.Parallel()
-	l := Location{Path: "p.json", Pointer: "/items/0"}.At("metadata", "annotations", "rbac.authorization.kubernetes.io/autoupdate", "a~b")
-	if l.Pointer != "/items/0/metadata/annotations/rbac.authorization.kubernetes.io~1autoupdate/a~0b" || l.Path != "p.json" {
-		t.Errorf("At: %+v", l)
 	}
 }

@@ -1,0 +1,81 @@
+package load
+
+import (
+	"strings"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+	"github.com/nsbundle/nsbundle/bundle"
+)
+
+// resourceKeyFor maps a file name to a resource key, for every layout.
+func resourceKeyFor(name string) (string, bool) {
+	if !strings.HasSuffix(name, ".json") {
+		return "", false
+	}
+	if strings.HasPrefix(name, bundle.TerminatingDir+"/") || strings.HasPrefix(name, bundle.DiscoveryDir+"/") || strings.HasPrefix(name, bundle.HealthDir+"/") {
+		return "", false
+	}
+	parts := strings.Split(strings.TrimSuffix(name, ".json"), "/")
+	switch {
+	case parts[0] == bundle.ResourcesDir && (len(parts) == 4 || len(parts) == 5):
+		// resources/<group>/<version>/<resource>[/<namespace>].json
+		if parts[1] == "core" {
+			return parts[3], true
+		}
+		return parts[3] + "." + parts[1], true
+	case parts[0] == "cluster-resources" && (len(parts) == 2 || len(parts) == 3):
+		res, ok := troubleshootNames[parts[1]]
+		return res, ok
+	case len(parts) == 1 && parts[0] == "nodes":
+		return snapshot.ResNodes, true // cluster-info dump
+	case len(parts) == 2:
+		res, ok := dumpNames[parts[1]]
+		return res, ok
+	}
+	return "", false
+}
+
+// troubleshootNames maps troubleshoot's cluster-resources file names.
+var troubleshootNames = map[string]string{
+	"namespaces": snapshot.ResNamespaces, "nodes": snapshot.ResNodes, "pods": snapshot.ResPods, "services": snapshot.ResServices,
+	"endpoints": snapshot.ResEndpoints, "endpointslices": snapshot.ResEndpointSlices, "leases": snapshot.ResLeases,
+	"events": snapshot.ResEvents, "pvcs": snapshot.ResPVCs, "custom-resource-definitions": snapshot.ResCRDs,
+	"mutating-webhook-configurations": snapshot.ResMutatingHooks, "validating-webhook-configurations": snapshot.ResValidatingHooks,
+	"clusterroles": snapshot.ResClusterRoles, "clusterrolebindings": snapshot.ResClusterBindings, "roles": snapshot.ResRoles,
+	"rolebindings": snapshot.ResRoleBindings, "deployments": snapshot.ResDeployments, "replicasets": snapshot.ResReplicaSets,
+	"statefulsets": snapshot.ResStatefulSets, "daemonsets": snapshot.ResDaemonSets, "apiservices": snapshot.ResAPIServices,
+}
+
+// dumpNames maps kubectl cluster-info dump's <namespace>/<file> names.
+var dumpNames = map[string]string{
+	"pods": snapshot.ResPods, "services": snapshot.ResServices, "events": snapshot.ResEvents, "deployments": snapshot.ResDeployments,
+	"replicasets": snapshot.ResReplicaSets, "daemonsets": snapshot.ResDaemonSets,
+}
+
+// resourceKeyForURL maps a list request path ("/api/v1/pods?limit=500",
+// "/apis/apps/v1/namespaces/x/deployments") to a resource key.
+func resourceKeyForURL(p string) (string, bool) {
+	p, _, _ = strings.Cut(p, "?")
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	var group string
+	switch {
+	case len(parts) >= 3 && parts[0] == "api":
+		parts = parts[2:]
+	case len(parts) >= 4 && parts[0] == "apis":
+		group, parts = parts[1], parts[3:]
+	default:
+		return "", false
+	}
+	if len(parts) == 3 && parts[0] == "namespaces" {
+		parts = parts[2:]
+	}
+	if len(parts) != 1 {
+		return "", false
+	}
+	if group == "" {
+		return parts[0], true
+	}
+	return parts[0] + "." + group, true
+}
+
+// gapChecks are the evidence classes whose absence limits what the rules
