@@ -33,7 +33,7 @@ func (r finalizerOwner) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 	}
 	if c, ok := kcmFinalizers[n.Name]; ok {
 		st := readKCM(s)
-		if st.crashLooping() || !st.running() {
+		if kcmCrashLooping(st) || !kcmRunning(st) {
 			return []analyze.Node{{
 				Ref:     ref(analyze.KindComponent, "", componentKCM),
 				Problem: "its " + c + " controller removes finalizer " + n.Name + ", and it is not working",

@@ -23,30 +23,30 @@ func (r kcmCrashLoop) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 	var problem string
 	var evs []analyze.Evidence
 	switch {
-	case st.crashLooping():
+	case kcmCrashLooping(st):
 		problem = "is crash-looping"
-		if st.exits > 0 {
-			problem += fmt.Sprintf(": its log shows %d lease acquisitions and %d exits (leaderelection lost)", st.starts, st.exits)
+		if st.Exits > 0 {
+			problem += fmt.Sprintf(": its log shows %d lease acquisitions and %d exits (leaderelection lost)", st.Starts, st.Exits)
 		}
-		if st.restarts > 0 {
-			problem += fmt.Sprintf(", %d container restarts", st.restarts)
+		if st.Restarts() > 0 {
+			problem += fmt.Sprintf(", %d container restarts", st.Restarts())
 		}
-	case st.lease != nil && st.leaseStale && st.unauthorized != nil:
+	case st.LeaseExpired() && st.Causes.Unauthorized != nil:
 		// Its log shows it alive, retrying: it runs but cannot lead.
-		problem = "does not lead: nobody renewed its leader lease for " + human(st.leaseAge) + ", and kube-apiserver answers it 401 Unauthorized"
-	case st.lease != nil && st.leaseStale:
-		problem = "is not running: nobody renewed its leader lease for " + human(st.leaseAge)
-	case st.lease == nil && s.Collected(snapshot.ResLeases) && len(st.pods) == 0 && len(st.logs) == 0 && len(s.Namespaces) > 0:
+		problem = "does not lead: nobody renewed its leader lease for " + human(leaseAge(st)) + ", and kube-apiserver answers it 401 Unauthorized"
+	case st.LeaseExpired():
+		problem = "is not running: nobody renewed its leader lease for " + human(leaseAge(st))
+	case st.Lease == nil && s.Collected(snapshot.ResLeases) && len(st.Pods) == 0 && len(st.Logs) == 0 && len(s.Namespaces) > 0:
 		problem = "is not running: there is no kube-system/kube-controller-manager lease, pod or log"
 	default:
 		return nil
 	}
-	evs = append(evs, st.leaseEvidence()...)
-	for _, p := range st.pods {
-		evs = append(evs, podStateEv(p))
+	evs = append(evs, leaseEvidence(st)...)
+	for _, p := range st.Pods {
+		evs = append(evs, podStateEv(p.Pod))
 	}
-	if st.buildFailed != nil {
-		evs = append(evs, st.buildFailed.evidence())
+	if st.Causes.BuildFailed != nil {
+		evs = append(evs, hitEv(st.Causes.BuildFailed))
 	}
 	return []analyze.Node{{
 		Ref:      ref(analyze.KindComponent, "", componentKCM),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
+	"github.com/nsbundle/nsbundle/analyze/kcm"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -108,108 +109,142 @@ func rbacRef(r bootstrap.Ref) analyze.Ref {
 
 // rbacRoot builds the root cause node for kube-controller-manager forbidden
 // by deleted (missing) or altered bootstrap RBAC.
-func rbacRoot(s *snapshot.Snapshot, st *kcmStatus, missing []analyze.Ref, altered map[analyze.Ref]alteration) analyze.Node {
-	primary := analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"}
-	var evs []analyze.Evidence
-	problem := ""
+func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altered map[analyze.Ref]alteration) analyze.Node {
+	c := logCause(st, missing)
 	switch {
-	case st.healthzForbidden != nil && discoveryBindingMissing(missing):
+	case len(missing) > 0:
+		if !refIn(missing, c.primary) {
+			c.primary = missing[0]
+		}
+	case len(altered) > 0:
+		c.alteredCause(st, altered)
+	}
+	if present, known := hasRBAC(s, c.primary); known && !present {
+		c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(c.primary.Kind), Value: c.primary.Kind.String() + " " + c.primary.Name + " is absent from the collected list"})
+	}
+	if st.Causes.BuildFailed != nil && st.Causes.BuildFailed != st.Causes.RoleNotFound {
+		c.evs = append(c.evs, hitEv(st.Causes.BuildFailed))
+	}
+	covers := c.alsoBroken(missing, altered)
+	nd := analyze.Node{
+		Ref:      c.primary,
+		Problem:  c.problem,
+		Evidence: c.evs,
+		Root:     true,
+		Covers:   covers,
+		Fix: "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver (its rbac/bootstrap-roles post-start hook recreates every missing bootstrap role and binding; on HA control planes one instance at a time), " +
+			"or re-apply them from a healthy cluster of the same version (kubectl get clusterrole " + c.primary.Name + " -o yaml from there). Then kube-controller-manager starts at its next restart. Find out who deleted them (audit log).",
+		Verify: "kubectl get clusterrole system:kube-controller-manager && kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # renewTime advances; then: kubectl get pvc -A   # Bound",
+	}
+	if len(st.Logs) == 0 {
+		nd.Missing = []string{"kube-controller-manager logs: not collected (the chain rests on the RBAC objects missing from the bundle)"}
+	}
+	return nd
+}
+
+// rbacCause is the object a root cause names, what is wrong with it and
+// the evidence so far.
+type rbacCause struct {
+	primary analyze.Ref
+	problem string
+	evs     []analyze.Evidence
+}
+
+// logCause picks the object the controller-manager's log names: the
+// discovery bindings (a forbidden /healthz fails first), its ClusterRole, or
+// its binding.
+func logCause(st *kcm.Facts, missing []analyze.Ref) rbacCause {
+	c := rbacCause{primary: analyze.Ref{Kind: analyze.KindClusterRole, Name: userKCM}}
+	switch h := &st.Causes; {
+	case h.HealthzForbidden != nil && discoveryBindingMissing(missing):
 		// It fails its /healthz wait before anything else: the discovery
 		// bindings come first, whatever else is gone.
-		evs = append(evs, st.healthzForbidden.evidence())
-		primary = analyze.Ref{Kind: analyze.KindClusterRoleBinding, Name: "system:discovery"}
+		c.evs = append(c.evs, hitEv(h.HealthzForbidden))
+		c.primary = analyze.Ref{Kind: analyze.KindClusterRoleBinding, Name: "system:discovery"}
 		for _, m := range missing {
-			if m.Kind == analyze.KindClusterRoleBinding && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
-				primary = m
+			if isDiscoveryBinding(m) {
+				c.primary = m
 				break
 			}
 		}
-		problem = "was deleted: kube-controller-manager may no longer read /healthz, so it gives up waiting for the API server and exits"
-	case st.roleNotFound != nil:
-		evs = append(evs, st.roleNotFound.evidence())
-		problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
-	case st.forbidden != nil && refIn(missing, kcmBinding):
+		c.problem = "was deleted: kube-controller-manager may no longer read /healthz, so it gives up waiting for the API server and exits"
+	case h.RoleNotFound != nil:
+		c.evs = append(c.evs, hitEv(h.RoleNotFound))
+		c.problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
+	case h.Forbidden != nil && refIn(missing, kcmBinding):
 		// The role is there, the binding that gives it to the user is not.
-		evs = append(evs, st.forbidden.evidence())
-		primary = kcmBinding
-		problem = "was deleted: user system:kube-controller-manager is bound to no ClusterRole, so at start it is forbidden what it needs (its service-account clients) and exits"
-	case st.watchForbidden != nil:
-		evs = append(evs, st.watchForbidden.evidence())
-		problem = "no longer grants kube-controller-manager what it needs: its watches are forbidden, and its next restart will fail"
+		c.evs = append(c.evs, hitEv(h.Forbidden))
+		c.primary = kcmBinding
+		c.problem = "was deleted: user system:kube-controller-manager is bound to no ClusterRole, so at start it is forbidden what it needs (its service-account clients) and exits"
+	case h.WatchForbidden != nil:
+		c.evs = append(c.evs, hitEv(h.WatchForbidden))
+		c.problem = "no longer grants kube-controller-manager what it needs: its watches are forbidden, and its next restart will fail"
 	default:
-		problem = "is missing from the bundle: kube-controller-manager cannot start without it"
+		c.problem = "is missing from the bundle: kube-controller-manager cannot start without it"
 	}
-	if len(missing) > 0 {
-		if !refIn(missing, primary) {
-			primary = missing[0]
-		}
-	} else if len(altered) > 0 {
-		if _, ok := altered[primary]; !ok {
-			for _, r := range kcmBootstrap {
-				if _, ok := altered[r]; ok {
-					primary = r
-					break
-				}
+	return c
+}
+
+// alteredCause names an altered (present but changed) bootstrap object
+// when nothing is missing.
+func (c *rbacCause) alteredCause(st *kcm.Facts, altered map[analyze.Ref]alteration) {
+	if _, ok := altered[c.primary]; !ok {
+		for _, r := range kcmBootstrap {
+			if _, ok := altered[r]; ok {
+				c.primary = r
+				break
 			}
 		}
-		a := altered[primary]
-		problem = a.problem + ", so kube-controller-manager is forbidden what it needs and exits"
-		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: describeRef(primary) + ": " + a.value})
-		if st.forbidden != nil && st.forbidden != st.healthzForbidden && st.forbidden != st.watchForbidden {
-			evs = append(evs, st.forbidden.evidence())
-		}
 	}
-	if present, known := hasRBAC(s, primary); known && !present {
-		evs = append(evs, analyze.Evidence{Path: rbacFile(primary.Kind), Value: primary.Kind.String() + " " + primary.Name + " is absent from the collected list"})
+	a := altered[c.primary]
+	c.problem = a.problem + ", so kube-controller-manager is forbidden what it needs and exits"
+	c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(c.primary.Kind), Value: describeRef(c.primary) + ": " + a.value})
+	if f := st.Causes.Forbidden; f != nil && f != st.Causes.HealthzForbidden && f != st.Causes.WatchForbidden {
+		c.evs = append(c.evs, hitEv(f))
 	}
-	if st.buildFailed != nil && st.buildFailed != st.roleNotFound {
-		evs = append(evs, st.buildFailed.evidence())
-	}
+}
+
+// alsoBroken adds the other missing and altered objects to the problem and
+// returns them as the objects the root cause covers.
+func (c *rbacCause) alsoBroken(missing []analyze.Ref, altered map[analyze.Ref]alteration) []analyze.Ref {
 	var others, changed []string
 	var covers []analyze.Ref
 	for _, m := range missing {
-		if m != primary {
+		if m != c.primary {
 			others = append(others, describeRef(m))
 			covers = append(covers, m)
 		}
 	}
 	for _, r := range kcmBootstrap {
-		if _, ok := altered[r]; ok && r != primary {
+		if _, ok := altered[r]; ok && r != c.primary {
 			changed = append(changed, describeRef(r))
 			covers = append(covers, r)
 		}
 	}
 	if len(others) > 0 {
-		problem += "; also deleted: " + strings.Join(others, ", ")
+		c.problem += "; also deleted: " + strings.Join(others, ", ")
 	}
 	if len(changed) > 0 {
-		problem += "; also altered: " + strings.Join(changed, ", ")
+		c.problem += "; also altered: " + strings.Join(changed, ", ")
 	}
-	nd := analyze.Node{
-		Ref:      primary,
-		Problem:  problem,
-		Evidence: evs,
-		Root:     true,
-		Covers:   covers,
-		Fix: "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver (its rbac/bootstrap-roles post-start hook recreates every missing bootstrap role and binding; on HA control planes one instance at a time), " +
-			"or re-apply them from a healthy cluster of the same version (kubectl get clusterrole " + primary.Name + " -o yaml from there). Then kube-controller-manager starts at its next restart. Find out who deleted them (audit log).",
-		Verify: "kubectl get clusterrole system:kube-controller-manager && kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # renewTime advances; then: kubectl get pvc -A   # Bound",
-	}
-	if len(st.logs) == 0 {
-		nd.Missing = []string{"kube-controller-manager logs: not collected (the chain rests on the RBAC objects missing from the bundle)"}
-	}
-	return nd
+	return covers
 }
 
 // discoveryBindingMissing reports whether the bindings that let every
 // authenticated user read /healthz are among the missing objects.
 func discoveryBindingMissing(missing []analyze.Ref) bool {
 	for _, m := range missing {
-		if m.Kind == analyze.KindClusterRoleBinding && (m.Name == "system:discovery" || m.Name == "system:public-info-viewer") {
+		if isDiscoveryBinding(m) {
 			return true
 		}
 	}
 	return false
+}
+
+// isDiscoveryBinding: one of the bindings that let every authenticated
+// user read /healthz.
+func isDiscoveryBinding(r analyze.Ref) bool {
+	return r.Kind == analyze.KindClusterRoleBinding && (r.Name == "system:discovery" || r.Name == "system:public-info-viewer")
 }
 
 func describeRef(r analyze.Ref) string {

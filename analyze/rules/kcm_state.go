@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/kcm"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -27,55 +28,71 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 		return nil
 	}
 	st := readKCM(s)
+	if nd, ok := causeRoot(s, st); ok {
+		return []analyze.Node{nd}
+	}
+	return stateRoot(s, st)
+}
+
+// causeRoot is the root cause the controller-manager's log or the bundle's
+// RBAC names: deleted or altered bootstrap RBAC, someone else's
+// credentials, credentials kube-apiserver rejects.
+func causeRoot(s *snapshot.Snapshot, st *kcm.Facts) (analyze.Node, bool) {
 	missing := missingBootstrapForKCM(s)
 	var altered map[analyze.Ref]alteration
-	if st.forbidden != nil || st.healthzForbidden != nil || st.watchForbidden != nil {
+	if st.Causes.Forbidden != nil || st.Causes.HealthzForbidden != nil || st.Causes.WatchForbidden != nil {
 		altered = alteredBootstrapForKCM(s)
 	}
 	switch {
-	case st.roleNotFound != nil || len(missing) > 0 || (st.healthzForbidden != nil && st.otherUser == nil) || len(altered) > 0:
+	case st.Causes.RoleNotFound != nil || len(missing) > 0 || (st.Causes.HealthzForbidden != nil && st.Causes.OtherUser == nil) || len(altered) > 0:
 		// A forbidden /healthz for another user is a credentials problem.
-		return []analyze.Node{rbacRoot(s, st, missing, altered)}
-	case st.otherUser != nil:
-		return []analyze.Node{{
+		return rbacRoot(s, st, missing, altered), true
+	case st.Causes.OtherUser != nil:
+		return analyze.Node{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),
-			Problem:  "runs with the credentials of user " + st.otherUserName + ", not " + userKCM + ", and that user is forbidden what the controllers need",
-			Evidence: []analyze.Evidence{st.otherUser.evidence()},
+			Problem:  "runs with the credentials of user " + st.Causes.OtherUserName + ", not " + userKCM + ", and that user is forbidden what the controllers need",
+			Evidence: []analyze.Evidence{hitEv(st.Causes.OtherUser)},
 			Root:     true,
 			Fix:      "Point kube-controller-manager's --kubeconfig at the credentials of " + userKCM + " (client certificate CN=" + userKCM + "), or bind that user to ClusterRole " + userKCM + ".",
 			Verify:   "kubectl auth can-i list '*' --all-namespaces --as " + userKCM,
-		}}
-	case st.watchForbidden != nil:
-		return []analyze.Node{rbacRoot(s, st, missing, altered)}
-	case st.unauthorized != nil && !st.running():
-		return []analyze.Node{credentialsRejected(s, st)}
+		}, true
+	case st.Causes.WatchForbidden != nil:
+		return rbacRoot(s, st, missing, altered), true
+	case st.Causes.Unauthorized != nil && !kcmRunning(st):
+		return credentialsRejected(s, st), true
 	}
-	if st.running() && !st.crashLooping() {
+	return analyze.Node{}, false
+}
+
+// stateRoot says what the bundle shows of the controller-manager when no log
+// line or RBAC object names a cause.
+func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
+	if kcmRunning(st) && !kcmCrashLooping(st) {
 		// NSB-KCM-001 raises its symptom only from the opposite facts (not
 		// running, or crash-looping), so this answers the rules that ask
 		// about a controller that has not acted (NSB-NS-007).
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),
 			Problem:  "holds its leader lease, yet the namespace controller has not acted",
-			Evidence: st.leaseEvidence(),
+			Evidence: leaseEvidence(st),
 			Root:     true,
 			Fix:      "Check that kube-controller-manager's --controllers includes the namespace controller (\"*\" or \"namespace\") and read its log for \"Deletion of namespace failed\".",
 			Verify:   "kubectl get ns -o custom-columns=NAME:.metadata.name,PHASE:.status.phase",
 			Missing:  logsMissing(st),
 		}}
 	}
-	if st.lease == nil && !st.crashLooping() {
+	if st.Lease == nil && !kcmCrashLooping(st) {
 		// Without the lease nothing says whether it runs: do not guess.
 		if nd, missing := notCollected(s, snapshot.ResLeases, "Lease objects"); missing {
 			nd.Problem += " (kube-controller-manager's leader lease kube-system/kube-controller-manager would show whether it runs)"
 			return []analyze.Node{nd}
 		}
 	}
-	if len(st.logs) == 0 {
+	if len(st.Logs) == 0 {
 		nd := analyze.Node{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),
 			Problem:  "is not running or not leading, and its log is not in the bundle to say why",
-			Evidence: st.leaseEvidence(),
+			Evidence: leaseEvidence(st),
 			Root:     true,
 			Fix: "Start kube-controller-manager (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts) and read its log; " +
 				"collect it with `nsbundle collect --log kube-controller-manager=/var/log/kube-controller-manager.log` when it is not a pod.",
@@ -84,24 +101,24 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 		}
 		return []analyze.Node{nd}
 	}
-	if st.forbidden != nil {
+	if st.Causes.Forbidden != nil {
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentKCM),
 			Problem:  "does not hold its lease: its own requests are forbidden although its bootstrap RBAC objects are intact in the bundle",
-			Evidence: append(st.leaseEvidence(), st.forbidden.evidence()),
+			Evidence: append(leaseEvidence(st), hitEv(st.Causes.Forbidden)),
 			Root:     true,
 			Fix:      "Find what denies " + userKCM + " (an authorization webhook or another --authorization-mode, a changed binding outside the bootstrap set): kubectl auth can-i --list --as " + userKCM + "; then restart kube-controller-manager.",
 			Verify:   "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
 		}}
 	}
 	problem := "is not running: nobody renews its leader lease"
-	if st.leaseAge > 0 {
-		problem += " (last renewed " + human(st.leaseAge) + " before collection)"
+	if leaseAge(st) > 0 {
+		problem += " (last renewed " + human(leaseAge(st)) + " before collection)"
 	}
 	problem += ", and its log shows no permission error: it stopped or its host is down"
-	evs := st.leaseEvidence()
-	last := st.logs[0]
-	for _, l := range st.logs {
+	evs := leaseEvidence(st)
+	last := st.Logs[0]
+	for _, l := range st.Logs {
 		if !l.Previous {
 			last = l
 		}
@@ -120,8 +137,8 @@ func (r kcmState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node {
 	}}
 }
 
-func logsMissing(st *kcmStatus) []string {
-	if len(st.logs) == 0 {
+func logsMissing(st *kcm.Facts) []string {
+	if len(st.Logs) == 0 {
 		return []string{"kube-controller-manager logs: not collected"}
 	}
 	return nil
@@ -130,16 +147,16 @@ func logsMissing(st *kcmStatus) []string {
 // credentialsRejected: kube-apiserver answers kube-controller-manager 401,
 // so it cannot even read its lease. It keeps running and retrying: nothing
 // restarts it, and restarting it changes nothing.
-func credentialsRejected(s *snapshot.Snapshot, st *kcmStatus) analyze.Node {
-	evs := append(st.leaseEvidence(), st.unauthorized.evidence())
+func credentialsRejected(s *snapshot.Snapshot, st *kcm.Facts) analyze.Node {
+	evs := append(leaseEvidence(st), hitEv(st.Causes.Unauthorized))
 	problem := "kube-apiserver rejects its credentials (401 Unauthorized"
-	if st.unauthorizedCount > 1 {
-		problem += ", " + itoa(st.unauthorizedCount) + " times in its log"
+	if st.Causes.UnauthorizedCount > 1 {
+		problem += ", " + itoa(st.Causes.UnauthorizedCount) + " times in its log"
 	}
 	problem += "), so it cannot take its leader lease and runs no controller"
 	if hit := apiserverAuthFailure(s); hit != nil {
-		evs = append(evs, hit.evidence())
-		switch line := hit.log.Lines[hit.line]; {
+		evs = append(evs, hitEv(hit))
+		switch line := hit.Text(); {
 		case strings.Contains(line, "certificate has expired"):
 			problem += "; kube-apiserver's log says why: a client certificate has expired"
 		case strings.Contains(line, "certificate signed by unknown authority"):
@@ -161,12 +178,12 @@ func credentialsRejected(s *snapshot.Snapshot, st *kcmStatus) analyze.Node {
 
 // apiserverAuthFailure finds the newest "Unable to authenticate the
 // request" line of kube-apiserver's log (v1.37 and older wordings), or nil.
-func apiserverAuthFailure(s *snapshot.Snapshot) *logHit {
-	var hit *logHit
+func apiserverAuthFailure(s *snapshot.Snapshot) *kcm.Hit {
+	var hit *kcm.Hit
 	for _, l := range s.LogsOf("kube-apiserver") {
 		for i, line := range l.Lines {
 			if strings.Contains(line, "Unable to authenticate the request") {
-				hit = &logHit{l, i}
+				hit = &kcm.Hit{Log: l, Line: i}
 			}
 		}
 	}

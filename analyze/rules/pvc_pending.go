@@ -22,10 +22,10 @@ const pvcPendingAfter = time.Minute
 
 func (r pvcPending) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 	st := readKCM(s)
-	if !st.crashLooping() && st.running() {
+	if !kcmCrashLooping(st) && kcmRunning(st) {
 		return nil
 	}
-	if st.lease == nil && len(st.pods) == 0 && len(st.logs) == 0 && !st.crashLooping() {
+	if st.Lease == nil && len(st.Pods) == 0 && len(st.Logs) == 0 && !kcmCrashLooping(st) {
 		return nil
 	}
 	var out []analyze.Node

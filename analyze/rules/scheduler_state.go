@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/kcm"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -37,7 +38,7 @@ func (r schedulerState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 			Verify:   verify,
 		}}
 	}
-	if l.Spec.RenewTime != nil && since(s, l.Spec.RenewTime) > 15*time.Second+leaseGrace {
+	if l.Spec.RenewTime != nil && since(s, l.Spec.RenewTime) > 15*time.Second+kcm.LeaseGrace {
 		return []analyze.Node{{
 			Ref:      n.Ref,
 			Problem:  "is not running: nobody renewed its leader lease for " + age(s, l.Spec.RenewTime),
