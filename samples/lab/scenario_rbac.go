@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -154,8 +155,10 @@ func (c *Cluster) kcmCrashLoop(ctx context.Context, info *ScenarioInfo, breakIt 
 	} else {
 		info.saw("kube-controller-manager restarts=%d, lease kube-system/kube-controller-manager not renewed for 30s", c.ControllerManagerRestarts())
 	}
-	if runs := c.ControllerManagerRunLogs(); len(runs) >= 2 {
-		// What `kubectl logs` and `kubectl logs --previous` would show.
+	if runs := nonEmptyFiles(c.ControllerManagerRunLogs()); len(runs) >= 2 {
+		// What `kubectl logs` and `kubectl logs --previous` would show in
+		// back-off: a run that has just started and written nothing yet
+		// is left out, as the kubelet still shows the last exited one.
 		info.Logs["kube-controller-manager"] = runs[len(runs)-1]
 		info.Logs["kube-controller-manager.previous"] = runs[len(runs)-2]
 		info.Logs["kube-controller-manager.all-runs"] = c.Logs.ControllerManager
@@ -200,4 +203,16 @@ func (c *Cluster) pendingClaim(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// nonEmptyFiles returns the paths, in order, of the files that exist and
+// hold at least one byte.
+func nonEmptyFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
