@@ -170,41 +170,43 @@ func Versions() []int {
 }
 
 // For returns the bootstrap policy for a cluster's gitVersion ("v1.37.2",
-// "v1.36.1-gke.100"...). Lists are per minor version (the bootstrap policy
-// does not change between patch releases as a rule). When that minor version
-// has no list, the nearest known one is returned with Note explaining the
-// substitution.
+// "v1.36.1-gke.100", "v1.31.2+k3s1"...). Lists are per minor version (the
+// bootstrap policy does not change between patch releases as a rule). When
+// the version cannot be read, or its minor version has no list (outside
+// the embedded range), it returns Common, what every embedded version
+// shares, with Note saying so: never the list of another version, which
+// would call the objects that version added "deleted".
 func For(gitVersion string) (*Policy, error) {
 	m := minorRE.FindStringSubmatch(gitVersion)
 	if m == nil {
-		return nil, fmt.Errorf("bootstrap policy: cannot parse Kubernetes version %q", gitVersion)
+		p, err := Common()
+		if err != nil {
+			return nil, err
+		}
+		p.Note = fmt.Sprintf("Kubernetes version %q unknown: checked only the bootstrap RBAC that %s share", gitVersion, rangeText())
+		return p, nil
 	}
 	want, _ := strconv.Atoi(m[1])
-	known := Versions()
-	if len(known) == 0 {
-		return nil, fmt.Errorf("bootstrap policy: no embedded lists")
-	}
-	best := known[0]
-	for _, k := range known {
-		if abs(k-want) < abs(best-want) || (abs(k-want) == abs(best-want) && k > best) {
-			best = k
+	for _, k := range Versions() {
+		if k == want {
+			return load(k)
 		}
 	}
-	p, err := load(best)
+	p, err := Common()
 	if err != nil {
 		return nil, err
 	}
-	if best != want {
-		p.Note = fmt.Sprintf("no bootstrap RBAC list for Kubernetes 1.%d; using the nearest known, %s", want, p.GitVersion)
-	}
+	p.Note = fmt.Sprintf("no bootstrap RBAC list for Kubernetes 1.%d: checked only what %s share", want, rangeText())
 	return p, nil
 }
 
-func abs(n int) int {
-	if n < 0 {
-		return -n
+// rangeText names the embedded versions, e.g. "v1.24 to v1.37".
+func rangeText() string {
+	k := Versions()
+	if len(k) == 0 {
+		return "no embedded versions"
 	}
-	return n
+	return fmt.Sprintf("v1.%d to v1.%d", k[0], k[len(k)-1])
 }
 
 // loaded caches parsed policies by minor version; they are read-only once

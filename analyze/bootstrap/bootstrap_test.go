@@ -28,9 +28,16 @@ func TestFor(t *testing.T) {
 		{gitVersion: "v1.37.2", want: "v1.37."},
 		{gitVersion: "v1.37.0-rc.1", want: "v1.37."},
 		{gitVersion: "1.37.9+k3s1", want: "v1.37."},
-		{gitVersion: "v1.99.0", want: "v1.37.", note: true},
-		{gitVersion: "v1.5.0", want: "v1.", note: true},
-		{gitVersion: "nonsense", err: true},
+		{gitVersion: "v1.24.17", want: "v1.24."},
+		{gitVersion: "v1.31.2+k3s1", want: "v1.31."},
+		{gitVersion: "v1.30.14+rke2r1", want: "v1.30."},
+		{gitVersion: "v1.29.8-eks-a737599", want: "v1.29."},
+		{gitVersion: "v1.33.5-gke.1080000", want: "v1.33."},
+		{gitVersion: "v1.38.0", want: "v1.24-v1.37 (common)", note: true},
+		{gitVersion: "v1.99.0", want: "v1.24-v1.37 (common)", note: true},
+		{gitVersion: "v1.5.0", want: "v1.24-v1.37 (common)", note: true},
+		{gitVersion: "nonsense", want: "v1.24-v1.37 (common)", note: true},
+		{gitVersion: "", want: "v1.24-v1.37 (common)", note: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.gitVersion, func(t *testing.T) {
@@ -180,4 +187,43 @@ func mutate(p *Policy, fns ...func(*Actual)) Actual {
 		f(&a)
 	}
 	return a
+}
+
+// TestCommon checks that the common policy reports nothing on the untouched
+// policy of any embedded version (the point of it: no version's own
+// objects or rules look deleted), and still reports a deleted ClusterRole
+// system:kube-controller-manager, which every version has.
+func TestCommon(t *testing.T) {
+	c, err := Common()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Objects) < 100 {
+		t.Fatalf("common policy has %d objects, want the shared core (>= 100)", len(c.Objects))
+	}
+	kcm := Ref{Kind: KindClusterRole, Name: "system:kube-controller-manager"}
+	for _, minor := range Versions() {
+		p, err := load(minor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(p.GitVersion, func(t *testing.T) {
+			for _, d := range Compare(c, p.AsActual()) {
+				if d.Kind != AutoupdateDisabled {
+					t.Errorf("untouched %s policy differs from the common one: %v %s", p.GitVersion, d.Ref, d.Kind)
+				}
+			}
+			diffs := Compare(c, mutate(p, deleteObject(kcm)))
+			if len(diffs) != 1 || diffs[0].Ref != kcm || diffs[0].Kind != Missing {
+				t.Errorf("deleted %v on %s: diffs %v, want it Missing only", kcm, p.GitVersion, diffs)
+			}
+		})
+	}
+	// A version's list compared with an older one reports what was added
+	// since: the reason For never substitutes another version.
+	p24, _ := load(24)
+	p37, _ := load(37)
+	if n := len(Compare(p37, p24.AsActual())); n == 0 {
+		t.Errorf("v1.37 policy compared with an untouched v1.24 cluster: no diffs; want some (version skew)")
+	}
 }

@@ -16,7 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${NSBUNDLE_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbundle-lab}
 versions=("$@")
-[[ ${#versions[@]} -gt 0 ]] || versions=(v1.35.4 v1.36.3 v1.37.2)
+[[ ${#versions[@]} -gt 0 ]] || versions=(v1.24.17 v1.25.16 v1.26.15 v1.27.16 v1.28.15 v1.29.15 v1.30.14 v1.31.14 v1.32.13 v1.33.13 v1.34.4 v1.35.4 v1.36.3 v1.37.2)
 export GOWORK=off GOFLAGS=-mod=mod
 
 log() { echo "bootstrap-rbac: $*" >&2; }

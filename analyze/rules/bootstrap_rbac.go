@@ -22,13 +22,10 @@ func (bootstrapRBAC) Title() string { return "Bootstrap RBAC object deleted or r
 // Requires the comparison with the bootstrap policy.
 func (bootstrapRBAC) Requires() []snapshot.AnyView { return []snapshot.AnyView{bootstrapDiffView} }
 
-// defaultPolicyVersion is used when the bundle does not say the version.
-const defaultPolicyVersion = "v1.37.0"
-
 func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
-	diffs := bootstrapDiffs(s)
+	check := bootstrapDiffView.Of(s)
 	var out []analyze.Node
-	for _, d := range diffs {
+	for _, d := range check.diffs {
 		if d.FeatureGated || d.Kind == bootstrap.AutoupdateDisabled {
 			continue
 		}
@@ -42,7 +39,7 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		out = append(out, analyze.Node{
 			Ref:      m,
 			Problem:  problem,
-			Evidence: []analyze.Evidence{{Path: rbacFile(m.Kind), Value: value}},
+			Evidence: []analyze.Evidence{{Path: rbacFile(m.Kind), Value: value + "; compared with " + check.policy}},
 			Severity: analyze.SeverityWarning,
 			Summary:  "Bootstrap " + describeRef(m) + " " + problem,
 			Root:     true,
@@ -89,30 +86,38 @@ func describeDiff(d bootstrap.Diff) (problem, value string) {
 // bootstrapDiffs compares the bundle's RBAC with the bootstrap policy of the
 // cluster's version; nil when an RBAC list is missing or partial (an
 // incomplete list would make every object look deleted).
-func bootstrapDiffs(s *snapshot.Snapshot) []bootstrap.Diff { return bootstrapDiffView.Of(s) }
+func bootstrapDiffs(s *snapshot.Snapshot) []bootstrap.Diff { return bootstrapDiffView.Of(s).diffs }
+
+// bootstrapCheck is the comparison and the policy it used.
+type bootstrapCheck struct {
+	diffs []bootstrap.Diff
+	// policy names the list compared with, e.g. "v1.31.14", and why when
+	// it is not the cluster's own version's.
+	policy string
+}
 
 // bootstrapDiffView holds the comparison, computed once per snapshot: the
 // RBAC rule and the controller-manager rule both read it.
 var bootstrapDiffView = snapshot.NewView("bootstrap RBAC compared with the policy of the cluster's version", compareBootstrap)
 
-// compareBootstrap does the work of bootstrapDiffs.
-func compareBootstrap(s *snapshot.Snapshot) []bootstrap.Diff {
+// compareBootstrap does the work of bootstrapDiffs. A cluster whose version
+// is unknown or outside the embedded lists is compared with what every
+// embedded version shares, never with another version's list.
+func compareBootstrap(s *snapshot.Snapshot) bootstrapCheck {
 	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
 		if c := s.Collection(res); !c.Collected || c.Partial {
-			return nil
+			return bootstrapCheck{}
 		}
 	}
-	version := s.GitVersion
-	if version == "" {
-		version = defaultPolicyVersion
-	}
-	p, err := bootstrap.For(version)
+	p, err := bootstrap.For(s.GitVersion)
 	if err != nil {
-		if p, err = bootstrap.For(defaultPolicyVersion); err != nil {
-			return nil
-		}
+		return bootstrapCheck{}
 	}
-	return bootstrap.Compare(p, actualRBAC(s))
+	name := "the bootstrap policy of " + p.GitVersion
+	if p.Note != "" {
+		name += " (" + p.Note + ")"
+	}
+	return bootstrapCheck{diffs: bootstrap.Compare(p, actualRBAC(s)), policy: name}
 }
 
 // actualRBAC turns the snapshot's RBAC objects into a bootstrap.Actual.

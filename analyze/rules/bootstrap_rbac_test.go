@@ -70,10 +70,38 @@ func TestBootstrapRBAC(t *testing.T) {
 			},
 		},
 		{
-			name:   "unknown cluster version: nearest policy",
+			name:   "version outside the embedded lists: what every version shares is still checked",
 			mutate: func(f *fx) { f.remove(pCRBindings, "", "system:public-info-viewer"); f.version = "v1.99.0" },
 			want: []want{{id: "NSB-RBAC-001", symptom: "ClusterRoleBinding system:public-info-viewer", chain: []string{"ClusterRoleBinding system:public-info-viewer"},
-				root: "ClusterRoleBinding system:public-info-viewer", rootProblem: "was deleted"}},
+				root: "ClusterRoleBinding system:public-info-viewer", rootProblem: "was deleted",
+				evidence: []wantEv{{link: 0, path: pCRBindings, value: "compared with the bootstrap policy of v1.24-v1.37 (common) (no bootstrap RBAC list for Kubernetes 1.99"}}}},
+		},
+		{
+			name:   "healthy v1.38 cluster: objects v1.38 may have dropped are not called deleted",
+			mutate: func(f *fx) { f.version = "v1.38.0"; f.remove(pCRoles, "", "system:controller:selinux-warning-controller") },
+		},
+		{
+			name:   "unknown version: checked against what every version shares",
+			mutate: func(f *fx) { f.version = "none"; f.remove(pCRoles, "", "system:kube-controller-manager") },
+			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "was deleted",
+				evidence: []wantEv{{link: 0, path: pCRoles, value: "Kubernetes version \"\" unknown"}}}},
+		},
+		{
+			name:   "healthy k3s v1.31 cluster: compared with v1.31's own policy, no finding",
+			mutate: func(f *fx) { withPolicy(f, "v1.31.2+k3s1", "v1.31.14") },
+		},
+		{
+			name:   "healthy v1.24 cluster: no finding",
+			mutate: func(f *fx) { withPolicy(f, "v1.24.17", "v1.24.17") },
+		},
+		{
+			name: "v1.30 RKE2 cluster with ClusterRole system:kube-controller-manager deleted",
+			mutate: func(f *fx) {
+				withPolicy(f, "v1.30.14+rke2r1", "v1.30.14")
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+			},
+			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "was deleted",
+				evidence: []wantEv{{link: 0, path: pCRoles, value: "compared with the bootstrap policy of v1.30.14"}}}},
 		},
 	}
 	for _, tt := range tests {
@@ -90,5 +118,14 @@ func TestBootstrapRBAC(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// withPolicy makes f a cluster of gitVersion holding the untouched bootstrap
+// policy of release policy.
+func withPolicy(f *fx, gitVersion, policy string) {
+	f.version = gitVersion
+	for p, items := range bootstrapLists(policy) {
+		f.lists[p] = items
 	}
 }

@@ -59,7 +59,8 @@ type fx struct {
 	requests []bundle.Request
 	discover []bundle.DiscoveryResult
 	noManif  bool
-	// version is the cluster's gitVersion ("" means v1.37.2).
+	// version is the cluster's gitVersion ("" means v1.37.2, "none" that
+	// the bundle does not say it).
 	version string
 }
 
@@ -81,7 +82,7 @@ func (f *fx) render(t testing.TB) map[string]string {
 		m := bundle.Manifest{
 			FormatVersion: bundle.FormatVersion,
 			Tool:          bundle.ToolInfo{Name: "nsbundle", Version: "test"},
-			Cluster:       bundle.ClusterInfo{GitVersion: cmp.Or(f.version, "v1.37.2")},
+			Cluster:       bundle.ClusterInfo{GitVersion: strings.TrimPrefix(cmp.Or(f.version, "v1.37.2"), "none")},
 			Start:         now.Add(-20 * time.Second),
 			End:           now,
 			Requests:      f.requests,
@@ -396,16 +397,16 @@ func healthy() *fx {
 			{GroupVersion: "metrics.k8s.io/v1beta1", Source: "aggregated", Path: "/apis", Status: 200, Freshness: "Current", Resources: 2},
 		},
 	}
-	for p, items := range bootstrapLists() {
+	for p, items := range bootstrapLists("v1.37.2") {
 		f.lists[p] = items
 	}
 	return f
 }
 
-// bootstrapLists is the v1.37 bootstrap RBAC policy as a cluster holds it
-// (aggregated roles filled in), by bundle path.
-func bootstrapLists() map[string][]obj {
-	p, err := bootstrap.For("v1.37.2")
+// bootstrapLists is the bootstrap RBAC policy of a version as a cluster
+// holds it (aggregated roles filled in), by bundle path.
+func bootstrapLists(version string) map[string][]obj {
+	p, err := bootstrap.For(version)
 	if err != nil {
 		panic(err)
 	}
