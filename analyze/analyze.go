@@ -37,7 +37,12 @@ func AnalyzeReader(name string, r io.Reader, opts Options) (*Report, error) {
 
 func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, opts Options) (*Report, error) {
 	snap, err := load.Snapshot(func(fn func(name string, r io.Reader) error) error {
-		return walk(func(e *bundle.Entry) error { return fn(e.Name, e.Reader()) })
+		return walk(func(e *bundle.Entry) error {
+			if e.IsLink() {
+				return nil // a link has no content of its own
+			}
+			return fn(e.Name, e.Reader())
+		})
 	}, load.Options{Memory: opts.Memory})
 	if err != nil {
 		return nil, err

@@ -8,8 +8,9 @@
 //
 // Writer builds a bundle atomically and streams large lists through the
 // compressor, so memory stays flat whatever the cluster size. Walk and
-// ReadManifest read bundles from strangers: they refuse unsafe names, links,
-// devices, duplicates, oversized or bomb-like archives with a *Error, never
-// follow links and never write to disk. Limits and the Default* constants
+// ReadManifest read bundles from strangers: they refuse unsafe names,
+// devices, duplicates, oversized or bomb-like archives with a *Error, pass
+// symbolic and hard links on as content-less entries without following
+// them, and never write to disk. Limits and the Default* constants
 // document the caps.
 package bundle

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"archive/tar"
 	"bytes"
 	"errors"
 	"io"
@@ -13,12 +14,15 @@ import (
 
 // FuzzWalk feeds arbitrary bytes to the archive reader. It must never panic
 // or hang, must fail only with an *Error, and every entry it delivers must
-// have a clean, local, unique name and at most Size bytes.
+// have a clean, local, unique name and at most Size bytes; a link has no
+// content and its Link is "" or a clean, local name.
 func FuzzWalk(f *testing.F) {
 	f.Add(buildTar([]ent{reg("b/manifest.json", "{}"), reg("b/r/a.json", "[1]")}, true))
 	f.Add(gzipBytes(f, buildTar([]ent{reg("b/a", "1"), reg("b/../x", "2")}, true)))
 	f.Add(zstdBytes(f, buildTar([]ent{reg("top/a", "1")}, true)))
 	f.Add([]byte("not an archive"))
+	f.Add(buildTar([]ent{reg("b/a", "1"), {name: "b/x/l", typeflag: tar.TypeSymlink, link: "../a"},
+		{name: "b/h", typeflag: tar.TypeLink, link: "b/a"}, {name: "b/e", typeflag: tar.TypeSymlink, link: "../../../etc/passwd"}}, true))
 	lim := Limits{MaxEntries: 64, MaxEntrySize: 1 << 20, MaxTotalSize: 4 << 20, MaxRatio: 50, MaxNameLen: 256}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w := &walker{path: "fuzz", lim: lim.withDefaults(), files: map[string]bool{}, dirs: map[string]bool{}}
@@ -29,6 +33,13 @@ func FuzzWalk(f *testing.F) {
 				t.Fatalf("bad or duplicate name %q", e.Name)
 			}
 			seen[e.Name] = true
+			if e.IsLink() && (e.Size != 0 || e.Link != "" && (path.Clean(e.Link) != e.Link || !filepath.IsLocal(e.Link) ||
+				strings.ContainsAny(e.Link, "\\\x00"))) {
+				t.Fatalf("%s: bad link %q (size %d)", e.Name, e.Link, e.Size)
+			}
+			if !e.IsLink() && (e.Link != "" || e.LinkTarget != "") {
+				t.Fatalf("%s: file with a link target", e.Name)
+			}
 			n, err := io.Copy(io.Discard, e.Reader())
 			if n > e.Size {
 				t.Fatalf("%s: read %d bytes, size %d", e.Name, n, e.Size)

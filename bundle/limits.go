@@ -100,7 +100,7 @@ type Error struct {
 	// Entry is the entry's name as stored in the archive (cut to 256 bytes),
 	// or empty for a problem with the archive as a whole.
 	Entry string
-	// Problem says what is wrong, e.g. "symbolic link (links are refused)".
+	// Problem says what is wrong, e.g. "unsafe name: absolute path".
 	Problem string
 	// Err is the underlying error, if any.
 	Err error

@@ -162,15 +162,11 @@ func (w *walker) tarEntry(tr *tar.Reader, hdr *tar.Header) error {
 	}
 	isDir := false
 	switch hdr.Typeflag {
-	case tar.TypeReg:
+	case tar.TypeReg, tar.TypeSymlink, tar.TypeLink:
 	case tar.TypeDir:
 		isDir = true
 	case tar.TypeXGlobalHeader:
 		return nil // PAX global header (git archive writes one)
-	case tar.TypeSymlink:
-		return w.problem(raw, "symbolic link (links are refused)")
-	case tar.TypeLink:
-		return w.problem(raw, "hard link (links are refused)")
 	case tar.TypeChar:
 		return w.problem(raw, "character device (devices are refused)")
 	case tar.TypeBlock:
@@ -200,6 +196,12 @@ func (w *walker) tarEntry(tr *tar.Reader, hdr *tar.Header) error {
 	}
 	if isDir || rel == "" {
 		return nil
+	}
+	switch hdr.Typeflag {
+	case tar.TypeSymlink:
+		return w.visit(w.linkEntry(raw, rel, hdr.Linkname, symlinkTarget(rel, hdr.Linkname), hdr.ModTime))
+	case tar.TypeLink:
+		return w.visit(w.linkEntry(raw, rel, hdr.Linkname, w.hardlinkTarget(hdr.Linkname), hdr.ModTime))
 	}
 	return w.visit(&Entry{
 		Name:    rel,

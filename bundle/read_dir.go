@@ -10,7 +10,8 @@ import (
 )
 
 // walkDir walks an extracted bundle directory without following symbolic
-// links: every file is opened through an os.Root, with O_NOFOLLOW.
+// links: every file is opened through an os.Root, with O_NOFOLLOW, and a
+// symbolic link is read with Readlink and passed on as a link entry.
 func (w *walker) walkDir() error {
 	w.kind = "directory"
 	root, err := os.OpenRoot(w.path)
@@ -66,9 +67,9 @@ func (w *walker) dirEntry(root *os.Root, name, rel string, d fs.DirEntry) error 
 	if err := w.count(name, size); err != nil {
 		return err
 	}
+	isLink := mode&fs.ModeSymlink != 0
 	switch {
-	case mode&fs.ModeSymlink != 0:
-		return w.problem(name, "symbolic link (links are refused)")
+	case isLink:
 	case mode&fs.ModeCharDevice != 0:
 		return w.problem(name, "character device (devices are refused)")
 	case mode&fs.ModeDevice != 0:
@@ -88,6 +89,14 @@ func (w *walker) dirEntry(root *os.Root, name, rel string, d fs.DirEntry) error 
 	}
 	if mode.IsDir() {
 		return nil
+	}
+	if isLink {
+		target, err := root.Readlink(name)
+		if err != nil {
+			return &Error{Path: w.path, Entry: name, Problem: "cannot read link: " + errText(err), Err: err}
+		}
+		rel = path.Clean(rel)
+		return w.visit(w.linkEntry(name, rel, target, symlinkTarget(rel, target), info.ModTime()))
 	}
 	var f *os.File
 	defer func() {

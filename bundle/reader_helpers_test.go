@@ -121,13 +121,20 @@ func writeTemp(t testing.TB, name string, b []byte) string {
 }
 
 // walkAll walks path, reading every entry fully, and returns name=content
-// lines and the error.
+// lines ("name->target[link]" for a link) and the error.
 func walkAll(path string, lim Limits) ([]string, error) {
 	var got []string
 	err := Walk(path, lim, func(e *Entry) error {
 		b, err := e.ReadAll()
 		if err != nil {
 			return err
+		}
+		if e.IsLink() {
+			if len(b) != 0 || e.Size != 0 {
+				return fmt.Errorf("link %s has content %q (size %d)", e.Name, b, e.Size)
+			}
+			got = append(got, e.Name+"->"+e.LinkTarget+"["+e.Link+"]")
+			return nil
 		}
 		got = append(got, e.Name+"="+string(b))
 		return nil

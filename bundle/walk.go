@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// Entry is one regular file of a bundle, valid only during the Walk callback.
+// Entry is one regular file or link of a bundle, valid only during the Walk
+// callback.
 type Entry struct {
 	// Name is clean, slash-separated and relative to the bundle root (the
 	// single top folder, if any, is stripped): "manifest.json",
@@ -22,6 +23,16 @@ type Entry struct {
 	Size int64
 	// ModTime is the modification time recorded for the entry.
 	ModTime time.Time
+	// LinkTarget is, for a symbolic or hard link, the target as stored
+	// (never followed); "" for a regular file. A link has no content.
+	LinkTarget string
+	// Link is, for a link whose target lies inside the bundle root, the
+	// target as a clean bundle-relative name (like Name); "" if the target
+	// is absolute, escapes the root or is unsafe, and for regular files.
+	// The target may be missing (dangling) or a directory.
+	Link string
+
+	isLink bool
 
 	raw    string // name as stored, for errors
 	open   func() (io.Reader, error)
@@ -30,7 +41,10 @@ type Entry struct {
 	closed bool
 }
 
-// Reader returns the entry's content, at most Size bytes. Reading it after
+// IsLink reports whether the entry is a symbolic or hard link.
+func (e *Entry) IsLink() bool { return e.isLink }
+
+// Reader returns the entry's content, at most Size bytes (none for a link). Reading it after
 // the callback has returned fails. Read errors are *Error values (truncated
 // or corrupt archive, caps exceeded) and also end the Walk.
 func (e *Entry) Reader() io.Reader { return entryReader{e} }
@@ -64,7 +78,7 @@ func (r entryReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Walk reads a bundle and calls fn for every regular file, in archive order
+// Walk reads a bundle and calls fn for every regular file and every link, in archive order
 // (lexical order for a directory). The bundle may be a gzip (multi-member)
 // or zstd compressed tar, a plain tar, or an already extracted directory;
 // the format is detected from the content, not the name. Nothing is written
@@ -72,10 +86,11 @@ func (r entryReader) Read(p []byte) (int, error) {
 //
 // Walk refuses, with an *Error, unsafe entries (names that are absolute,
 // contain "..", a backslash, a drive letter or a NUL byte, or are too long;
-// symbolic and hard links, devices, FIFOs, sockets, sparse files;
-// duplicates), anything over the Limits (including a compression ratio that
+// devices, FIFOs, sockets, sparse files; duplicates), anything over the Limits (including a compression ratio that
 // marks a bomb), truncated or corrupt archives, empty files and anything
-// that is not a bundle.
+// that is not a bundle. Symbolic and hard links are passed to fn as
+// entries with no content (see Entry.Link): they are never followed, and a
+// target outside the bundle is reported, not opened.
 //
 // Top folder: if the first entry lies under a folder, that folder is the
 // bundle root, every entry must lie under it, and it is stripped from
@@ -155,7 +170,7 @@ func readManifest(path string, walk func(fn func(e *Entry) error) error) (*Manif
 	var m *Manifest
 	var raw string
 	err := walk(func(e *Entry) error {
-		if e.Name != ManifestPath {
+		if e.Name != ManifestPath || e.IsLink() {
 			return nil
 		}
 		if e.Size > maxManifestSize {

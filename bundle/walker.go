@@ -178,9 +178,12 @@ func (w *walker) index(raw, rel string, isDir bool) *Error {
 	return nil
 }
 
-// visit calls fn for one file and invalidates the entry afterwards.
+// visit calls fn for one file or link and invalidates the entry afterwards.
+// Only regular files count as files (an archive of links alone is empty).
 func (w *walker) visit(e *Entry) error {
-	w.nfiles++
+	if !e.isLink {
+		w.nfiles++
+	}
 	e.w = w
 	err := w.fn(e)
 	e.closed = true
