@@ -38,6 +38,11 @@ func TestWalkDirectory(t *testing.T) {
 			"manifest.json=m resources/core/v1/pods.json=p"},
 		{"flat", map[string]string{"manifest.json": "m", "resources/a.json": "a"}, "manifest.json=m resources/a.json=a"},
 		{"flat-single-layout-dir", map[string]string{"resources/a.json": "a"}, "resources/a.json=a"},
+		{"troubleshoot-cluster-resources-only", map[string]string{"cluster-resources/namespaces.json": "n", "cluster-resources/pods/default.json": "p"},
+			"cluster-resources/namespaces.json=n cluster-resources/pods/default.json=p"},
+		{"troubleshoot-all-logs-only", map[string]string{"all-logs/x.log": "l"}, "all-logs/x.log=l"},
+		{"wrapped-cluster-resources", map[string]string{"sb/cluster-resources/namespaces.json": "n"}, "cluster-resources/namespaces.json=n"},
+		{"near-miss-lookalike-is-a-wrapper", map[string]string{"cluster-resource/namespaces.json": "n"}, "namespaces.json=n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

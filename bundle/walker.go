@@ -112,10 +112,15 @@ func (w *walker) checkName(raw string) (string, *Error) {
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
-// layoutDirs are the bundle's own top-level folders: an archive whose first
-// entry lies under one of them is flat.
+// layoutDirs are the top-level folders of the layouts the analyzer reads:
+// an archive whose first entry lies under one of them is flat, and a
+// directory holding only one of them is not a wrapper. They are nsbundle's
+// own and those of a Replicated troubleshoot support bundle, whose flat
+// archives may start with any of them (cluster-resources/ alone is a
+// troubleshoot bundle, not a wrapper around "namespaces.json").
 var layoutDirs = map[string]bool{
 	ResourcesDir: true, DiscoveryDir: true, HealthDir: true, TerminatingDir: true, LogsDir: true,
+	"cluster-resources": true, "cluster-info": true, "all-logs": true, "host-collectors": true,
 }
 
 // relName applies the top-folder rule to a clean name and returns the name
