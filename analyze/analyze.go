@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/nsbundle/nsbundle/analyze/flavor"
 	"github.com/nsbundle/nsbundle/analyze/load"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 	"github.com/nsbundle/nsbundle/bundle"
@@ -65,6 +66,7 @@ func Run(snap *snapshot.Snapshot, rules []Rule) (*Report, error) {
 		Bundle: BundleInfo{
 			Layout:         snap.Layout,
 			ClusterVersion: snap.GitVersion,
+			Flavor:         flavor.Of(snap).String(),
 		},
 		Findings: eng.Run(snap),
 		Checked:  checked(snap),

@@ -100,6 +100,9 @@ type BundleInfo struct {
 	Layout string `json:"layout"`
 	// ClusterVersion is the cluster's gitVersion, when known.
 	ClusterVersion string `json:"clusterVersion,omitempty"`
+	// Flavor is the distribution recognised and what named it, e.g.
+	// `k3s (gitVersion "v1.31.2+k3s1")`, or "not recognised".
+	Flavor string `json:"flavor,omitempty"`
 	// CollectedAt is the collection time used as "now".
 	CollectedAt string `json:"collectedAt,omitempty"`
 }

@@ -47,6 +47,9 @@ func mdBundle(b analyze.BundleInfo) string {
 	if b.ClusterVersion != "" {
 		parts = append(parts, "cluster "+mdCode(b.ClusterVersion))
 	}
+	if b.Flavor != "" {
+		parts = append(parts, "flavor "+mdText(b.Flavor))
+	}
 	if b.CollectedAt != "" {
 		parts = append(parts, "collected "+mdText(b.CollectedAt))
 	}

@@ -92,6 +92,9 @@ func bundleLine(b analyze.BundleInfo) string {
 	if b.ClusterVersion != "" {
 		details = append(details, "cluster "+clean(b.ClusterVersion))
 	}
+	if b.Flavor != "" {
+		details = append(details, "flavor "+clean(b.Flavor))
+	}
 	if b.CollectedAt != "" {
 		details = append(details, "collected "+clean(b.CollectedAt))
 	}

@@ -77,8 +77,11 @@ func TestBootstrapRBAC(t *testing.T) {
 				evidence: []wantEv{{link: 0, path: pCRBindings, value: "compared with the bootstrap policy of v1.24-v1.37 (common) (no bootstrap RBAC list for Kubernetes 1.99"}}}},
 		},
 		{
-			name:   "healthy v1.38 cluster: objects v1.38 may have dropped are not called deleted",
-			mutate: func(f *fx) { f.version = "v1.38.0"; f.remove(pCRoles, "", "system:controller:selinux-warning-controller") },
+			name: "healthy v1.38 cluster: objects v1.38 may have dropped are not called deleted",
+			mutate: func(f *fx) {
+				f.version = "v1.38.0"
+				f.remove(pCRoles, "", "system:controller:selinux-warning-controller")
+			},
 		},
 		{
 			name:   "unknown version: checked against what every version shares",

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/flavor"
 	"github.com/nsbundle/nsbundle/analyze/kcm"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
@@ -87,6 +88,9 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 			nd.Problem += " (kube-controller-manager's leader lease kube-system/kube-controller-manager would show whether it runs)"
 			return []analyze.Node{nd}
 		}
+	}
+	if st.Lease == nil && len(st.Pods) == 0 && len(st.Logs) == 0 {
+		return []analyze.Node{noTrace(s)}
 	}
 	if len(st.Logs) == 0 {
 		nd := analyze.Node{
@@ -188,4 +192,25 @@ func apiserverAuthFailure(s *snapshot.Snapshot) *kcm.Hit {
 		}
 	}
 	return hit
+}
+
+// noTrace is the end of a chain at a controller-manager the bundle shows
+// nothing of (no lease, pod or log): what that means on the recognised
+// flavor, and what would show its state. Never "not running".
+func noTrace(s *snapshot.Snapshot) analyze.Node {
+	f := flavor.Of(s)
+	what := "kube-controller-manager's state"
+	why := "no lease kube-system/kube-controller-manager, no pod and no log of it are in the bundle, so it cannot show whether it runs"
+	fix := "Collect its log: `nsbundle collect --log kube-controller-manager=PATH` on a control-plane host when it is not a pod, or read its static pod's log there (crictl logs)."
+	switch {
+	case f.Name == flavor.K3s:
+		why = "k3s runs it inside the k3s server process, and a single k3s server elects no leader: there is no lease, pod or log of its own to show its state (flavor " + f.String() + ")"
+		fix = "Read the k3s server's log on the server host (journalctl -u k3s) for the namespace controller's errors, or collect it with `nsbundle collect --log kube-controller-manager=PATH`."
+	case f.Managed():
+		why = "the provider runs the control plane of this cluster (flavor " + f.String() + "): its pods and logs are not in the cluster"
+		fix = "Read kube-controller-manager's log in the provider's control-plane logging (EKS: CloudWatch controllerManager log type; GKE: Cloud Logging, resource k8s_control_plane_component; AKS: diagnostic setting kube-controller-manager), or open a ticket with the provider."
+	}
+	nd := missingNode(what, why)
+	nd.Fix = fix
+	return nd
 }

@@ -228,12 +228,46 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				f.remove(pLeases, "kube-system", "kube-controller-manager")
 				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
 			},
+			// No lease, pod or log is not evidence that it is down (k3s,
+			// managed control planes): the chain ends in what is missing.
 			want: []want{{
-				id: "NSB-KCM-002", symptom: lnKCM,
-				chain: []string{lnKCM},
-				root:  lnKCM, rootProblem: "is not running or not leading",
-				also: []string{lnTeamA},
+				id: "NSB-KCM-002", symptom: lnTeamA,
+				chain: []string{lnTeamA, lnKCM, "MissingEvidence kube-controller-manager's state"},
+				root:  "MissingEvidence kube-controller-manager's state", rootProblem: "no lease kube-system/kube-controller-manager, no pod and no log of it are in the bundle",
 			}},
+		},
+		{
+			name: "single-server k3s: no lease, pod or log by design",
+			mutate: func(f *fx) {
+				withPolicy(f, "v1.31.2+k3s1", "v1.31.14")
+				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
+				delete(f.files, pKCMLog)
+				f.remove(pLeases, "kube-system", "kube-controller-manager")
+				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnTeamA,
+				chain: []string{lnTeamA, lnKCM, "MissingEvidence kube-controller-manager's state"},
+				root:  "MissingEvidence kube-controller-manager's state", rootProblem: "a single k3s server elects no leader",
+			}},
+		},
+		{
+			name: "healthy single-server k3s: no lease, pod or log, nothing stuck: no finding",
+			mutate: func(f *fx) {
+				withPolicy(f, "v1.31.2+k3s1", "v1.31.14")
+				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
+				delete(f.files, pKCMLog)
+				f.remove(pLeases, "kube-system", "kube-controller-manager")
+			},
+		},
+		{
+			name: "managed control plane (EKS): no lease, pod or log, nothing stuck: no finding",
+			mutate: func(f *fx) {
+				withPolicy(f, "v1.29.8-eks-a737599", "v1.29.15")
+				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
+				delete(f.files, pKCMLog)
+				f.remove(pLeases, "kube-system", "kube-controller-manager")
+			},
 		},
 		{
 			name: "leases forbidden to the collector: no guess about the controller-manager",
