@@ -37,12 +37,13 @@ func AnalyzeReader(name string, r io.Reader, opts Options) (*Report, error) {
 }
 
 func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, opts Options) (*Report, error) {
-	snap, err := load.Snapshot(func(fn func(name string, r io.Reader) error) error {
+	snap, err := load.SnapshotBundle(func(file func(name string, r io.Reader) error, link func(load.Link)) error {
 		return walk(func(e *bundle.Entry) error {
 			if e.IsLink() {
-				return nil // a link has no content of its own
+				link(load.Link{Name: e.Name, Target: e.LinkTarget, InBundle: e.Link})
+				return nil
 			}
-			return fn(e.Name, e.Reader())
+			return file(e.Name, e.Reader())
 		})
 	}, load.Options{Memory: opts.Memory})
 	if err != nil {

@@ -69,6 +69,10 @@ func (noPolicy) Progress()     {}
 // it cannot read is a note in the snapshot, not an error; the error is
 // walk's.
 func Snapshot(walk WalkFunc, opts Options) (*snapshot.Snapshot, error) {
+	return snapshotOf(func(file func(string, io.Reader) error, _ func(Link)) error { return walk(file) }, opts)
+}
+
+func snapshotOf(walk BundleWalkFunc, opts Options) (*snapshot.Snapshot, error) {
 	mem := opts.Memory
 	if mem == nil {
 		mem = noPolicy{}
@@ -77,10 +81,11 @@ func Snapshot(walk WalkFunc, opts Options) (*snapshot.Snapshot, error) {
 	s := &snapshot.Snapshot{Content: map[string]*snapshot.Located[bundle.NamespaceContent]{}}
 	l := &loader{s: s, pool: newPool(), mem: mem}
 	defer l.pool.close()
-	if err := walk(l.file); err != nil {
+	if err := walk(l.file, l.link); err != nil {
 		return nil, err
 	}
 	l.finish()
+	l.linkNotes()
 	return s, nil
 }
 
@@ -92,7 +97,11 @@ type loader struct {
 	batches  int // batches sent, to check the heap now and then
 	latest   time.Time
 	layoutBy map[string]int
+	read     map[string]bool // names of the files walked, for links
+	links    []Link
 }
+
+func (l *loader) link(k Link) { l.links = append(l.links, k) }
 
 func (l *loader) note(format string, args ...any) {
 	if len(l.s.Notes) < maxNotes {
@@ -110,6 +119,10 @@ func (l *loader) vote(layout string) {
 // file dispatches one bundle file by its name.
 func (l *loader) file(name string, r io.Reader) error {
 	name = path.Clean(name)
+	if l.read == nil {
+		l.read = map[string]bool{}
+	}
+	l.read[name] = true
 	switch {
 	case name == bundle.ManifestPath:
 		l.vote(snapshot.LayoutNative)
