@@ -27,7 +27,23 @@ func hitEv(h *kcm.Hit) analyze.Evidence { return evLine(h.Log, h.Line) }
 // its pod says so, its logs show repeated exits, or its lease keeps
 // changing hands (each start has a new identity).
 func kcmCrashLooping(st *kcm.Facts) bool {
-	return st.WaitingCrashLoop() != nil || st.Restarts() >= 3 || st.Exits >= 2 || (st.Lease != nil && st.Lease.Churning)
+	if st.WaitingCrashLoop() != nil || (st.Lease != nil && st.Lease.Churning) {
+		return true
+	}
+	// restartCount and the exits in a log that spans restarts are lifetime
+	// counters: history, which counts only while nothing shows it working
+	// now (a renewed lease, a pod Running and Ready).
+	return (st.Restarts() >= 3 || st.Exits >= 2) && !kcmRunning(st) && !kcmPodReady(st)
+}
+
+// kcmPodReady reports whether one of its pods is Running and Ready now.
+func kcmPodReady(st *kcm.Facts) bool {
+	for _, p := range st.Pods {
+		if p.Status.Phase == "Running" && p.Ready() {
+			return true
+		}
+	}
+	return false
 }
 
 // kcmRunning reports whether something renews the lease.

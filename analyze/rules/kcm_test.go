@@ -237,6 +237,23 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "restarted in the past: restartCount 21 and two old exits in its log, Running and Ready, lease renewed: no finding",
+			mutate: func(f *fx) {
+				set(f.find(pPods, "kube-system", "kube-controller-manager-cp"), "status.containerStatuses", []any{obj{"name": "kube-controller-manager", "ready": true, "restartCount": 21,
+					"state":                obj{"running": obj{"startedAt": ago(14 * 24 * time.Hour)}},
+					"lastTerminationState": obj{"terminated": obj{"exitCode": 1, "reason": "Error", "finishedAt": ago(14 * 24 * time.Hour)}}}})
+				f.files[pKCMLog] = repeat(2, lineAcquiredOld, lineLostOld) + lineAcquired + "\n"
+			},
+		},
+		{
+			name: "restartCount 21 and a log with exits, lease expired: crash-looping",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineLost))
+				f.lists[pLeases][0] = lease("kube-system", "kube-controller-manager", "cp_0b1e7c55-4a8e-4c1e-9f0e-3d2c1b0a9f8e", 10*time.Minute, 2)
+			},
+			want: []want{{id: "NSB-KCM-002", symptom: lnKCM, chain: []string{lnKCM}, root: lnKCM, rootProblem: "is not running: nobody renews its leader lease"}},
+		},
+		{
 			name: "single-server k3s: no lease, pod or log by design",
 			mutate: func(f *fx) {
 				withPolicy(f, "v1.31.2+k3s1", "v1.31.14")
