@@ -25,13 +25,21 @@ type Link struct {
 // WalkFunc does) and link for each symbolic or hard link.
 type BundleWalkFunc func(file func(name string, r io.Reader) error, link func(Link)) error
 
-// SnapshotBundle is Snapshot for a walk that also reports links. A link to
-// a file or folder of the bundle is an alias of content read under its own
-// name and is counted in a note, not read twice; a link that points outside
-// the bundle, or to nothing in it, is listed in a note. Links are never
-// findings.
+// SnapshotBundle is Snapshot for a walk that also reports links, and that
+// fails with a *NoClusterDataError when nothing in the bundle is cluster
+// data. A link to a file or folder of the bundle is an alias of content
+// read under its own name and is counted in a note, not read twice; a link
+// that points outside the bundle, or to nothing in it, is listed in a note.
+// Links are never findings.
 func SnapshotBundle(walk BundleWalkFunc, opts Options) (*snapshot.Snapshot, error) {
-	return snapshotOf(walk, opts)
+	s, l, err := snapshotOf(walk, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.noClusterData(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // maxLinksListed caps the links a note names.

@@ -69,10 +69,11 @@ func (noPolicy) Progress()     {}
 // it cannot read is a note in the snapshot, not an error; the error is
 // walk's.
 func Snapshot(walk WalkFunc, opts Options) (*snapshot.Snapshot, error) {
-	return snapshotOf(func(file func(string, io.Reader) error, _ func(Link)) error { return walk(file) }, opts)
+	s, _, err := snapshotOf(func(file func(string, io.Reader) error, _ func(Link)) error { return walk(file) }, opts)
+	return s, err
 }
 
-func snapshotOf(walk BundleWalkFunc, opts Options) (*snapshot.Snapshot, error) {
+func snapshotOf(walk BundleWalkFunc, opts Options) (*snapshot.Snapshot, *loader, error) {
 	mem := opts.Memory
 	if mem == nil {
 		mem = noPolicy{}
@@ -82,11 +83,11 @@ func snapshotOf(walk BundleWalkFunc, opts Options) (*snapshot.Snapshot, error) {
 	l := &loader{s: s, pool: newPool(), mem: mem}
 	defer l.pool.close()
 	if err := walk(l.file, l.link); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l.finish()
 	l.linkNotes()
-	return s, nil
+	return s, l, nil
 }
 
 // loader reads the files of one bundle into s.

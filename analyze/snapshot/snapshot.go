@@ -125,6 +125,17 @@ func (s *Snapshot) Collection(res string) Collection {
 // Collected is shorthand for s.Collection(res).Collected.
 func (s *Snapshot) Collected(res string) bool { return s.Collection(res).Collected }
 
+// CollectedAny reports whether any resource, log or discovery result was
+// read from the bundle.
+func (s *Snapshot) CollectedAny() bool {
+	for _, c := range s.collected {
+		if c.Collected {
+			return true
+		}
+	}
+	return false
+}
+
 // MarkCollected records that res was read from the bundle.
 func (s *Snapshot) MarkCollected(res string) {
 	if s.collected == nil {

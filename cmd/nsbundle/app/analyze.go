@@ -87,6 +87,10 @@ func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
 		if errors.As(err, &be) {
 			return &ExitError{Code: ExitUnreadable, Err: err}
 		}
+		var nd *analyze.NoClusterDataError
+		if errors.As(err, &nd) {
+			return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: %w", o.path, err)}
+		}
 		return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("reading bundle %s: %w", o.path, err)}
 	}
 	opts := report.Options{Verbose: o.verbose, Width: o.width, Color: useColor(c, streams)}

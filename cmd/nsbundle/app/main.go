@@ -25,7 +25,8 @@ const (
 	ExitUsage = 2
 	// ExitFindings: analyze found at least one blocking chain.
 	ExitFindings = 3
-	// ExitUnreadable: the bundle cannot be read (unsafe, corrupt, not a bundle).
+	// ExitUnreadable: the bundle cannot be read (unsafe, corrupt, not a bundle,
+	// or nothing in it is cluster data).
 	ExitUnreadable = 4
 	// ExitPartial: collect wrote a bundle, but some requests failed.
 	ExitPartial = 5

@@ -41,7 +41,7 @@ Exit codes:
   1  the command failed (collect: no bundle written)
   2  bad flags or arguments
   3  analyze found at least one blocking chain
-  4  the bundle cannot be read (unsafe, corrupt or not a bundle)
+  4  the bundle cannot be read (unsafe, corrupt, not a bundle, or no cluster data in it)
   5  collect wrote a partial bundle (some requests failed; see its manifest)`, name),
 		Example: fmt.Sprintf(`  # At the customer's: one read-only command, one file to attach
   %[1]s collect
