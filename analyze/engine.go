@@ -35,6 +35,10 @@ type Node struct {
 	Covers []Ref
 	// Root stops the walk here even if another rule could go further.
 	Root bool
+	// Part names the part of the object the evidence is about, when the
+	// object has several: the webhook a failure message names within its
+	// configuration. Explain rules follow that part, not the first one.
+	Part string
 }
 
 // Rule is a rule's identity.

@@ -69,7 +69,7 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		for _, m := range webhookFailed.FindAllStringSubmatch(t, -1) {
 			cfg, kind := webhookOwner(s, m[1])
 			problem := "admission webhook " + m[1] + " rejects the namespace controller's deletes"
-			add(analyze.Node{Ref: ref(kind, "", cfg), Problem: problem, Evidence: msgs})
+			add(analyze.Node{Ref: ref(kind, "", cfg), Problem: problem, Evidence: msgs, Part: m[1]})
 		}
 		// The webhook answered and said no: its own policy is the cause.
 		for _, m := range webhookDenied.FindAllStringSubmatch(t, -1) {
@@ -78,6 +78,7 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 				Ref:      ref(kind, "", cfg),
 				Problem:  "admission webhook " + m[1] + " answers and denies the namespace controller's deletes",
 				Evidence: msgs,
+				Part:     m[1],
 				Root:     true,
 				Fix: "Change the policy behind webhook " + m[1] + " (or its rules, namespaceSelector, objectSelector) so it allows deletes in namespace " + ns.Name +
 					"; if it is not wanted any more, delete its configuration: kubectl delete " + kindArgWebhook(kind) + " " + cfg + ". Do not strip namespace finalizers.",

@@ -136,6 +136,24 @@ func TestNamespaceContentChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "admission webhook Service missing: the webhook the message names, not the first of its configuration",
+			mutate: func(f *fx) {
+				stuck(f, "team-a", contentFailure(msgAdmission))
+				cfg := validatingWebhook("deny-deletes", "validate.healthy.example.com", "ns", "healthy-svc", "Fail")
+				second := validatingWebhook("x", "deny.example.com", "ns", "deny", "Fail")["webhooks"].([]any)[0]
+				cfg["webhooks"] = append(cfg["webhooks"].([]any), second)
+				f.add(pValidating, cfg)
+			},
+			want: []want{{
+				id: "NSB-WH-001", symptom: "Namespace team-a",
+				chain: []string{"Namespace team-a", "ValidatingWebhookConfiguration deny-deletes", "Service ns/deny"},
+				root:  "Service ns/deny", rootProblem: "does not exist, but webhook deny.example.com (failurePolicy Fail) calls it",
+				evidence: []wantEv{
+					{link: 2, path: pValidating, pointer: "/items/0/webhooks/1/clientConfig/service", value: "service ns/deny, failurePolicy Fail"},
+				},
+			}},
+		},
+		{
 			name: "admission webhook Service missing, failurePolicy defaulted",
 			mutate: func(f *fx) {
 				stuck(f, "team-a", contentFailure(msgAdmission))

@@ -25,7 +25,9 @@ func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 			continue
 		}
 		for i, h := range w.Webhooks {
-			if h.ClientConfig.Service == nil {
+			// The webhook the message names, not the first of its
+			// configuration: Kyverno, Gatekeeper, Istio ship several.
+			if h.ClientConfig.Service == nil || (n.Part != "" && h.Name != n.Part) {
 				continue
 			}
 			sr := h.ClientConfig.Service
