@@ -140,12 +140,14 @@ func TestRunUnreachableServer(t *testing.T) {
 func TestRunTimeoutAndReset(t *testing.T) {
 	t.Parallel()
 	f := brokenCluster(3)
-	f.slow["/api/v1/events"] = 5 * time.Second
+	// Events never answer; the timeout leaves the other requests (nodes:
+	// three resets and retries) a wide margin on a loaded machine.
+	f.slow["/api/v1/events"] = time.Minute
 	// Closed connections: Go's transport retries a GET on a reused
 	// connection itself; do retries the rest.
 	f.reset["/api/v1/nodes"] = 3
 	o := testOptions(t)
-	o.Timeout = 300 * time.Millisecond
+	o.Timeout = 2 * time.Second
 	res, err := Run(context.Background(), f.start(t), o, nil)
 	if err != nil {
 		t.Fatal(err)
