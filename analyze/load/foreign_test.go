@@ -251,3 +251,42 @@ func hasNote(notes []string, sub string) bool {
 	}
 	return false
 }
+
+// TestLoadTroubleshootPodLogs reads pod logs where troubleshoot's
+// clusterResources collector writes them, current and -previous, and
+// leaves other shapes alone.
+func TestLoadTroubleshootPodLogs(t *testing.T) {
+	t.Parallel()
+	s := mustLoad(t, map[string]string{
+		"version.yaml": "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\n",
+		"cluster-resources/pods/kube-system.json":                                                                 `{"kind":"PodList","apiVersion":"v1","items":[]}`,
+		"cluster-resources/pods/logs/kube-system/kube-controller-manager-cp/kube-controller-manager.log":          "I1123 leaderelection.go:258] successfully acquired lease kube-system/kube-controller-manager\n",
+		"cluster-resources/pods/logs/kube-system/kube-controller-manager-cp/kube-controller-manager-previous.log": "F1123 controllermanager.go:294] leaderelection lost\n",
+		"cluster-resources/pods/logs/velero/velero-7d9/velero.log":                                                "time=x level=error msg=boom\n",
+		"cluster-resources/pods/logs/too/short.log":                                                               "x\n",
+	})
+	type key struct {
+		ns, pod, container, component string
+		previous                      bool
+	}
+	got := map[key]int{}
+	for _, l := range s.Logs {
+		got[key{l.Namespace, l.Pod, l.Container, l.Component, l.Previous}] = len(l.Lines)
+	}
+	want := map[key]int{
+		{"kube-system", "kube-controller-manager-cp", "kube-controller-manager", "kube-controller-manager", false}: 1,
+		{"kube-system", "kube-controller-manager-cp", "kube-controller-manager", "kube-controller-manager", true}:  1,
+		{"velero", "velero-7d9", "velero", "", false}:                                                              1,
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("log %+v: %d lines, want %d (got %v)", k, got[k], n, got)
+		}
+	}
+	if len(s.Logs) != len(want) {
+		t.Errorf("%d logs read, want %d: %v", len(s.Logs), len(want), got)
+	}
+	if s.Layout != snapshot.LayoutTroubleshoot {
+		t.Errorf("layout %q", s.Layout)
+	}
+}

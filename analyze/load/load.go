@@ -169,6 +169,11 @@ func (l *loader) file(name string, r io.Reader) error {
 		return nil
 	case strings.HasPrefix(name, bundle.LogsDir+"/") && strings.HasSuffix(name, ".log"):
 		return l.log(name, r, logFromNativePath(name))
+	case strings.HasPrefix(name, troubleshootPodLogs) && strings.HasSuffix(name, ".log"):
+		if lg := logFromTroubleshootPath(name); lg != nil {
+			l.vote(snapshot.LayoutTroubleshoot)
+			return l.log(name, r, lg)
+		}
 	case strings.HasSuffix(name, "/logs.txt"):
 		// kubectl cluster-info dump: <ns>/<pod>/logs.txt
 		parts := strings.Split(name, "/")

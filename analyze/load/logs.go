@@ -29,6 +29,26 @@ func logFromNativePath(name string) *snapshot.Log {
 	return lg
 }
 
+// troubleshootPodLogs is where troubleshoot's clusterResources collector
+// writes pod logs: <ns>/<pod>/<container>[-previous].log under it.
+const troubleshootPodLogs = "cluster-resources/pods/logs/"
+
+// logFromTroubleshootPath parses
+// cluster-resources/pods/logs/<ns>/<pod>/<container>[-previous].log; nil
+// for any other shape.
+func logFromTroubleshootPath(name string) *snapshot.Log {
+	parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(name, troubleshootPodLogs), ".log"), "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return nil
+	}
+	lg := &snapshot.Log{Namespace: parts[0], Pod: parts[1], Container: parts[2]}
+	if c, ok := strings.CutSuffix(lg.Container, "-previous"); ok && c != "" {
+		lg.Container, lg.Previous = c, true
+	}
+	lg.Component = snapshot.ComponentOf(lg.Container, lg.Pod)
+	return lg
+}
+
 // log reads a log file, keeping its last MaxLogLines lines.
 func (l *loader) log(name string, r io.Reader, lg *snapshot.Log) error {
 	lg.Path = name
