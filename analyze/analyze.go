@@ -36,8 +36,18 @@ func AnalyzeReader(name string, r io.Reader, opts Options) (*Report, error) {
 	return analyzeWalk(name, func(fn func(e *bundle.Entry) error) error { return bundle.WalkReader(name, r, opts.Limits, fn) }, opts)
 }
 
-func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, opts Options) (*Report, error) {
-	snap, err := load.SnapshotBundle(func(file func(name string, r io.Reader) error, link func(load.Link)) error {
+// CheckClusterData reads the bundle at path and returns a
+// *NoClusterDataError if nothing in it is cluster data, the reader's error
+// if it cannot be read, else nil. It runs no rule.
+func CheckClusterData(path string, lim bundle.Limits) error {
+	_, err := loadWalk(func(fn func(e *bundle.Entry) error) error { return bundle.Walk(path, lim, fn) }, nil)
+	return err
+}
+
+// loadWalk feeds the entries of a bundle walk to the loader: files are
+// decoded, links are passed on as links.
+func loadWalk(walk func(fn func(e *bundle.Entry) error) error, mem load.MemoryPolicy) (*snapshot.Snapshot, error) {
+	return load.SnapshotBundle(func(file func(name string, r io.Reader) error, link func(load.Link)) error {
 		return walk(func(e *bundle.Entry) error {
 			if e.IsLink() {
 				link(load.Link{Name: e.Name, Target: e.LinkTarget, InBundle: e.Link})
@@ -45,7 +55,11 @@ func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, o
 			}
 			return file(e.Name, e.Reader())
 		})
-	}, load.Options{Memory: opts.Memory})
+	}, load.Options{Memory: mem})
+}
+
+func analyzeWalk(name string, walk func(fn func(e *bundle.Entry) error) error, opts Options) (*Report, error) {
+	snap, err := loadWalk(walk, opts.Memory)
 	if err != nil {
 		return nil, err
 	}

@@ -191,7 +191,7 @@ func readManifest(path string, walk func(fn func(e *Entry) error) error) (*Manif
 		return nil, err
 	}
 	if m == nil {
-		return nil, &Error{Path: path, Problem: "no manifest.json (not an nsbundle bundle)"}
+		return nil, &Error{Path: path, Problem: "no manifest.json (not an nsbundle bundle)", Err: ErrNoManifest}
 	}
 	if m.FormatVersion != FormatVersion && !strings.HasPrefix(m.FormatVersion, FormatVersion+".") {
 		return nil, &Error{Path: path, Entry: raw,
@@ -201,3 +201,7 @@ func readManifest(path string, walk func(fn func(e *Entry) error) error) (*Manif
 }
 
 const maxManifestSize = 64 << 20
+
+// ErrNoManifest is wrapped by ReadManifest's *Error for a readable bundle
+// with no manifest.json (a foreign layout, or no bundle at all).
+var ErrNoManifest = errors.New("no manifest.json")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
+	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/bundle"
 )
 
@@ -36,6 +38,13 @@ written by "collect", or "-" to read one from standard input.`,
 				m, err = bundle.ReadManifestReader(stdinName, in, limits)
 			} else {
 				m, err = bundle.ReadManifest(args[0], limits)
+			}
+			if errors.Is(err, bundle.ErrNoManifest) && args[0] != stdinArg {
+				// Say why, as analyze does, when it is no cluster data at all.
+				var nd *analyze.NoClusterDataError
+				if cerr := analyze.CheckClusterData(args[0], limits); errors.As(cerr, &nd) {
+					return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: %w", args[0], cerr)}
+				}
 			}
 			if err != nil {
 				return &ExitError{Code: ExitUnreadable, Err: err}

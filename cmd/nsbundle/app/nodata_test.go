@@ -77,7 +77,7 @@ func TestAnalyzeNothingDecoded(t *testing.T) {
 			writeFiles(t, dir, map[string]string{"cluster-resources/pods/default.json": "not json"})
 			return dir
 		}, ExitUnreadable, "(1 file;"},
-		// Healthy look-alikes: little, but cluster data.
+		// Healthy look-alikes (inspect refuses them as not nsbundle bundles): little, but cluster data.
 		{"troubleshoot with one list", func(t *testing.T, dir string) string {
 			writeFiles(t, dir, map[string]string{"cluster-resources/namespaces.json": nsList, "analysis.json": "[]"})
 			return dir
@@ -99,13 +99,30 @@ func TestAnalyzeNothingDecoded(t *testing.T) {
 				if stderr != "" || stdout == "" {
 					t.Errorf("readable input: stdout %q, stderr %q", stdout, stderr)
 				}
+				code, _, stderr = run(t, "nsbundle", "inspect", p)
+				if code != ExitUnreadable || !strings.Contains(stderr, "no manifest.json (not an nsbundle bundle)") {
+					t.Errorf("inspect of a foreign bundle: exit %d, stderr %q", code, stderr)
+				}
 				return
 			}
 			want := "Error: " + p + ": nothing in it could be read as cluster data " + tc.files
-			if stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, want) ||
-				!strings.HasSuffix(stderr, " no Kubernetes lists, logs or discovery found)\n") {
-				t.Errorf("stdout %q\nstderr %q\nwant one line starting %q", stdout, stderr, want)
+			checkOneLine(t, stdout, stderr, want)
+			// inspect says the same.
+			code, stdout, stderr = run(t, "nsbundle", "inspect", p)
+			if code != ExitUnreadable {
+				t.Fatalf("inspect: exit %d, want %d; stderr %q", code, ExitUnreadable, stderr)
 			}
+			checkOneLine(t, stdout, stderr, want)
 		})
+	}
+}
+
+// checkOneLine checks nothing went to stdout and stderr is one line that
+// starts with want and says what was looked for.
+func checkOneLine(t *testing.T, stdout, stderr, want string) {
+	t.Helper()
+	if stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, want) ||
+		!strings.HasSuffix(stderr, " no Kubernetes lists, logs or discovery found)\n") {
+		t.Errorf("stdout %q\nstderr %q\nwant one line starting %q", stdout, stderr, want)
 	}
 }
