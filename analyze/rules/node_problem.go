@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
@@ -23,6 +25,9 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 	node := s.Node(n.Name)
 	if node == nil {
 		return nil
+	}
+	if c, i := snapshot.FindCondition(node.Status.Conditions, "NetworkUnavailable"); c != nil && c.Status == "True" && !setByRouteController(s, node, c) {
+		return []analyze.Node{networkOwner(s, node, c, i)}
 	}
 	if c, i := snapshot.FindCondition(node.Status.Conditions, "NetworkUnavailable"); c != nil && c.Status == "True" {
 		evs := []analyze.Evidence{condEv(&node.Object, c, i)}
@@ -91,4 +96,71 @@ func eventTime(e *snapshot.Event) time.Time {
 		return *e.CreationTimestamp
 	}
 	return time.Time{}
+}
+
+// setByRouteController reports whether the route controller owns a True
+// NetworkUnavailable condition: its reason NoRouteCreated (the route
+// controller's and the kubelet's on cloud providers), or no reason with a
+// FailedToCreateRoute event on the node. A CNI (Calico, Cilium, Weave...)
+// writes its own reasons.
+func setByRouteController(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Condition) bool {
+	if c.Reason == "NoRouteCreated" {
+		return true
+	}
+	if c.Reason != "" {
+		return false
+	}
+	for _, e := range s.EventsFor("Node", "", node.Name) {
+		if e.Reason == "FailedToCreateRoute" {
+			return true
+		}
+	}
+	return false
+}
+
+// cniAgents are CNI names as their reasons and agent pods carry them.
+var cniAgents = []string{"calico", "cilium", "weave", "flannel", "antrea", "kube-router", "canal"}
+
+// networkOwner is the next link of a node whose NetworkUnavailable another
+// component than the route controller set: the CNI its reason names, with
+// that CNI's agent pod on the node when the bundle has it.
+func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Condition, i int) analyze.Node {
+	evs := []analyze.Evidence{condEv(&node.Object, c, i)}
+	cni := ""
+	for _, name := range cniAgents {
+		if strings.Contains(strings.ToLower(c.Reason+" "+c.Message), name) {
+			cni = name
+			break
+		}
+	}
+	if cni == "" {
+		return analyze.Node{
+			Ref:      ref(analyze.KindNode, "", node.Name),
+			Problem:  "its pod network is unavailable (NetworkUnavailable=True, reason " + strconv.Quote(c.Reason) + "): not the route controller's reason (NoRouteCreated); the component that set it is not named",
+			Evidence: evs,
+			Root:     true,
+			Missing:  []string{"what set NetworkUnavailable on node " + node.Name + ": its reason " + strconv.Quote(c.Reason) + " names no known CNI; read the CNI agent's log on that node"},
+			Fix:      "Find the network agent that owns the condition on node " + node.Name + " (kubectl get pods -A -o wide --field-selector spec.nodeName=" + node.Name + "), read its log and fix it.",
+			Verify:   "kubectl get node " + node.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NetworkUnavailable\")].status}'   # False",
+		}
+	}
+	problem := "its pod network is unavailable: " + cni + " set NetworkUnavailable=True (reason " + c.Reason + ")"
+	for _, p := range s.Pods {
+		if p.Spec.NodeName != node.Name || !strings.Contains(p.Name, cni) {
+			continue
+		}
+		evs = append(evs, ev(p.Loc.At("status"), podState(p)))
+		if !p.Ready() {
+			problem += "; its agent pod " + p.Namespace + "/" + p.Name + " on the node is not Ready"
+		}
+		break
+	}
+	return analyze.Node{
+		Ref:      ref(analyze.KindNode, "", node.Name),
+		Problem:  problem,
+		Evidence: evs,
+		Root:     true,
+		Fix:      "Repair " + cni + " on node " + node.Name + ": read its agent pod's log there (kubectl logs -n <ns> <" + cni + "-pod> --all-containers) and restart it once the cause is fixed. The cloud route controller is not involved.",
+		Verify:   "kubectl get node " + node.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NetworkUnavailable\")].status}'   # False",
+	}
 }

@@ -136,6 +136,39 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "NetworkUnavailable set by Calico, not the route controller: its agent pod is the next link",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+				f.lists[pNodes][1] = node("node-b",
+					cond("NetworkUnavailable", "True", "CalicoIsDown", "Calico is shutting down on this node"),
+					cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+				f.add(pPods, pod("kube-system", "calico-node-7xk2p", "node-b", "10.0.0.12", nil, false))
+			},
+			want: []want{{
+				id: "NSB-NODE-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b"},
+				root:  "Node node-b", rootProblem: "calico set NetworkUnavailable=True (reason CalicoIsDown); its agent pod kube-system/calico-node-7xk2p on the node is not Ready",
+				evidence: []wantEv{{link: 5, path: pNodes, pointer: "/items/1/status/conditions/0", value: "NetworkUnavailable=True (CalicoIsDown): Calico is shutting down on this node"}},
+			}},
+		},
+		{
+			name: "NetworkUnavailable with a reason nobody known writes: say what is missing, no cloud advice",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+				f.lists[pNodes][1] = node("node-b",
+					cond("NetworkUnavailable", "True", "OverlayDown", "overlay interface missing"),
+					cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+			},
+			want: []want{{
+				id: "NSB-NODE-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod, "Node node-b"},
+				root:  "Node node-b", rootProblem: "not the route controller's reason (NoRouteCreated)",
+				missing: "what set NetworkUnavailable on node node-b",
+			}},
+		},
+		{
 			name: "FailedDiscoveryCheck, route controller fails without a permission error",
 			mutate: func(f *fx) {
 				discoveryFails(f, msgStale)
