@@ -11,8 +11,9 @@ import (
 // MaxChainLength caps how many links the engine follows from a symptom.
 const MaxChainLength = 16
 
-// MaxChainsPerSymptom caps how many branches one symptom may produce.
-const MaxChainsPerSymptom = 32
+// MaxChainsPerSymptom caps how many branches one symptom may produce;
+// findings of a symptom that hit it say so in Missing, never silently.
+const MaxChainsPerSymptom = 128
 
 // Node is one vertex of the "is blocked by" graph: an object (or component,
 // finalizer, group-version) and what is wrong with it.
@@ -164,20 +165,26 @@ func (e *Engine) Run(s *snapshot.Snapshot) []Finding {
 			if sym.Rule == "" {
 				sym.Rule = sr.ID()
 			}
-			for _, chain := range e.chains(s, sym) {
-				out = append(out, toFinding(chain))
+			chains, cut := e.chains(s, sym)
+			for _, chain := range chains {
+				f := toFinding(chain)
+				if cut {
+					f.Missing = append(f.Missing, fmt.Sprintf("the rest of what blocks %s: more than %d chains lead from it, and the others were not followed", describe(sym.Ref), MaxChainsPerSymptom))
+				}
+				out = append(out, f)
 			}
 		}
 	}
 	return group(out)
 }
 
-// chains walks depth-first from n and returns every path to a root.
-func (e *Engine) chains(s *snapshot.Snapshot, sym Node) [][]Node {
-	var out [][]Node
+// chains walks depth-first from n and returns every path to a root, at
+// most MaxChainsPerSymptom; cut is true when more were left unexplored.
+func (e *Engine) chains(s *snapshot.Snapshot, sym Node) (out [][]Node, cut bool) {
 	var walk func(path []Node)
 	walk = func(path []Node) {
 		if len(out) >= MaxChainsPerSymptom {
+			cut = true
 			return
 		}
 		n := path[len(path)-1]
@@ -206,7 +213,7 @@ func (e *Engine) chains(s *snapshot.Snapshot, sym Node) [][]Node {
 		}
 	}
 	walk([]Node{sym})
-	return out
+	return out, cut
 }
 
 // refine merges b, a finer statement about the same object, into n.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -298,6 +299,21 @@ func TestEngineCaps(t *testing.T) {
 	if len(fs) != MaxChainsPerSymptom {
 		t.Errorf("binary tree: %d findings, want %d", len(fs), MaxChainsPerSymptom)
 	}
+	for _, f := range fs {
+		if !slices.ContainsFunc(f.Missing, func(m string) bool { return strings.Contains(m, "the others were not followed") }) {
+			t.Fatalf("capped symptom's finding does not say it was cut: missing %q", f.Missing)
+		}
+	}
+	// Under the cap nothing says it was cut.
+	fs = e0(t).Run(emptySnapshot(t))
+	if len(fs) != 2 {
+		t.Fatalf("two independent causes: %d findings, want 2", len(fs))
+	}
+	for _, f := range fs {
+		if slices.ContainsFunc(f.Missing, func(m string) bool { return strings.Contains(m, "not followed") }) {
+			t.Errorf("uncapped finding says it was cut: %q", f.Missing)
+		}
+	}
 }
 
 func TestEngineStalledChain(t *testing.T) {
@@ -422,3 +438,22 @@ type readerRule struct {
 }
 
 func (r readerRule) Symptoms(s *snapshot.Snapshot) []Node { r.read(s); return nil }
+
+// e0 is an engine whose symptom has two independent causes.
+func e0(t *testing.T) *Engine {
+	t.Helper()
+	two := expRule{"E", []string{"Step"}, func(n Node) []Node {
+		if n.Name != "" {
+			return nil
+		}
+		a, b := nd("Step", "a", "blocked"), nd("Step", "b", "blocked")
+		a.Root, b.Root = true, true
+		a.Fix, a.Verify, b.Fix, b.Verify = "f", "v", "f", "v"
+		return []Node{a, b}
+	}}
+	e, err := NewEngine([]Rule{symRule{"S", []Node{nd("Step", "", "blocked")}}, two})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
