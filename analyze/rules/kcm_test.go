@@ -50,6 +50,14 @@ func kcmCrashing(f *fx, log string) {
 	f.files[pKCMLog] = log
 }
 
+// noKCMTrace removes every trace of kube-controller-manager: its pod, log
+// and lease (single-server k3s, managed control planes).
+func noKCMTrace(f *fx) {
+	f.remove(pPods, "kube-system", "kube-controller-manager-cp")
+	delete(f.files, pKCMLog)
+	f.remove(pLeases, "kube-system", "kube-controller-manager")
+}
+
 // downstream adds what a dead controller-manager leaves behind: a claim
 // Pending for 10 minutes and namespace team-a Terminating with no condition.
 func downstream(f *fx) {
@@ -223,9 +231,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 		{
 			name: "absent: no lease, pod or log at all",
 			mutate: func(f *fx) {
-				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
-				delete(f.files, pKCMLog)
-				f.remove(pLeases, "kube-system", "kube-controller-manager")
+				noKCMTrace(f)
 				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
 			},
 			// No lease, pod or log is not evidence that it is down (k3s,
@@ -257,9 +263,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			name: "single-server k3s: no lease, pod or log by design",
 			mutate: func(f *fx) {
 				withPolicy(f, "v1.31.2+k3s1", "v1.31.14")
-				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
-				delete(f.files, pKCMLog)
-				f.remove(pLeases, "kube-system", "kube-controller-manager")
+				noKCMTrace(f)
 				f.add(pNamespaces, terminating("team-a", 10*time.Minute))
 			},
 			want: []want{{
@@ -272,18 +276,14 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			name: "healthy single-server k3s: no lease, pod or log, nothing stuck: no finding",
 			mutate: func(f *fx) {
 				withPolicy(f, "v1.31.2+k3s1", "v1.31.14")
-				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
-				delete(f.files, pKCMLog)
-				f.remove(pLeases, "kube-system", "kube-controller-manager")
+				noKCMTrace(f)
 			},
 		},
 		{
 			name: "managed control plane (EKS): no lease, pod or log, nothing stuck: no finding",
 			mutate: func(f *fx) {
 				withPolicy(f, "v1.29.8-eks-a737599", "v1.29.15")
-				f.remove(pPods, "kube-system", "kube-controller-manager-cp")
-				delete(f.files, pKCMLog)
-				f.remove(pLeases, "kube-system", "kube-controller-manager")
+				noKCMTrace(f)
 			},
 		},
 		{

@@ -57,6 +57,16 @@ func noRoute(f *fx) {
 		cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
 }
 
+// networkDown: metrics-server's discovery fails and node-b's pod network is
+// unavailable for a reason the route controller does not write.
+func networkDown(f *fx, reason, msg string) {
+	discoveryFails(f, msgStale)
+	metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+	f.lists[pNodes][1] = node("node-b",
+		cond("NetworkUnavailable", "True", reason, msg),
+		cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+}
+
 func crashLooping(p obj) obj {
 	set(p, "status.conditions", []any{cond("Ready", "False", "ContainersNotReady", "containers with unready status: [main]")})
 	set(p, "status.containerStatuses", []any{obj{"name": "main", "ready": false, "restartCount": 12,
@@ -138,11 +148,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 		{
 			name: "NetworkUnavailable set by Calico, not the route controller: its agent pod is the next link",
 			mutate: func(f *fx) {
-				discoveryFails(f, msgStale)
-				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
-				f.lists[pNodes][1] = node("node-b",
-					cond("NetworkUnavailable", "True", "CalicoIsDown", "Calico is shutting down on this node"),
-					cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+				networkDown(f, "CalicoIsDown", "Calico is shutting down on this node")
 				f.add(pPods, pod("kube-system", "calico-node-7xk2p", "node-b", "10.0.0.12", nil, false))
 			},
 			want: []want{{
@@ -155,11 +161,7 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 		{
 			name: "NetworkUnavailable with a reason nobody known writes: say what is missing, no cloud advice",
 			mutate: func(f *fx) {
-				discoveryFails(f, msgStale)
-				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
-				f.lists[pNodes][1] = node("node-b",
-					cond("NetworkUnavailable", "True", "OverlayDown", "overlay interface missing"),
-					cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+				networkDown(f, "OverlayDown", "overlay interface missing")
 			},
 			want: []want{{
 				id: "NSB-NODE-001", symptom: lnApp,
