@@ -39,7 +39,7 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		out = append(out, analyze.Node{
 			Ref:      m,
 			Problem:  problem,
-			Evidence: []analyze.Evidence{{Path: rbacFile(m.Kind), Value: value + "; compared with " + check.policy}},
+			Evidence: []analyze.Evidence{{Path: rbacFile(s, m.Kind), Value: value + "; compared with " + check.policy}},
 			Severity: analyze.SeverityWarning,
 			Summary:  "Bootstrap " + describeRef(m) + " " + problem,
 			Root:     true,

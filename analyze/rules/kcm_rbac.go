@@ -98,7 +98,31 @@ func alteredBootstrapForKCM(s *snapshot.Snapshot) map[analyze.Ref]alteration {
 }
 
 // rbacFile is the bundle file an RBAC kind is listed in.
-func rbacFile(kind analyze.Kind) string {
+func rbacFile(s *snapshot.Snapshot, kind analyze.Kind) string {
+	// Where the bundle's list of that kind was read (troubleshoot:
+	// cluster-resources/clusterroles.json ...), not nsbundle's own path.
+	var loc snapshot.Location
+	switch kind {
+	case analyze.KindClusterRole:
+		if len(s.ClusterRoles) > 0 {
+			loc = s.ClusterRoles[0].Loc
+		}
+	case analyze.KindClusterRoleBinding:
+		if len(s.ClusterBindings) > 0 {
+			loc = s.ClusterBindings[0].Loc
+		}
+	case analyze.KindRole:
+		if len(s.Roles) > 0 {
+			loc = s.Roles[0].Loc
+		}
+	case analyze.KindRoleBinding:
+		if len(s.RoleBindings) > 0 {
+			loc = s.RoleBindings[0].Loc
+		}
+	}
+	if loc.Path != "" {
+		return loc.Path
+	}
 	return "resources/rbac.authorization.k8s.io/v1/" + strings.ToLower(kind.String()) + "s.json"
 }
 
@@ -117,10 +141,10 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 			c.primary = missing[0]
 		}
 	case len(altered) > 0:
-		c.alteredCause(st, altered)
+		c.alteredCause(s, st, altered)
 	}
 	if present, known := hasRBAC(s, c.primary); known && !present {
-		c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(c.primary.Kind), Value: c.primary.Kind.String() + " " + c.primary.Name + " is absent from the collected list"})
+		c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(s, c.primary.Kind), Value: c.primary.Kind.String() + " " + c.primary.Name + " is absent from the collected list"})
 	}
 	if st.Causes.BuildFailed != nil && st.Causes.BuildFailed != st.Causes.RoleNotFound {
 		c.evs = append(c.evs, hitEv(st.Causes.BuildFailed))
@@ -187,7 +211,7 @@ func logCause(st *kcm.Facts, missing []analyze.Ref) rbacCause {
 
 // alteredCause names an altered (present but changed) bootstrap object
 // when nothing is missing.
-func (c *rbacCause) alteredCause(st *kcm.Facts, altered map[analyze.Ref]alteration) {
+func (c *rbacCause) alteredCause(s *snapshot.Snapshot, st *kcm.Facts, altered map[analyze.Ref]alteration) {
 	if _, ok := altered[c.primary]; !ok {
 		for _, r := range kcmBootstrap {
 			if _, ok := altered[r]; ok {
@@ -198,7 +222,7 @@ func (c *rbacCause) alteredCause(st *kcm.Facts, altered map[analyze.Ref]alterati
 	}
 	a := altered[c.primary]
 	c.problem = a.problem + ", so kube-controller-manager is forbidden what it needs and exits"
-	c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(c.primary.Kind), Value: describeRef(c.primary) + ": " + a.value})
+	c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(s, c.primary.Kind), Value: describeRef(c.primary) + ": " + a.value})
 	if f := st.Causes.Forbidden; f != nil && f != st.Causes.HealthzForbidden && f != st.Causes.WatchForbidden {
 		c.evs = append(c.evs, hitEv(f))
 	}
