@@ -6,6 +6,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
+	"github.com/nsbundle/nsbundle/analyze/flavor"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -33,6 +34,11 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		problem, value := describeDiff(d)
 		fix := "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
 			describeRef(m) + " from a healthy cluster of the same version."
+		if f := flavor.Of(s); f.Managed() {
+			// The customer cannot restart a managed kube-apiserver.
+			fix = "Re-apply " + describeRef(m) + " from a healthy cluster of the same version (without metadata.resourceVersion and uid). The provider runs kube-apiserver (flavor " + f.String() +
+				"): you cannot restart it yourself; if the object does not come back, open a ticket with the provider quoting this finding."
+		}
 		if d.Protected {
 			fix = describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", so a kube-apiserver restart will not repair it: re-apply it from a healthy cluster of the same version, or set the annotation to \"true\" and restart kube-apiserver."
 		}

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nsbundle/nsbundle/bundle"
@@ -90,6 +91,15 @@ func TestBootstrapRBAC(t *testing.T) {
 				evidence: []wantEv{{link: 0, path: pCRoles, value: "Kubernetes version \"\" unknown"}}}},
 		},
 		{
+			name: "managed control plane (EKS v1.29): ClusterRoleBinding deleted, no restart advice",
+			mutate: func(f *fx) {
+				withPolicy(f, "v1.29.8-eks-a737599", "v1.29.15")
+				f.remove(pCRBindings, "", "system:public-info-viewer")
+			},
+			want: []want{{id: "NSB-RBAC-001", symptom: "ClusterRoleBinding system:public-info-viewer", chain: []string{"ClusterRoleBinding system:public-info-viewer"},
+				root: "ClusterRoleBinding system:public-info-viewer", rootProblem: "was deleted"}},
+		},
+		{
 			name:   "healthy k3s v1.31 cluster: compared with v1.31's own policy, no finding",
 			mutate: func(f *fx) { withPolicy(f, "v1.31.2+k3s1", "v1.31.14") },
 		},
@@ -118,6 +128,13 @@ func TestBootstrapRBAC(t *testing.T) {
 				protected := tt.name == "protected object (autoupdate false) reduced: a restart will not repair it"
 				if got := containsSub([]string{fd.Fix}, `autoupdate: "false"`); got != protected {
 					t.Errorf("fix %q: mentions the protection %v, want %v", fd.Fix, got, protected)
+				}
+				managed := strings.HasPrefix(tt.name, "managed control plane")
+				if got := containsSub([]string{fd.Fix}, "you cannot restart it yourself"); got != managed {
+					t.Errorf("fix %q: managed-control-plane wording %v, want %v", fd.Fix, got, managed)
+				}
+				if managed && containsSub([]string{fd.Fix}, "Restart kube-apiserver") {
+					t.Errorf("fix %q tells an EKS customer to restart kube-apiserver", fd.Fix)
 				}
 			}
 		})
