@@ -20,23 +20,19 @@ func symlinkTarget(rel, target string) string {
 }
 
 // hardlinkTarget resolves the target of a tar hard link, stored relative to
-// the archive root: the name is checked as regular names are and the top
-// folder is stripped; "" if it is unsafe or outside the bundle root.
+// the archive root: the name gets the checks and the top-folder rule of
+// regular names (checkName, relName); "" if it is unsafe or outside the
+// bundle root.
 func (w *walker) hardlinkTarget(target string) string {
-	if target == "" || len(target) > w.lim.MaxNameLen || strings.HasPrefix(target, "/") ||
-		strings.ContainsAny(target, "\\\x00") || hasDotDot(target) ||
-		(len(target) >= 2 && target[1] == ':' && isASCIILetter(target[0])) {
+	clean, err := w.checkName(target)
+	if err != nil {
 		return ""
 	}
-	clean := path.Clean(target)
-	if w.top != "" {
-		first, rest, nested := strings.Cut(clean, "/")
-		if first != w.top || !nested {
-			return ""
-		}
-		clean = rest
+	rel, err := w.relName(target, clean, false)
+	if err != nil {
+		return ""
 	}
-	return localName(clean)
+	return rel
 }
 
 // localName returns a joined, clean name if it stays inside the bundle
