@@ -177,8 +177,8 @@ func Versions() []int {
 // shares, with Note saying so: never the list of another version, which
 // would call the objects that version added "deleted".
 func For(gitVersion string) (*Policy, error) {
-	m := minorRE.FindStringSubmatch(gitVersion)
-	if m == nil {
+	want, ok := Minor(gitVersion)
+	if !ok {
 		p, err := Common()
 		if err != nil {
 			return nil, err
@@ -186,7 +186,6 @@ func For(gitVersion string) (*Policy, error) {
 		p.Note = fmt.Sprintf("Kubernetes version %q unknown: checked only the bootstrap RBAC that %s share", gitVersion, rangeText())
 		return p, nil
 	}
-	want, _ := strconv.Atoi(m[1])
 	for _, k := range Versions() {
 		if k == want {
 			return load(k)
@@ -198,6 +197,17 @@ func For(gitVersion string) (*Policy, error) {
 	}
 	p.Note = fmt.Sprintf("no bootstrap RBAC list for Kubernetes 1.%d: checked only what %s share", want, rangeText())
 	return p, nil
+}
+
+// Minor returns the minor version of a gitVersion ("v1.31.2+k3s1" -> 31),
+// false if it is not a Kubernetes 1.x version.
+func Minor(gitVersion string) (int, bool) {
+	m := minorRE.FindStringSubmatch(gitVersion)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
 }
 
 // rangeText names the embedded versions, e.g. "v1.24 to v1.37".

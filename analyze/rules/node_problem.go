@@ -26,10 +26,10 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 	if node == nil {
 		return nil
 	}
-	if c, i := snapshot.FindCondition(node.Status.Conditions, "NetworkUnavailable"); c != nil && c.Status == "True" && !setByRouteController(s, node, c) {
-		return []analyze.Node{networkOwner(s, node, c, i)}
-	}
 	if c, i := snapshot.FindCondition(node.Status.Conditions, "NetworkUnavailable"); c != nil && c.Status == "True" {
+		if !setByRouteController(s, node, c) {
+			return []analyze.Node{networkOwner(s, node, c, i)}
+		}
 		evs := []analyze.Evidence{condEv(&node.Object, c, i)}
 		problem := "its route controller has not created the pod-network route for node " + node.Name + " (" + node.Spec.PodCIDR + ")"
 		// The route controller records one event per failed attempt (every
@@ -126,6 +126,7 @@ var cniAgents = []string{"calico", "cilium", "weave", "flannel", "antrea", "kube
 // that CNI's agent pod on the node when the bundle has it.
 func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Condition, i int) analyze.Node {
 	evs := []analyze.Evidence{condEv(&node.Object, c, i)}
+	verify := "kubectl get node " + node.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NetworkUnavailable\")].status}'   # False"
 	cni := ""
 	for _, name := range cniAgents {
 		if strings.Contains(strings.ToLower(c.Reason+" "+c.Message), name) {
@@ -141,7 +142,7 @@ func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Conditi
 			Root:     true,
 			Missing:  []string{"what set NetworkUnavailable on node " + node.Name + ": its reason " + strconv.Quote(c.Reason) + " names no known CNI; read the CNI agent's log on that node"},
 			Fix:      "Find the network agent that owns the condition on node " + node.Name + " (kubectl get pods -A -o wide --field-selector spec.nodeName=" + node.Name + "), read its log and fix it.",
-			Verify:   "kubectl get node " + node.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NetworkUnavailable\")].status}'   # False",
+			Verify:   verify,
 		}
 	}
 	problem := "its pod network is unavailable: " + cni + " set NetworkUnavailable=True (reason " + c.Reason + ")"
@@ -161,6 +162,6 @@ func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Conditi
 		Evidence: evs,
 		Root:     true,
 		Fix:      "Repair " + cni + " on node " + node.Name + ": read its agent pod's log there (kubectl logs -n <ns> <" + cni + "-pod> --all-containers) and restart it once the cause is fixed. The cloud route controller is not involved.",
-		Verify:   "kubectl get node " + node.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NetworkUnavailable\")].status}'   # False",
+		Verify:   verify,
 	}
 }

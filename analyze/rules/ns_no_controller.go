@@ -1,10 +1,8 @@
 package rules
 
 import (
-	"regexp"
-	"strconv"
-
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -25,7 +23,7 @@ func (r nsNoController) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 	if since(s, ns.DeletionTimestamp) < noConditionsAfter {
 		return nil
 	}
-	if m, ok := minorVersion(s.GitVersion); ok && m < 16 {
+	if m, ok := bootstrap.Minor(s.GitVersion); ok && m < 16 {
 		// Before 1.16 the namespace controller wrote no conditions at all.
 		return nil
 	}
@@ -36,17 +34,4 @@ func (r nsNoController) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 			ev(ns.Loc.At("status"), "phase "+ns.Status.Phase+", no conditions"),
 		},
 	}}
-}
-
-// minorVersionRE reads the minor version of a gitVersion ("v1.31.2+k3s1").
-var minorVersionRE = regexp.MustCompile(`^v?1\.(\d+)`)
-
-// minorVersion returns the minor version of gitVersion, false if unknown.
-func minorVersion(gitVersion string) (int, bool) {
-	m := minorVersionRE.FindStringSubmatch(gitVersion)
-	if m == nil {
-		return 0, false
-	}
-	n, err := strconv.Atoi(m[1])
-	return n, err == nil
 }
