@@ -3,7 +3,7 @@ package lab
 import (
 	"bytes"
 	"context"
-	_ "embed" // build-binaries.sh is embedded so Binaries works from any binary.
+	"embed" // build-binaries.sh is embedded so Binaries works from any binary.
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,11 +15,12 @@ import (
 //go:embed build-binaries.sh
 var buildScript []byte
 
-// ccmSource is the lab's cloud-controller-manager (ccm/main.go), built by
-// build-binaries.sh in the Kubernetes module.
+// ccmSource is the lab's cloud-controller-manager (ccm/main.go and the
+// version-specific ccm/route_*.go), built by build-binaries.sh in the
+// Kubernetes module.
 //
-//go:embed ccm/main.go
-var ccmSource []byte
+//go:embed ccm/*.go
+var ccmSource embed.FS
 
 // EnvCache names the environment variable that overrides the lab's cache
 // directory (default $XDG_CACHE_HOME/nsbundle-lab or ~/.cache/nsbundle-lab).
@@ -64,8 +65,8 @@ func Binaries(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(filepath.Join(cache, "ccm"), 0o755); err != nil {
 		return "", fmt.Errorf("lab ccm source: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(cache, "ccm", "main.go"), ccmSource, 0o644); err != nil { // beside the script
-		return "", fmt.Errorf("lab ccm source: %w", err)
+	if err := writeCCMSource(filepath.Join(cache, "ccm")); err != nil { // beside the script
+		return "", err
 	}
 	cmd := exec.CommandContext(ctx, "bash", script)
 	cmd.Env = append(os.Environ(), EnvCache+"="+cache)
@@ -78,6 +79,24 @@ func Binaries(ctx context.Context) (string, error) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	dir := strings.TrimSpace(lines[len(lines)-1])
 	return dir, checkBinaries(dir)
+}
+
+// writeCCMSource writes the embedded ccm/*.go into dir.
+func writeCCMSource(dir string) error {
+	files, err := ccmSource.ReadDir("ccm")
+	if err != nil {
+		return fmt.Errorf("lab ccm source: %w", err)
+	}
+	for _, f := range files {
+		b, err := ccmSource.ReadFile("ccm/" + f.Name())
+		if err != nil {
+			return fmt.Errorf("lab ccm source: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name()), b, 0o644); err != nil {
+			return fmt.Errorf("lab ccm source: %w", err)
+		}
+	}
+	return nil
 }
 
 func cacheDir() (string, error) {

@@ -2,7 +2,9 @@
 # build-binaries.sh builds the lab's real control plane from the Go module proxy
 # and caches it: etcd, kube-apiserver, kube-controller-manager, kubectl, and
 # nsbundle-lab-ccm (the route controller of k8s.io/cloud-provider against an
-# in-memory cloud; source: $CCM_SRC, by default ccm/main.go beside this script).
+# in-memory cloud; source: $CCM_DIR, by default ccm/ beside this script: main.go
+# plus route_error.go or route_plain.go, whichever matches the version's
+# route.New).
 #
 # Kubernetes is built from k8s.io/kubernetes@$K8S_VERSION with every staging
 # module (which its go.mod points at ./staging/...) replaced by the published
@@ -10,7 +12,8 @@
 # module. etcd is built from go.etcd.io/etcd/server/v3 in a module of its own
 # so the two dependency graphs never meet. The project's own go.mod stays free
 # of both. Only what is missing (or, for nsbundle-lab-ccm, built from another
-# source) is built.
+# source) is built. The binary directory is named after both versions;
+# nsbundle-lab-ccm.src records which ccm source (hash) and route file built it.
 #
 # Prints the binary directory on stdout; progress goes to stderr.
 set -euo pipefail
@@ -18,16 +21,16 @@ set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.37.2}
 ETCD_VERSION=${ETCD_VERSION:-v3.7.0}
 CACHE=${NSBUNDLE_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbundle-lab}
-# The lab-ccm source sits beside this script: samples/lab/ccm/main.go in the
+# The lab-ccm source sits beside this script: samples/lab/ccm/ in the
 # repository, or the copy lab.Binaries writes next to its copy of the script.
-CCM_SRC=${CCM_SRC:-$(cd "$(dirname "$0")" && pwd)/ccm/main.go}
+CCM_DIR=${CCM_DIR:-$(cd "$(dirname "$0")" && pwd)/ccm}
 OUT="$CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION"
 KUBE_BINS=(kube-apiserver kube-controller-manager kubectl)
 
-ccm_sum=$(sha256sum "$CCM_SRC" | cut -c1-16)
+ccm_sum=$(cat "$CCM_DIR/main.go" "$CCM_DIR/route_error.go" "$CCM_DIR/route_plain.go" | sha256sum | cut -c1-16)
 need_kube=false need_ccm=false need_etcd=false
 for b in "${KUBE_BINS[@]}"; do [[ -x "$OUT/$b" ]] || need_kube=true; done
-[[ -x "$OUT/nsbundle-lab-ccm" && "$(cat "$OUT/nsbundle-lab-ccm.src" 2>/dev/null)" == "$ccm_sum" ]] || need_ccm=true
+[[ -x "$OUT/nsbundle-lab-ccm" && "$(head -1 "$OUT/nsbundle-lab-ccm.src" 2>/dev/null)" == "$ccm_sum" ]] || need_ccm=true
 [[ -x "$OUT/etcd" ]] || need_etcd=true
 if ! $need_kube && ! $need_ccm && ! $need_etcd; then
 	echo "$OUT"
@@ -71,9 +74,19 @@ import (
 	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
+	rm -rf "$work/ccm"
 	mkdir -p "$work/ccm"
-	sed '/^\/\/go:build ignore$/d' "$CCM_SRC" >"$work/ccm/main.go"
+	sed '/^\/\/go:build ignore$/d' "$CCM_DIR/main.go" >"$work/ccm/main.go"
 	(cd "$work" && log "go mod tidy (kubernetes)" && GOFLAGS=-mod=mod go mod tidy -e >&2)
+	# route.New returns (controller, error) in newer k8s.io/cloud-provider
+	# versions, the controller alone in older ones (v0.30, v0.31).
+	cp_dir=$(cd "$work" && go list -m -f '{{.Dir}}' k8s.io/cloud-provider)
+	if tr -d '\n' <"$cp_dir/controllers/route/route_controller.go" | grep -q 'func New([^)]*) (\*RouteController, error)'; then
+		route_src=route_error.go
+	else
+		route_src=route_plain.go
+	fi
+	sed '/^\/\/go:build ignore$/d' "$CCM_DIR/$route_src" >"$work/ccm/$route_src"
 
 	ldflags="-s -w"
 	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -87,10 +100,10 @@ GO
 			mv "$OUT/$b.tmp" "$OUT/$b"
 		done
 	fi
-	log "go build nsbundle-lab-ccm"
+	log "go build nsbundle-lab-ccm (with $route_src)"
 	(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$OUT/nsbundle-lab-ccm.tmp" ./ccm >&2)
 	mv "$OUT/nsbundle-lab-ccm.tmp" "$OUT/nsbundle-lab-ccm"
-	echo "$ccm_sum" >"$OUT/nsbundle-lab-ccm.src"
+	printf '%s\n%s\n' "$ccm_sum" "$route_src (k8s.io/cloud-provider $(cd "$work" && go list -m -f '{{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}' k8s.io/cloud-provider))" >"$OUT/nsbundle-lab-ccm.src"
 fi
 
 # --- etcd -----------------------------------------------------------------

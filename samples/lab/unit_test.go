@@ -117,3 +117,25 @@ func TestRunIsolatedWithoutNamespace(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteCCMSource(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeCCMSource(dir); err != nil {
+		t.Fatal(err)
+	}
+	// build-binaries.sh reads these three; each must stay out of nsbundle's
+	// module (go:build ignore) and the route files must define the same func.
+	for _, tc := range []struct{ name, want string }{
+		{"main.go", "newRouteController("},
+		{"route_error.go", "func newRouteController("},
+		{"route_plain.go", "func newRouteController("},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, tc.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), "//go:build ignore\n") || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: not an ignored file containing %q", tc.name, tc.want)
+		}
+	}
+}

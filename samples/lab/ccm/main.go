@@ -13,7 +13,8 @@
 //     at the next ListRoutes, and the file is deleted (a route lost by hand).
 //
 // build-binaries.sh builds it in the Kubernetes module of the lab (the
-// build tag keeps it out of nsbundle's own module and go.mod).
+// build tag keeps it out of nsbundle's own module and go.mod), with one of
+// the route_*.go files: the one matching the version's route.New.
 package main
 
 import (
@@ -34,7 +35,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	cloudprovider "k8s.io/cloud-provider"
-	"k8s.io/cloud-provider/controllers/route"
 	"k8s.io/component-base/metrics/prometheus/controllers"
 	_ "k8s.io/controller-manager/pkg/features/register" // the route controller reads its feature gate
 	"k8s.io/klog/v2"
@@ -63,7 +63,7 @@ func main() {
 		klog.Fatalf("--cluster-cidr: %v", err)
 	}
 	factory := informers.NewSharedInformerFactory(client, 0)
-	rc, err := route.New(&routes{control: *control, table: map[string]*cloudprovider.Route{}}, client,
+	rc, err := newRouteController(&routes{control: *control, table: map[string]*cloudprovider.Route{}}, client,
 		factory.Core().V1().Nodes(), *clusterName, []*net.IPNet{cidr})
 	if err != nil {
 		klog.Fatalf("route controller: %v", err)
