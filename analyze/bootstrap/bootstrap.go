@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -199,6 +200,42 @@ func For(gitVersion string) (*Policy, error) {
 	return p, nil
 }
 
+// UnknownVersionError says that no policy is embedded for a version.
+type UnknownVersionError struct {
+	// Version is the version asked for, as given.
+	Version string
+}
+
+func (e *UnknownVersionError) Error() string {
+	return fmt.Sprintf("no bootstrap RBAC policy for Kubernetes %q: the embedded versions are %s", e.Version, rangeText())
+}
+
+// exactRE is a version as a person types it: v1.37, 1.37, v1.37.2,
+// v1.37.2-gke.100, 1.31.2+k3s1.
+var exactRE = regexp.MustCompile(`^v?1\.(\d+)(\.\d+)?([-+][0-9A-Za-z.+-]*)?$`)
+
+// Exact returns the policy of version's minor version ("v1.37", "1.37",
+// "v1.37.2", "v1.33.5-gke.1080000"), or an *UnknownVersionError when the
+// version cannot be read or has no embedded list. Unlike For it never falls
+// back to Common: what it returns is a release's whole bootstrap policy,
+// fit to be re-applied.
+func Exact(version string) (*Policy, error) {
+	m := exactRE.FindStringSubmatch(version)
+	if m == nil {
+		return nil, &UnknownVersionError{Version: version}
+	}
+	want, err := strconv.Atoi(m[1])
+	if err != nil {
+		return nil, &UnknownVersionError{Version: version}
+	}
+	for _, k := range Versions() {
+		if k == want {
+			return load(k)
+		}
+	}
+	return nil, &UnknownVersionError{Version: version}
+}
+
 // Minor returns the minor version of a gitVersion ("v1.31.2+k3s1" -> 31),
 // false if it is not a Kubernetes 1.x version.
 func Minor(gitVersion string) (int, bool) {
@@ -210,13 +247,27 @@ func Minor(gitVersion string) (int, bool) {
 	return n, err == nil
 }
 
-// rangeText names the embedded versions, e.g. "v1.24 to v1.37".
+// rangeText names the embedded versions, e.g. "v1.24 to v1.37" (runs of
+// consecutive minor versions joined by ", " if there are gaps).
 func rangeText() string {
 	k := Versions()
 	if len(k) == 0 {
 		return "no embedded versions"
 	}
-	return fmt.Sprintf("v1.%d to v1.%d", k[0], k[len(k)-1])
+	var runs []string
+	for i := 0; i < len(k); {
+		j := i
+		for j+1 < len(k) && k[j+1] == k[j]+1 {
+			j++
+		}
+		if j == i {
+			runs = append(runs, fmt.Sprintf("v1.%d", k[i]))
+		} else {
+			runs = append(runs, fmt.Sprintf("v1.%d to v1.%d", k[i], k[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(runs, ", ")
 }
 
 // loaded caches parsed policies by minor version; they are read-only once
