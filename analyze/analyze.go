@@ -36,11 +36,23 @@ func AnalyzeReader(name string, r io.Reader, opts Options) (*Report, error) {
 	return analyzeWalk(name, func(fn func(e *bundle.Entry) error) error { return bundle.WalkReader(name, r, opts.Limits, fn) }, opts)
 }
 
+// Load reads the bundle at path into a snapshot as Analyze does, and runs
+// no rule (opts.Rules is ignored): for commands that need the cluster's
+// state rather than findings. Its errors are Analyze's.
+func Load(path string, opts Options) (*snapshot.Snapshot, error) {
+	return loadWalk(func(fn func(e *bundle.Entry) error) error { return bundle.Walk(path, opts.Limits, fn) }, opts.Memory)
+}
+
+// LoadReader is Load for an archive read from r (see AnalyzeReader).
+func LoadReader(name string, r io.Reader, opts Options) (*snapshot.Snapshot, error) {
+	return loadWalk(func(fn func(e *bundle.Entry) error) error { return bundle.WalkReader(name, r, opts.Limits, fn) }, opts.Memory)
+}
+
 // CheckClusterData reads the bundle at path and returns a
 // *NoClusterDataError if nothing in it is cluster data, the reader's error
 // if it cannot be read, else nil. It runs no rule.
 func CheckClusterData(path string, lim bundle.Limits) error {
-	_, err := loadWalk(func(fn func(e *bundle.Entry) error) error { return bundle.Walk(path, lim, fn) }, nil)
+	_, err := Load(path, Options{Limits: lim})
 	return err
 }
 

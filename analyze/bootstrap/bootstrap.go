@@ -184,7 +184,7 @@ func For(gitVersion string) (*Policy, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Note = fmt.Sprintf("Kubernetes version %q unknown: checked only the bootstrap RBAC that %s share", gitVersion, rangeText())
+		p.Note = fmt.Sprintf("Kubernetes version %q unknown: checked only the bootstrap RBAC that %s share", gitVersion, VersionsText())
 		return p, nil
 	}
 	for _, k := range Versions() {
@@ -196,7 +196,7 @@ func For(gitVersion string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Note = fmt.Sprintf("no bootstrap RBAC list for Kubernetes 1.%d: checked only what %s share", want, rangeText())
+	p.Note = fmt.Sprintf("no bootstrap RBAC list for Kubernetes 1.%d: checked only what %s share", want, VersionsText())
 	return p, nil
 }
 
@@ -207,7 +207,7 @@ type UnknownVersionError struct {
 }
 
 func (e *UnknownVersionError) Error() string {
-	return fmt.Sprintf("no bootstrap RBAC policy for Kubernetes %q: the embedded versions are %s", e.Version, rangeText())
+	return fmt.Sprintf("no bootstrap RBAC policy for Kubernetes %q: the embedded versions are %s", e.Version, VersionsText())
 }
 
 // exactRE is a version as a person types it: v1.37, 1.37, v1.37.2,
@@ -247,9 +247,9 @@ func Minor(gitVersion string) (int, bool) {
 	return n, err == nil
 }
 
-// rangeText names the embedded versions, e.g. "v1.24 to v1.37" (runs of
+// VersionsText names the embedded versions, e.g. "v1.24 to v1.37" (runs of
 // consecutive minor versions joined by ", " if there are gaps).
-func rangeText() string {
+func VersionsText() string {
 	k := Versions()
 	if len(k) == 0 {
 		return "no embedded versions"

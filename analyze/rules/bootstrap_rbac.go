@@ -7,6 +7,7 @@ import (
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/flavor"
+	"github.com/nsbundle/nsbundle/analyze/restore"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -110,10 +111,9 @@ var bootstrapDiffView = snapshot.NewView("bootstrap RBAC compared with the polic
 // is unknown or outside the embedded lists is compared with what every
 // embedded version shares, never with another version's list.
 func compareBootstrap(s *snapshot.Snapshot) bootstrapCheck {
-	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
-		if c := s.Collection(res); !c.Collected || c.Partial {
-			return bootstrapCheck{}
-		}
+	actual, err := restore.Actual(s)
+	if err != nil {
+		return bootstrapCheck{}
 	}
 	p, err := bootstrap.For(s.GitVersion)
 	if err != nil {
@@ -123,25 +123,7 @@ func compareBootstrap(s *snapshot.Snapshot) bootstrapCheck {
 	if p.Note != "" {
 		name += " (" + p.Note + ")"
 	}
-	return bootstrapCheck{diffs: bootstrap.Compare(p, actualRBAC(s)), policy: name}
-}
-
-// actualRBAC turns the snapshot's RBAC objects into a bootstrap.Actual.
-func actualRBAC(s *snapshot.Snapshot) bootstrap.Actual {
-	var a bootstrap.Actual
-	for _, x := range s.ClusterRoles {
-		a.ClusterRoles = append(a.ClusterRoles, x.Value)
-	}
-	for _, x := range s.ClusterBindings {
-		a.ClusterRoleBindings = append(a.ClusterRoleBindings, x.Value)
-	}
-	for _, x := range s.Roles {
-		a.Roles = append(a.Roles, x.Value)
-	}
-	for _, x := range s.RoleBindings {
-		a.RoleBindings = append(a.RoleBindings, x.Value)
-	}
-	return a
+	return bootstrapCheck{diffs: bootstrap.Compare(p, actual), policy: name}
 }
 
 func kindArg(kind analyze.Kind) string { return strings.ToLower(kind.String()) }

@@ -12,6 +12,7 @@ import (
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/report"
 	"github.com/nsbundle/nsbundle/analyze/rules"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
 	"github.com/nsbundle/nsbundle/bundle"
 )
 
@@ -63,36 +64,15 @@ Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 }
 
 func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
-	aopts := analyze.Options{Limits: o.limits, Rules: rules.All(), Memory: &GCPolicy{}}
-	var rep *analyze.Report
-	var err error
-	if o.path == stdinArg {
-		in, serr := stdinBundle(streams)
-		if serr != nil {
-			return serr
-		}
-		o.path = stdinName
-		rep, err = analyze.AnalyzeReader(stdinName, in, aopts)
-	} else {
-		if _, serr := os.Stat(o.path); serr != nil {
-			if errors.Is(serr, fs.ErrNotExist) {
-				return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: no such file or directory", o.path)}
-			}
-			return &ExitError{Code: ExitUnreadable, Err: serr}
-		}
-		rep, err = analyze.Analyze(o.path, aopts)
-	}
+	snap, name, err := readBundle(streams, o.path, analyze.Options{Limits: o.limits, Memory: &GCPolicy{}})
 	if err != nil {
-		var be *bundle.Error
-		if errors.As(err, &be) {
-			return &ExitError{Code: ExitUnreadable, Err: err}
-		}
-		var nd *analyze.NoClusterDataError
-		if errors.As(err, &nd) {
-			return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: %w", o.path, err)}
-		}
-		return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("reading bundle %s: %w", o.path, err)}
+		return err
 	}
+	rep, err := analyze.Run(snap, rules.All())
+	if err != nil {
+		return fmt.Errorf("analyzing %s: %w", name, err)
+	}
+	rep.Bundle.Path = name
 	opts := report.Options{Verbose: o.verbose, Width: o.width, Color: useColor(c, streams)}
 	if opts.Width == 0 {
 		opts.Width = terminalWidth(streams)
@@ -104,6 +84,42 @@ func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
 		return &ExitError{Code: ExitFindings}
 	}
 	return nil
+}
+
+// readBundle reads the bundle at path ("-": standard input) into a
+// snapshot, as analyze does, and returns the name to show for it. Its
+// errors carry their exit code (ExitUnreadable).
+func readBundle(streams Streams, path string, opts analyze.Options) (*snapshot.Snapshot, string, error) {
+	var snap *snapshot.Snapshot
+	var err error
+	if path == stdinArg {
+		in, serr := stdinBundle(streams)
+		if serr != nil {
+			return nil, "", serr
+		}
+		path = stdinName
+		snap, err = analyze.LoadReader(stdinName, in, opts)
+	} else {
+		if _, serr := os.Stat(path); serr != nil {
+			if errors.Is(serr, fs.ErrNotExist) {
+				return nil, "", &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: no such file or directory", path)}
+			}
+			return nil, "", &ExitError{Code: ExitUnreadable, Err: serr}
+		}
+		snap, err = analyze.Load(path, opts)
+	}
+	if err != nil {
+		var be *bundle.Error
+		if errors.As(err, &be) {
+			return nil, "", &ExitError{Code: ExitUnreadable, Err: err}
+		}
+		var nd *analyze.NoClusterDataError
+		if errors.As(err, &nd) {
+			return nil, "", &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: %w", path, err)}
+		}
+		return nil, "", &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("reading bundle %s: %w", path, err)}
+	}
+	return snap, path, nil
 }
 
 // useColor is true when stdout is a terminal and neither --no-color nor

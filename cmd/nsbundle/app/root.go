@@ -38,8 +38,9 @@ evidence, to its root cause, with the fix and how to verify it.
 
 Exit codes:
   0  success (analyze: no finding; collect: complete bundle)
-  1  the command failed (collect: no bundle written)
-  2  bad flags or arguments
+  1  the command failed (collect: no bundle written; bootstrap-rbac --from: the bundle
+     cannot tell what is missing)
+  2  bad flags or arguments (bootstrap-rbac: unknown version or object)
   3  analyze found at least one blocking chain
   4  the bundle cannot be read (unsafe, corrupt, not a bundle, or no cluster data in it)
   5  collect wrote a partial bundle (some requests failed; see its manifest)`, name),
@@ -64,6 +65,7 @@ Exit codes:
 		newAnalyzeCommand(streams, name),
 		newInspectCommand(streams, name),
 		newDiagnoseCommand(streams, name),
+		newBootstrapRBACCommand(streams, name),
 		newVersionCommand(streams),
 	)
 	return root
