@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nsbundle/nsbundle/collect/collecttest"
 )
 
 // realisticPod is a Pod as a Deployment creates it, managedFields included
@@ -62,12 +64,10 @@ func realisticPod(i int) map[string]any {
 func BenchmarkCollectPods(b *testing.B) {
 	for _, n := range []int{3000, 30000} {
 		b.Run(fmt.Sprintf("pods=%d", n), func(b *testing.B) {
-			f := brokenCluster(0)
-			f.generated["/v1/pods"] = generator{n: n, item: func(i int) []byte {
+			cfg := brokenServer(b, 0, collecttest.Generated("v1/pods", n, func(i int) []byte {
 				b, _ := json.Marshal(realisticPod(i))
 				return b
-			}}
-			cfg := f.start(b)
+			})).Config()
 			dir := b.TempDir()
 			var peak atomic.Uint64
 			var delta uint64

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect/collecttest"
 )
 
 func testOptions(t testing.TB) Options {
@@ -36,8 +37,8 @@ func findRequest(m *bundle.Manifest, path string) *bundle.Request {
 
 func TestRunBrokenCluster(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(1234)
-	cfg := f.start(t)
+	f := brokenServer(t, 1234)
+	cfg := f.Config()
 	o := testOptions(t)
 	var events []Event
 	res, err := Run(context.Background(), cfg, o, func(e Event) { events = append(events, e) })
@@ -54,14 +55,14 @@ func TestRunBrokenCluster(t *testing.T) {
 	m := res.Manifest
 
 	t.Run("secret values never in the bundle", func(t *testing.T) {
-		for _, v := range []string{plantedSecret, b64(plantedSecret), plantedConfig, b64(plantedConfig)} {
+		for _, v := range []string{collecttest.PlantedSecret, b64(collecttest.PlantedSecret), collecttest.PlantedConfig, b64(collecttest.PlantedConfig)} {
 			if bytes.Contains(raw, []byte(v)) {
 				t.Errorf("bundle holds %q", v)
 			}
 		}
 		fi, _ := os.Stat(res.Path)
 		gz, _ := os.ReadFile(res.Path)
-		if bytes.Contains(gz, []byte(plantedSecret)) || fi.Size() == 0 {
+		if bytes.Contains(gz, []byte(collecttest.PlantedSecret)) || fi.Size() == 0 {
 			t.Error("compressed bundle holds the secret")
 		}
 		sec := string(files["resources/core/v1/secrets.json"])
@@ -214,7 +215,7 @@ func TestRunBrokenCluster(t *testing.T) {
 	})
 
 	t.Run("read-only", func(t *testing.T) {
-		for _, r := range f.requests {
+		for _, r := range f.Requests() {
 			if !strings.HasPrefix(r, "GET ") && r != "POST "+selfSubjectReviewPath {
 				t.Errorf("mutating request %s", r)
 			}
@@ -224,10 +225,7 @@ func TestRunBrokenCluster(t *testing.T) {
 
 func TestRunForbidden(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(3)
-	f.forbidden["secrets"] = true
-	f.forbidden["configmaps"] = true
-	cfg := f.start(t)
+	cfg := brokenServer(t, 3, collecttest.Forbidden("secrets", "configmaps")).Config()
 	res, err := Run(context.Background(), cfg, testOptions(t), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -250,14 +248,12 @@ func TestRunForbidden(t *testing.T) {
 
 func TestLogTailKept(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(1)
 	var b strings.Builder
 	for i := range 5000 {
 		b.WriteString(strings.Repeat("x", 90) + " line " + time.Duration(i).String() + "\n")
 	}
 	long := b.String() + "THE-NEWEST-LINE\n"
-	f.logs["kube-system/metrics-server-5f7c9d-abcde/metrics-server"] = long
-	cfg := f.start(t)
+	cfg := brokenServer(t, 1, collecttest.Log("kube-system", "metrics-server-5f7c9d-abcde", "metrics-server", long)).Config()
 	o := testOptions(t)
 	o.MaxLogBytes = 64 << 10
 	local := filepath.Join(t.TempDir(), "kcm.log")
@@ -287,8 +283,7 @@ func TestLogTailKept(t *testing.T) {
 
 func TestRunNamespacesOption(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(5)
-	cfg := f.start(t)
+	cfg := brokenServer(t, 5).Config()
 	o := testOptions(t)
 	o.Namespaces = []string{"kube-system", "stuck"}
 	res, err := Run(context.Background(), cfg, o, nil)
@@ -312,8 +307,7 @@ func TestRunNamespacesOption(t *testing.T) {
 // writes, with its default (untrusted-input) limits.
 func TestBundleReadable(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(2000)
-	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	res, err := Run(context.Background(), brokenServer(t, 2000).Config(), testOptions(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,8 +334,7 @@ func TestBundleReadable(t *testing.T) {
 // nothing to it.
 func TestRunToStream(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(3)
-	cfg := f.start(t)
+	cfg := brokenServer(t, 3).Config()
 	file, err := Run(context.Background(), cfg, testOptions(t), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -14,12 +14,12 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect/collecttest"
 )
 
 func TestRunNeverOverwrites(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(1)
-	cfg := f.start(t)
+	cfg := brokenServer(t, 1).Config()
 	o := testOptions(t)
 	if err := os.WriteFile(o.Output, []byte("keep"), 0o600); err != nil {
 		t.Fatal(err)
@@ -38,9 +38,7 @@ func TestRunNeverOverwrites(t *testing.T) {
 
 func TestRunCancelledLeavesNothing(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(10)
-	f.throttle["/api/v1/pods"] = 100
-	cfg := f.start(t)
+	cfg := brokenServer(t, 10, collecttest.Throttle("/api/v1/pods", 100)).Config()
 	o := testOptions(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -55,9 +53,7 @@ func TestRunCancelledLeavesNothing(t *testing.T) {
 
 func TestRunDeadlineWritesPartial(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(10)
-	f.throttle["/api/v1/pods"] = 100
-	cfg := f.start(t)
+	cfg := brokenServer(t, 10, collecttest.Throttle("/api/v1/pods", 100)).Config()
 	o := testOptions(t)
 	o.Deadline = 2 * time.Second
 	res, err := Run(context.Background(), cfg, o, nil)
@@ -75,11 +71,10 @@ func TestRunDeadlineWritesPartial(t *testing.T) {
 
 func TestRunZstd(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(2)
 	o := testOptions(t)
 	o.Codec = bundle.CodecZstd
 	o.Output = filepath.Join(t.TempDir(), "b.tar.zst")
-	res, err := Run(context.Background(), f.start(t), o, nil)
+	res, err := Run(context.Background(), brokenServer(t, 2).Config(), o, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,9 +96,8 @@ func TestRunZstd(t *testing.T) {
 
 func TestRunExpiredContinue(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(1200)
-	f.expire["/v1/pods"] = true
-	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	cfg := brokenServer(t, 1200, collecttest.ExpireContinue("v1/pods")).Config()
+	res, err := Run(context.Background(), cfg, testOptions(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +114,7 @@ func TestRunExpiredContinue(t *testing.T) {
 
 func TestRunUnreachableServer(t *testing.T) {
 	t.Parallel()
-	srv := brokenCluster(0).start(t) // a config with a CA, then a dead port
-	cfg := *srv
+	cfg := *brokenServer(t, 0).Config() // a config with a CA, then a dead port
 	cfg.Host = "https://127.0.0.1:1"
 	t0 := time.Now()
 	res, err := Run(context.Background(), &cfg, testOptions(t), nil)
@@ -139,21 +132,21 @@ func TestRunUnreachableServer(t *testing.T) {
 
 func TestRunTimeoutAndReset(t *testing.T) {
 	t.Parallel()
-	f := brokenCluster(3)
-	// Events never answer; the timeout leaves the other requests (nodes:
-	// three resets and retries) a wide margin on a loaded machine.
-	f.slow["/api/v1/events"] = time.Minute
-	// Closed connections: Go's transport retries a GET on a reused
-	// connection itself; do retries the rest.
-	f.reset["/api/v1/nodes"] = 3
+	f := brokenServer(t, 3,
+		// Events never answer; the timeout leaves the other requests (nodes:
+		// three resets and retries) a wide margin on a loaded machine.
+		collecttest.Slow("/api/v1/events", time.Minute),
+		// Closed connections: Go's transport retries a GET on a reused
+		// connection itself; do retries the rest.
+		collecttest.Reset("/api/v1/nodes", 3))
 	o := testOptions(t)
 	o.Timeout = 2 * time.Second
-	res, err := Run(context.Background(), f.start(t), o, nil)
+	res, err := Run(context.Background(), f.Config(), o, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ev := findRequest(res.Manifest, "/api/v1/events?limit=500")
-	if ev == nil || ev.Status != 0 || ev.Error != `Get "`+f.url+`/api/v1/events?limit=500": context deadline exceeded` {
+	if ev == nil || ev.Status != 0 || ev.Error != `Get "`+f.URL+`/api/v1/events?limit=500": context deadline exceeded` {
 		t.Errorf("events request: %+v", ev)
 	}
 	nodes := findRequest(res.Manifest, "/api/v1/nodes?limit=500")

@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect/collecttest"
 	"github.com/nsbundle/nsbundle/samples/lab"
 )
 
@@ -44,14 +45,14 @@ metadata:
   name: planted
   namespace: ` + ns + `
 stringData:
-  password: ` + plantedSecret + "\n"
+  password: ` + collecttest.PlantedSecret + "\n"
 	cmd := exec.Command(filepath.Join(bin, "kubectl"), "--kubeconfig", c.Kubeconfig, "apply", "-f", "-")
 	cmd.Stdin = strings.NewReader(manifest)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("kubectl apply: %v\n%s", err, out)
 	}
 	s, err := c.Client.CoreV1().Secrets(ns).Get(context.Background(), "planted", metav1.GetOptions{})
-	if err != nil || !strings.Contains(s.Annotations[LastAppliedAnnotation], plantedSecret) {
+	if err != nil || !strings.Contains(s.Annotations[LastAppliedAnnotation], collecttest.PlantedSecret) {
 		t.Fatalf("planted secret lacks the last-applied value: %v %v", err, s.Annotations)
 	}
 }
@@ -136,7 +137,7 @@ func TestIntegrationCollectMissingEndpoints(t *testing.T) {
 
 func checkMissingEndpointsBundle(t *testing.T, res *Result, raw []byte, files map[string][]byte) {
 	t.Helper()
-	for _, v := range []string{plantedSecret, b64(plantedSecret)} {
+	for _, v := range []string{collecttest.PlantedSecret, b64(collecttest.PlantedSecret)} {
 		if bytes.Contains(raw, []byte(v)) {
 			t.Errorf("bundle holds the planted secret %q", v)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/bundle"
+	"github.com/nsbundle/nsbundle/collect/collecttest"
 )
 
 func TestEventNewest(t *testing.T) {
@@ -47,12 +48,12 @@ func TestEventNewest(t *testing.T) {
 
 // trimCluster is a small cluster with EndpointSlices, Endpoints and events
 // of several ages (relative to now); it returns the names of the events a
-// 2h window keeps.
-func trimCluster(now time.Time) (*fakeAPI, []string) {
-	f := brokenCluster(1)
-	svc := meta("kube-system", "metrics-server", map[string]any{"labels": map[string]any{"kubernetes.io/service-name": "metrics-server"}})
-	f.add("discovery.k8s.io", "v1", "endpointslices", map[string]any{"metadata": svc, "addressType": "IPv4", "endpoints": []any{}})
-	f.add("", "v1", "endpoints", map[string]any{"metadata": meta("kube-system", "metrics-server", nil), "subsets": []any{}})
+// 2h window keeps. It serves collecttest.BrokenCluster(1) besides.
+func trimCluster(now time.Time) ([]collecttest.Option, []string) {
+	opts := collecttest.BrokenCluster(1)
+	svc := collecttest.Meta("kube-system", "metrics-server", map[string]any{"labels": map[string]any{"kubernetes.io/service-name": "metrics-server"}})
+	opts = append(opts, collecttest.Objects("discovery.k8s.io/v1/endpointslices", map[string]any{"metadata": svc, "addressType": "IPv4", "endpoints": []any{}}),
+		collecttest.Objects("v1/endpoints", map[string]any{"metadata": collecttest.Meta("kube-system", "metrics-server", nil), "subsets": []any{}}))
 	ts := func(d time.Duration) string { return now.Add(-d).UTC().Format(time.RFC3339) }
 	micro := func(d time.Duration) string { return now.Add(-d).UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
 	events := []struct {
@@ -65,54 +66,56 @@ func trimCluster(now time.Time) (*fakeAPI, []string) {
 		{"event-time", true, map[string]any{"lastTimestamp": nil, "eventTime": micro(5 * time.Minute)}},
 		{"old-event-time", false, map[string]any{"lastTimestamp": nil, "eventTime": micro(150 * time.Minute)}},
 		{"series", true, map[string]any{"eventTime": micro(6 * time.Hour), "series": map[string]any{"count": 9, "lastObservedTime": micro(time.Minute)}}},
-		{"created-old", false, map[string]any{"metadata": meta("default", "created-old", map[string]any{"creationTimestamp": ts(5 * time.Hour)})}},
+		{"created-old", false, map[string]any{"metadata": collecttest.Meta("default", "created-old", map[string]any{"creationTimestamp": ts(5 * time.Hour)})}},
 		{"no-times", true, map[string]any{}},
 	}
 	var kept []string
 	for _, e := range events {
-		obj := map[string]any{"metadata": meta("default", e.name, nil), "reason": "Test"}
+		obj := map[string]any{"metadata": collecttest.Meta("default", e.name, nil), "reason": "Test"}
 		for k, v := range e.obj {
 			obj[k] = v
 		}
-		f.add("", "v1", "events", obj)
+		opts = append(opts, collecttest.Objects("v1/events", obj))
 		if e.keep {
 			kept = append(kept, e.name)
 		}
 	}
-	return f, kept
+	return opts, kept
 }
 
 func TestRunDefaultOmissions(t *testing.T) {
 	t.Parallel()
 	const allEvents = 7
+	none := func(*Options) {}
 	tests := []struct {
 		name          string
-		setup         func(f *fakeAPI, o *Options)
+		server        []collecttest.Option // besides trimCluster's
+		set           func(*Options)
 		wantEndpoints bool // endpoints.json written
 		wantOmitted   bool // "core/v1 Endpoints" omission recorded
 		wantEvents    int  // events written; the rest is the omission count
 		skew          time.Duration
 	}{
-		{"default", func(*fakeAPI, *Options) {}, false, true, 4, 0},
-		{"slices forbidden: endpoints as fallback", func(f *fakeAPI, _ *Options) { f.forbidden["endpointslices"] = true }, true, false, 4, 0},
-		{"slices list fails", func(f *fakeAPI, _ *Options) { f.reset["/apis/discovery.k8s.io/v1/endpointslices"] = 100 }, true, false, 4, 0},
-		{"slices not served", func(f *fakeAPI, _ *Options) { f.hidden["discovery.k8s.io/v1/endpointslices"] = true }, true, false, 4, 0},
-		{"endpoints not served", func(f *fakeAPI, _ *Options) { f.hidden["v1/endpoints"] = true }, false, false, 4, 0},
-		{"keep everything", func(_ *fakeAPI, o *Options) { o.KeepEverything = true }, true, false, allEvents, 0},
-		{"events window 0", func(_ *fakeAPI, o *Options) { o.EventsWindow = 0 }, false, true, allEvents, 0},
-		{"events window 4h", func(_ *fakeAPI, o *Options) { o.EventsWindow = 4 * time.Hour }, false, true, 6, 0},
-		{"server clock 3h behind", func(*fakeAPI, *Options) {}, false, true, 4, -3 * time.Hour},
-		{"server clock 5h ahead", func(*fakeAPI, *Options) {}, false, true, 4, 5 * time.Hour},
+		{"default", nil, none, false, true, 4, 0},
+		{"slices forbidden: endpoints as fallback", []collecttest.Option{collecttest.Forbidden("endpointslices")}, none, true, false, 4, 0},
+		{"slices list fails", []collecttest.Option{collecttest.Reset("/apis/discovery.k8s.io/v1/endpointslices", 100)}, none, true, false, 4, 0},
+		{"slices not served", []collecttest.Option{collecttest.Hidden("discovery.k8s.io/v1/endpointslices")}, none, true, false, 4, 0},
+		{"endpoints not served", []collecttest.Option{collecttest.Hidden("v1/endpoints")}, none, false, false, 4, 0},
+		{"keep everything", nil, func(o *Options) { o.KeepEverything = true }, true, false, allEvents, 0},
+		{"events window 0", nil, func(o *Options) { o.EventsWindow = 0 }, false, true, allEvents, 0},
+		{"events window 4h", nil, func(o *Options) { o.EventsWindow = 4 * time.Hour }, false, true, 6, 0},
+		{"server clock 3h behind", nil, none, false, true, 4, -3 * time.Hour},
+		{"server clock 5h ahead", nil, none, false, true, 4, 5 * time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f, _ := trimCluster(time.Now().Add(tt.skew))
-			f.skew = tt.skew
+			opts, _ := trimCluster(time.Now().Add(tt.skew))
 			o := testOptions(t)
 			o.MaxRetries = 0
-			tt.setup(f, &o)
-			res, err := Run(context.Background(), f.start(t), o, nil)
+			tt.set(&o)
+			opts = append(append(opts, collecttest.ClockSkew(tt.skew)), tt.server...)
+			res, err := Run(context.Background(), collecttest.NewServer(t, opts...).Config(), o, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,8 +157,8 @@ func TestRunDefaultOmissions(t *testing.T) {
 
 func TestRunEventsKeptByName(t *testing.T) {
 	t.Parallel()
-	f, kept := trimCluster(time.Now())
-	res, err := Run(context.Background(), f.start(t), testOptions(t), nil)
+	opts, kept := trimCluster(time.Now())
+	res, err := Run(context.Background(), collecttest.NewServer(t, opts...).Config(), testOptions(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

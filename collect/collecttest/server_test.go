@@ -1,0 +1,112 @@
+package collecttest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// get sends GET path to the server cfg points at and returns the status
+// and body.
+func get(t *testing.T, cfg *rest.Config, path string) (int, string) {
+	t.Helper()
+	hc, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, cfg.Host+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestServer(t *testing.T) {
+	t.Parallel()
+	pods := []map[string]any{Pod("a", "p1", nil, []string{"c"}, 0), Pod("b", "p2", nil, []string{"c"}, 0), Pod("a", "p3", nil, []string{"c"}, 0)}
+	s := NewServer(t, Objects("v1/pods", pods...), Forbidden("secrets"), Fail("/api/v1/nodes", 500, "etcd is down"),
+		Unavailable(MetricsGroupVersion), Hidden("apps/v1/deployments"), Log("a", "p1", "c", "one\ntwo\nthree\n"))
+	cfg := s.Config()
+	cases := []struct {
+		path string
+		code int
+		has  string
+	}{
+		{"/version", 200, `"gitVersion":"v1.37.2"`},
+		{"/readyz", 200, "readyz check passed"},
+		{"/api/v1/pods?limit=2", 200, `"continue":"2"`},
+		{"/api/v1/pods?limit=2&continue=2", 200, `"name":"p3"`},
+		{"/api/v1/namespaces/b/pods", 200, `"name":"p2"`},
+		{"/api/v1/namespaces/a/pods/p3", 200, `"name":"p3"`},
+		{"/api/v1/namespaces/a/pods/p2", 404, `pods \"p2\" not found`},
+		{"/api/v1/namespaces/a/pods/p1/log?container=c&tailLines=2", 200, "two\nthree\n"},
+		{"/api/v1/secrets", 403, `secrets is forbidden: User \"alice\" cannot list resource \"secrets\" in API group \"\" at the cluster scope`},
+		{"/api/v1/nodes", 500, `"reason":"InternalError"`},
+		{"/apis/metrics.k8s.io/v1beta1", 503, "service unavailable"},
+		{"/apis/apps/v1", 200, `"name":"statefulsets"`},
+		{"/apis/nope/v1", 404, "could not find"},
+	}
+	for _, tc := range cases {
+		code, body := get(t, cfg, tc.path)
+		if code != tc.code || !strings.Contains(body, tc.has) {
+			t.Errorf("GET %s: %d %.300s; want %d with %q", tc.path, code, body, tc.code, tc.has)
+		}
+	}
+	if _, body := get(t, cfg, "/apis/apps/v1"); strings.Contains(body, `"name":"deployments"`) {
+		t.Errorf("hidden deployments are served: %s", body)
+	}
+	if got := s.Requests(); len(got) != len(cases)+1 || got[0] != "GET /version" {
+		t.Errorf("requests: %q", got)
+	}
+}
+
+func TestFailAnyPath(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t, Fail(AnyPath, 401, "Unauthorized"))
+	for _, p := range []string{"/version", "/apis", "/api/v1/pods"} {
+		code, body := get(t, s.Config(), p)
+		var st struct{ Reason string }
+		if code != 401 || json.Unmarshal([]byte(body), &st) != nil || st.Reason != "Unauthorized" {
+			t.Errorf("GET %s: %d %s", p, code, body)
+		}
+	}
+}
+
+func TestKubeconfig(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t, HealthyCluster()...)
+	cfg, err := clientcmd.BuildConfigFromFlags("", s.Kubeconfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(t, cfg, "/api/v1/namespaces"); code != 200 || !strings.Contains(body, `"name":"kube-system"`) {
+		t.Errorf("through the kubeconfig: %d %s", code, body)
+	}
+
+	refused := WriteKubeconfig(t, RefusedURL(t), s.CA())
+	cfg, err = clientcmd.BuildConfigFromFlags("", refused)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, _ := rest.HTTPClientFor(cfg)
+	if _, err := hc.Get(cfg.Host + "/version"); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("RefusedURL: %v, want connection refused", err)
+	}
+}
