@@ -48,14 +48,6 @@ func LoadReader(name string, r io.Reader, opts Options) (*snapshot.Snapshot, err
 	return loadWalk(func(fn func(e *bundle.Entry) error) error { return bundle.WalkReader(name, r, opts.Limits, fn) }, opts.Memory)
 }
 
-// CheckClusterData reads the bundle at path and returns a
-// *NoClusterDataError if nothing in it is cluster data, the reader's error
-// if it cannot be read, else nil. It runs no rule.
-func CheckClusterData(path string, lim bundle.Limits) error {
-	_, err := Load(path, Options{Limits: lim})
-	return err
-}
-
 // loadWalk feeds the entries of a bundle walk to the loader: files are
 // decoded, links are passed on as links.
 func loadWalk(walk func(fn func(e *bundle.Entry) error) error, mem load.MemoryPolicy) (*snapshot.Snapshot, error) {

@@ -103,10 +103,17 @@ func sniff(b []byte) string {
 		{"7z\xbc\xaf\x27\x1c", "7-zip"}, {"Rar!\x1a\x07", "rar"},
 	} {
 		if strings.HasPrefix(string(b), k.magic) {
-			return fmt.Sprintf("not a bundle: %s is not supported (want .tgz, .tar.zst, .tar or a directory)", k.name)
+			return fmt.Sprintf("not a bundle: %s is not supported (want .tgz, .tar.zst, .tar or a directory)%s", k.name, unpackHint[k.name])
 		}
 	}
 	return fmt.Sprintf("not a bundle: unknown format (first bytes % x)", b[:min(len(b), 8)])
+}
+
+// unpackHint says how to unpack an archive format the reader does not take.
+var unpackHint = map[string]string{
+	"xz":    "; unpack it (mkdir x && tar -xJf FILE -C x) and pass the folder",
+	"bzip2": "; unpack it (mkdir x && tar -xjf FILE -C x) and pass the folder",
+	"zip":   "; unpack it (unzip FILE -d x) and pass the folder",
 }
 
 // isTarHeader reports whether b starts with a tar header block whose

@@ -24,12 +24,17 @@ var errNotList = errors.New("not a list (no \"items\" array)")
 // decodeList streams the "items" of a Kubernetes List document and calls fn
 // for each raw item with its index. It holds one item at a time, whatever the
 // document's layout (one item per line or pretty-printed). A JSON null items
-// is an empty list.
-func decodeList(r io.Reader, fn func(i int, raw json.RawMessage) error) error {
+// is an empty list. A bare JSON array of objects (as troubleshoot wrote some
+// lists in 2021) is read as the items; bare is called first, if it is one.
+func decodeList(r io.Reader, bare func(), fn func(i int, raw json.RawMessage) error) error {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err != nil {
 		return fmt.Errorf("reading list: %w", err)
+	}
+	if d, ok := tok.(json.Delim); ok && d == '[' {
+		bare()
+		return decodeItems(dec, fn)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return errNotList
@@ -59,21 +64,30 @@ func decodeList(r io.Reader, fn func(i int, raw json.RawMessage) error) error {
 		if d, ok := tok.(json.Delim); !ok || d != '[' {
 			return fmt.Errorf("reading items: expected an array, found %v", tok)
 		}
-		for i := 0; dec.More(); i++ {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return fmt.Errorf("reading item %d: %w", i, err)
-			}
-			if err := fn(i, raw); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return fmt.Errorf("reading items: %w", err)
+		if err := decodeItems(dec, fn); err != nil {
+			return err
 		}
 	}
 	if !sawItems {
 		return errNotList
+	}
+	return nil
+}
+
+// decodeItems reads the elements of an array whose '[' dec has read, and
+// its closing bracket.
+func decodeItems(dec *json.Decoder, fn func(i int, raw json.RawMessage) error) error {
+	for i := 0; dec.More(); i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fmt.Errorf("reading item %d: %w", i, err)
+		}
+		if err := fn(i, raw); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("reading items: %w", err)
 	}
 	return nil
 }

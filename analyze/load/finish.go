@@ -63,6 +63,9 @@ func (l *loader) finish() {
 			}
 		}
 	}
+	if s.Now.IsZero() && !l.mgTime.IsZero() {
+		s.Now = l.mgTime
+	}
 	if s.Now.IsZero() {
 		s.Now = l.latest
 		if s.Now.IsZero() {

@@ -157,9 +157,23 @@ func TestLoadMalformed(t *testing.T) {
 			notes: []string{"reading items: expected an array"},
 		},
 		{
-			name:  "a JSON array",
-			files: map[string]string{path: `[` + nsActive + `]`},
-			notes: []string{`not a list`},
+			name:      "a JSON array, as troubleshoot wrote some lists in 2021",
+			files:     map[string]string{path: `[` + nsActive + `]`},
+			names:     []string{"default"},
+			collected: true,
+		},
+		{
+			name:      "a JSON array with a bad element",
+			files:     map[string]string{path: "[\n" + nsActive + `,{"metadata":{"name":"bad"},"spec":"oops"}` + "\n]"},
+			names:     []string{"default"},
+			collected: true,
+			notes:     []string{path + "#/1: "},
+		},
+		{
+			name:      "a JSON array of numbers",
+			files:     map[string]string{path: `[1,2]`},
+			notes:     []string{path + "#/0: "},
+			collected: true,
 		},
 		{
 			name:      "garbage discovery, content and version files",

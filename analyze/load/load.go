@@ -100,6 +100,8 @@ type loader struct {
 	layoutBy map[string]int
 	read     map[string]bool // names of the files walked, for links
 	links    []Link
+	mgSeen   map[string]bool // must-gather objects read, by mgKey
+	mgTime   time.Time       // a must-gather's end time
 }
 
 func (l *loader) link(k Link) { l.links = append(l.links, k) }
@@ -181,6 +183,9 @@ func (l *loader) file(name string, r io.Reader) error {
 			l.vote(snapshot.LayoutClusterInfoDump)
 			return l.log(name, r, &snapshot.Log{Namespace: parts[0], Pod: parts[1], Component: snapshot.ComponentOf(parts[1])})
 		}
+	}
+	if ok, err := l.mustGather(name, r); ok {
+		return err
 	}
 	if res, ok := resourceKeyFor(name); ok {
 		return l.list(name, res, r)

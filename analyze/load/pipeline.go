@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"time"
 )
 
@@ -53,6 +54,31 @@ type batch struct {
 	bad    []itemErr
 	latest time.Time
 	done   chan struct{}
+	shape  fileShape
+}
+
+// fileShape is how the items of a file are laid out.
+type fileShape int
+
+const (
+	// listItems: the "items" of a List, at /items/<i>.
+	listItems fileShape = iota
+	// wholeDocument: each item is a whole document (a must-gather object
+	// file), at "".
+	wholeDocument
+	// bareArray: the elements of a top-level JSON array, at /<i>.
+	bareArray
+)
+
+// pointer is the JSON pointer of item i of b's file.
+func (b *batch) pointer(i int) string {
+	switch b.shape {
+	case wholeDocument:
+		return ""
+	case bareArray:
+		return "/" + strconv.Itoa(i)
+	}
+	return sharedItemPointer(i)
 }
 
 // items calls fn for each raw item of b with its index in the list.
@@ -106,14 +132,18 @@ type listReader struct {
 	sink    sink
 	cur     *batch
 	pending []*batch
-	next    int // index of the next item
-	bad     int // items skipped so far
+	next    int       // index of the next item
+	bad     int       // items skipped so far
+	shape   fileShape // of the items added next
 }
 
 // add queues one raw item (copied).
 func (lr *listReader) add(raw []byte) {
+	if lr.cur != nil && lr.cur.shape != lr.shape {
+		lr.flush()
+	}
 	if lr.cur == nil {
-		lr.cur = &batch{sink: lr.sink, name: lr.name, first: lr.next, buf: lr.l.pool.buffer(), done: make(chan struct{})}
+		lr.cur = &batch{sink: lr.sink, name: lr.name, first: lr.next, buf: lr.l.pool.buffer(), done: make(chan struct{}), shape: lr.shape}
 	}
 	b := lr.cur
 	b.buf = append(b.buf, raw...)
@@ -167,7 +197,7 @@ func (lr *listReader) commit(b *batch) {
 	for _, e := range b.bad {
 		lr.bad++
 		if lr.bad <= 3 {
-			lr.l.note("%s#%s: %v (item skipped)", lr.name, itemPointer(e.i), e.err)
+			lr.l.note("%s#%s: %v (item skipped)", lr.name, b.pointer(e.i), e.err)
 		}
 	}
 	lr.l.pool.recycle(b.buf)

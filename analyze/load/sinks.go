@@ -19,10 +19,12 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	if sk == nil {
 		return nil
 	}
+	dump := false
 	if strings.HasPrefix(name, "cluster-resources/") {
 		l.vote(snapshot.LayoutTroubleshoot)
 	} else if !strings.HasPrefix(name, bundle.ResourcesDir+"/") {
 		l.vote(snapshot.LayoutClusterInfoDump)
+		dump = strings.Contains(name, "/") // <namespace>/<resource>.json; nodes.json is whole
 	}
 	lr := &listReader{l: l, name: name, sink: sk}
 	br := bufio.NewReaderSize(r, 1<<20)
@@ -33,7 +35,7 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	} else {
 		// Not one item per line (or pretty-printed): stream it with the
 		// JSON decoder.
-		err = decodeList(br, func(_ int, raw json.RawMessage) error {
+		err = decodeList(br, func() { lr.shape = bareArray }, func(_ int, raw json.RawMessage) error {
 			lr.add(raw)
 			return nil
 		})
@@ -47,9 +49,16 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	if lr.bad > 3 {
 		l.note("%s: %d more items skipped", name, lr.bad-3)
 	}
-	l.s.MarkCollected(res)
+	if dump {
+		l.s.MarkPartial(res, dumpPartial)
+	} else {
+		l.s.MarkCollected(res)
+	}
 	return nil
 }
+
+// dumpPartial is why the namespaced lists of a cluster-info dump are partial.
+const dumpPartial = "kubectl cluster-info dump holds only the namespaces it was asked for (kube-system and default unless --all-namespaces or --namespaces)"
 
 // objSink decodes items into *T and appends them to list.
 type objSink[T any] struct {
@@ -89,7 +98,7 @@ func (s *objSink[T]) decode(b *batch, in *interner) {
 			}
 		}
 		o := s.obj(v)
-		o.Loc = snapshot.Location{Path: b.name, Pointer: sharedItemPointer(i)}
+		o.Loc = snapshot.Location{Path: b.name, Pointer: b.pointer(i)}
 		b.see(o.CreationTimestamp)
 		if s.when != nil {
 			b.see(s.when(v))
@@ -115,7 +124,7 @@ func (s *rbacSink[T]) decode(b *batch, _ *interner) {
 			b.bad = append(b.bad, itemErr{i, err})
 			return
 		}
-		vals = append(vals, snapshot.Located[T]{Value: v, Loc: snapshot.Location{Path: b.name, Pointer: sharedItemPointer(i)}})
+		vals = append(vals, snapshot.Located[T]{Value: v, Loc: snapshot.Location{Path: b.name, Pointer: b.pointer(i)}})
 	})
 	b.out = vals
 }

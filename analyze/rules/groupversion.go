@@ -26,6 +26,10 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 		return []analyze.Node{nd}
 	}
 	as := s.APIService(name)
+	if as == nil && !s.Complete(snapshot.ResAPIServices) {
+		return []analyze.Node{missingNode("APIService "+name, "APIService "+name+" is not among the bundle's APIService objects, which are incomplete ("+
+			s.Collection(snapshot.ResAPIServices).Error+"); its status would name why "+n.Name+" fails")}
+	}
 	if as == nil {
 		return []analyze.Node{{
 			Ref:     ref(analyze.KindAPIService, "", name),

@@ -162,7 +162,7 @@ func refIn(list []analyze.Ref, r analyze.Ref) bool {
 // CRD conversion): the root cause when it does not exist (problem absent),
 // else a node the Service rule explains further (problem silent).
 func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []analyze.Evidence, absent, silent, fix, verify string) analyze.Node {
-	if s.Collected(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
+	if s.Complete(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
 		return analyze.Node{
 			Ref:      ref(analyze.KindService, sr.Namespace, sr.Name),
 			Problem:  absent,

@@ -27,7 +27,7 @@ var kcmBootstrap = []analyze.Ref{
 var kcmBinding = analyze.Ref{Kind: analyze.KindClusterRoleBinding, Name: "system:kube-controller-manager"}
 
 // hasRBAC reports whether the bundle holds an RBAC object, and whether the
-// answer is known (the type was collected).
+// answer is known (the type was collected completely).
 func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
 	switch r.Kind {
 	case analyze.KindClusterRole:
@@ -36,28 +36,28 @@ func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
 				return true, true
 			}
 		}
-		return false, s.Collected(snapshot.ResClusterRoles)
+		return false, s.Complete(snapshot.ResClusterRoles)
 	case analyze.KindClusterRoleBinding:
 		for _, x := range s.ClusterBindings {
 			if x.Value.Name == r.Name {
 				return true, true
 			}
 		}
-		return false, s.Collected(snapshot.ResClusterBindings)
+		return false, s.Complete(snapshot.ResClusterBindings)
 	case analyze.KindRole:
 		for _, x := range s.Roles {
 			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
 				return true, true
 			}
 		}
-		return false, s.Collected(snapshot.ResRoles)
+		return false, s.Complete(snapshot.ResRoles)
 	case analyze.KindRoleBinding:
 		for _, x := range s.RoleBindings {
 			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
 				return true, true
 			}
 		}
-		return false, s.Collected(snapshot.ResRoleBindings)
+		return false, s.Complete(snapshot.ResRoleBindings)
 	}
 	return false, false
 }

@@ -400,6 +400,35 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "APIService not in a list that is incomplete: no claim that it is deleted",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				f.remove(pAPIServices, "", "v1beta1.metrics.k8s.io")
+				f.requests = append(f.requests, bundle.Request{Path: "/apis/apiregistration.k8s.io/v1/apiservices?limit=500&continue=x", Verb: "list",
+					Status: 500, Error: "etcdserver: request timed out", File: pAPIServices})
+			},
+			want: []want{{
+				id: "NSB-GV-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, "MissingEvidence APIService v1beta1.metrics.k8s.io"},
+				root:  "MissingEvidence APIService v1beta1.metrics.k8s.io", rootProblem: "is not among the bundle's APIService objects, which are incomplete (etcdserver: request timed out)",
+			}},
+		},
+		{
+			name: "Service not in a list that is incomplete: no claim that it does not exist",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgLegacy)
+				metricsAvailable(f, "False", "MissingEndpoints", msgMissingEP)
+				f.remove(pServices, "kube-system", "metrics-server")
+				f.requests = append(f.requests, bundle.Request{Path: "/api/v1/namespaces/kube-system/services", Verb: "list",
+					Status: 403, Error: `services is forbidden: User "support" cannot list resource "services" in API group "" in the namespace "kube-system"`, File: pServices})
+			},
+			want: []want{{
+				id: "NSB-SVC-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, lnMS, "MissingEvidence Service kube-system/metrics-server"},
+				root:  "MissingEvidence Service kube-system/metrics-server", rootProblem: "is not among the bundle's Service objects, which are incomplete (services is forbidden",
+			}},
+		},
+		{
 			name: "discovery error naming no group-version",
 			mutate: func(f *fx) {
 				discoveryFails(f, `Get "https://10.96.0.1:443/api": dial tcp 10.96.0.1:443: connect: connection refused`)

@@ -30,7 +30,7 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 					Evidence: evs,
 				}}
 			}
-		} else if s.Collected(snapshot.ResNodes) {
+		} else if s.Complete(snapshot.ResNodes) {
 			return []analyze.Node{{
 				Ref:      ref(analyze.KindNode, "", p.Spec.NodeName),
 				Problem:  "no longer exists; pod " + p.Name + " is still bound to it",

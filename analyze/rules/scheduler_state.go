@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/flavor"
 	"github.com/nsbundle/nsbundle/analyze/kcm"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
@@ -11,7 +12,8 @@ import (
 const componentScheduler = "kube-scheduler"
 
 // schedulerState (NSB-SCHED-001): pods stay unscheduled because
-// kube-scheduler does not run (its leader lease is absent or stale).
+// kube-scheduler does not run (its leader lease is stale); with no lease in
+// the bundle the chain ends in missing evidence.
 type schedulerState struct{}
 
 func (schedulerState) ID() string            { return "NSB-SCHED-001" }
@@ -29,14 +31,7 @@ func (r schedulerState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 	verify := "kubectl get lease -n kube-system kube-scheduler -o jsonpath='{.spec.renewTime}'   # advances; then: kubectl get pods -A --field-selector spec.nodeName= "
 	l := s.Lease("kube-system", componentScheduler)
 	if l == nil {
-		return []analyze.Node{{
-			Ref:      n.Ref,
-			Problem:  "is not running: there is no kube-system/kube-scheduler leader lease",
-			Evidence: []analyze.Evidence{{Path: "resources/coordination.k8s.io/v1/leases.json", Value: "no Lease kube-system/kube-scheduler"}},
-			Root:     true,
-			Fix:      fix,
-			Verify:   verify,
-		}}
+		return []analyze.Node{noSchedulerLease(s)}
 	}
 	if l.Spec.RenewTime != nil && since(s, l.Spec.RenewTime) > 15*time.Second+kcm.LeaseGrace {
 		return []analyze.Node{{
@@ -49,4 +44,25 @@ func (r schedulerState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 		}}
 	}
 	return nil
+}
+
+// noSchedulerLease ends the chain when the bundle holds no kube-scheduler
+// lease: that is no proof that it does not run. A scheduler without leader
+// election (single-server k3s, --leader-elect=false) holds none, and a
+// managed control plane may hide it.
+func noSchedulerLease(s *snapshot.Snapshot) analyze.Node {
+	why := "no lease kube-system/kube-scheduler is in the bundle"
+	if !s.Complete(snapshot.ResLeases) {
+		why += " (its Lease objects are incomplete: " + s.Collection(snapshot.ResLeases).Error + ")"
+	}
+	why += ", and a kube-scheduler that runs without leader election holds none"
+	switch f := flavor.Of(s); {
+	case f.Name == flavor.K3s:
+		why += " (flavor " + f.String() + ": a single k3s server runs it in its own process)"
+	case f.Managed():
+		why += " (flavor " + f.String() + ": the provider runs the control plane)"
+	}
+	nd := missingNode("kube-scheduler's state", why+"; its pod or log would show whether it runs")
+	nd.Fix = "Read kube-scheduler's log on a control-plane host (its static pod: crictl logs; or its systemd unit: journalctl -u kube-scheduler), or collect it with `nsbundle collect --log kube-scheduler=PATH`."
+	return nd
 }

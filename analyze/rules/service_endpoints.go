@@ -21,6 +21,10 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		return []analyze.Node{nd}
 	}
 	svc := s.Service(n.Namespace, n.Name)
+	if svc == nil && !s.Complete(snapshot.ResServices) {
+		return []analyze.Node{missingNode("Service "+n.Namespace+"/"+n.Name, "Service "+n.Namespace+"/"+n.Name+
+			" is not among the bundle's Service objects, which are incomplete ("+s.Collection(snapshot.ResServices).Error+")")}
+	}
 	if svc == nil {
 		return []analyze.Node{{
 			Ref:     n.Ref,
@@ -37,7 +41,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 	if ep := s.EndpointsFor(svc.Namespace, svc.Name); ep != nil && len(slices) == 0 {
 		slices = append(slices, ev(ep.Loc.At("subsets"), describeEndpoints(ep)))
 	}
-	if len(slices) == 0 && s.Collected(snapshot.ResEndpointSlices) {
+	if len(slices) == 0 && s.Complete(snapshot.ResEndpointSlices) {
 		slices = append(slices, ev(svc.Loc, "no EndpointSlice labelled kubernetes.io/service-name="+svc.Name))
 	}
 	if len(svc.Spec.Selector) == 0 {

@@ -50,7 +50,8 @@ func TestServiceAndPodChains(t *testing.T) {
 				unscheduled(msPod(f))
 				f.remove(pLeases, "kube-system", "kube-scheduler")
 			},
-			want: want{id: "NSB-SCHED-001", chain: append(head, lnMSPod, lnSched), root: lnSched, rootProblem: "there is no kube-system/kube-scheduler leader lease"},
+			want: want{id: "NSB-SCHED-001", chain: append(head, lnMSPod, lnSched, "MissingEvidence kube-scheduler's state"), root: "MissingEvidence kube-scheduler's state",
+				rootProblem: "no lease kube-system/kube-scheduler is in the bundle, and a kube-scheduler that runs without leader election holds none"},
 		},
 		{
 			name: "pod never looked at, scheduler leads: the chain stops and says so", reason: "MissingEndpoints", msg: msgMissingEP,

@@ -14,6 +14,7 @@ const (
 	LayoutNative          = "nsbundle"
 	LayoutTroubleshoot    = "troubleshoot"
 	LayoutClusterInfoDump = "cluster-info-dump"
+	LayoutMustGather      = "must-gather"
 )
 
 // Resource keys ("<plural>" for core, "<plural>.<group>" otherwise) of the
@@ -144,6 +145,27 @@ func (s *Snapshot) MarkCollected(res string) {
 	c := s.collected[res]
 	c.Collected = true
 	s.collected[res] = c
+}
+
+// MarkPartial records that res was read from the bundle but holds only
+// some of the cluster's objects, and why: a rule never reads an object's
+// absence from such a list as proof.
+func (s *Snapshot) MarkPartial(res, why string) {
+	s.MarkCollected(res)
+	c := s.collected[res]
+	c.Partial = true
+	if c.Error == "" {
+		c.Error = why
+	}
+	s.collected[res] = c
+}
+
+// Complete reports whether res was collected whole: read from the bundle,
+// with no failed request or selection leaving objects out. Only a complete
+// list proves that an object is absent.
+func (s *Snapshot) Complete(res string) bool {
+	c := s.Collection(res)
+	return c.Collected && !c.Partial
 }
 
 // MarkFailed records a failed collection of res: status is the HTTP status

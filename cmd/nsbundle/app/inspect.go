@@ -23,7 +23,12 @@ func newInspectCommand(streams Streams, name string) *cobra.Command {
 		Short: "Show what a bundle holds: cluster, collector, counts, failed requests, logs",
 		Long: `Inspect prints a bundle's manifest: the cluster, who collected it and when, the
 requests made (failed ones first), the logs and what was left out. BUNDLE is a bundle
-written by "collect", or "-" to read one from standard input.`,
+written by "collect", or "-" to read one from standard input.
+
+A bundle of another tool (troubleshoot support bundle, kubectl cluster-info dump,
+OpenShift must-gather) has no manifest: inspect then shows what analyze reads from it,
+the layout, cluster version, flavor and collection time, and the objects of each
+resource type, marking the types it holds only in part.`,
 		Example: fmt.Sprintf(`  %[1]s inspect bundle.tgz
   %[1]s inspect bundle.tgz --json | jq '.requests[] | select(.status >= 400)'`, name),
 		Args: exactArgs(1, "BUNDLE"),
@@ -40,10 +45,19 @@ written by "collect", or "-" to read one from standard input.`,
 				m, err = bundle.ReadManifest(args[0], limits)
 			}
 			if errors.Is(err, bundle.ErrNoManifest) && args[0] != stdinArg {
-				// Say why, as analyze does, when it is no cluster data at all.
+				// Another tool's bundle: show what analyze reads from it.
+				c, cerr := analyze.ReadContents(args[0], limits)
 				var nd *analyze.NoClusterDataError
-				if cerr := analyze.CheckClusterData(args[0], limits); errors.As(cerr, &nd) {
+				if errors.As(cerr, &nd) {
 					return &ExitError{Code: ExitUnreadable, Err: fmt.Errorf("%s: %w", args[0], cerr)}
+				}
+				if cerr == nil {
+					if asJSON {
+						enc := json.NewEncoder(streams.Out)
+						enc.SetIndent("", "  ")
+						return enc.Encode(c)
+					}
+					return printContents(streams.Out, c)
 				}
 			}
 			if err != nil {
@@ -82,11 +96,7 @@ func printManifest(w io.Writer, m *bundle.Manifest) error {
 	t := tablewriter.NewTable(w)
 	t.Header("STATUS", "VERB", "PATH", "OBJECTS", "BYTES", "ERROR")
 	for _, r := range reqs {
-		errText := r.Error
-		if len(errText) > 80 {
-			errText = errText[:80] + "…"
-		}
-		if err := t.Append(fmt.Sprint(r.Status), r.Verb, r.Path, fmt.Sprint(r.Count), fmt.Sprint(r.Bytes), errText); err != nil {
+		if err := t.Append(fmt.Sprint(r.Status), r.Verb, r.Path, fmt.Sprint(r.Count), fmt.Sprint(r.Bytes), cut(r.Error, 80)); err != nil {
 			return err
 		}
 	}

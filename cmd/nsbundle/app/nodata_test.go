@@ -99,9 +99,15 @@ func TestAnalyzeNothingDecoded(t *testing.T) {
 				if stderr != "" || stdout == "" {
 					t.Errorf("readable input: stdout %q, stderr %q", stdout, stderr)
 				}
-				code, _, stderr = run(t, "nsbundle", "inspect", p)
-				if code != ExitUnreadable || !strings.Contains(stderr, "no manifest.json (not an nsbundle bundle)") {
-					t.Errorf("inspect of a foreign bundle: exit %d, stderr %q", code, stderr)
+				// inspect shows what analyze reads from it.
+				code, stdout, stderr = run(t, "nsbundle", "inspect", p)
+				if code != ExitOK || stderr != "" || !strings.Contains(stdout, "Layout:        troubleshoot (no nsbundle manifest)") ||
+					!strings.Contains(stdout, "│ namespaces │ 1       │ complete │") {
+					t.Errorf("inspect of a foreign bundle: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+				}
+				code, stdout, _ = run(t, "nsbundle", "inspect", "--json", p)
+				if code != ExitOK || !strings.Contains(stdout, `"resource": "namespaces"`) || !strings.Contains(stdout, `"layout": "troubleshoot"`) {
+					t.Errorf("inspect --json of a foreign bundle: exit %d, stdout %q", code, stdout)
 				}
 				return
 			}

@@ -1,0 +1,39 @@
+package load
+
+import (
+	"testing"
+
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// TestCompleteness: only a list that holds every object of the cluster is
+// Complete, so that the rules read an object's absence from it as proof.
+func TestCompleteness(t *testing.T) {
+	t.Parallel()
+	pods := oneLine(`{"metadata":{"name":"p","namespace":"kube-system"}}`)
+	nodes := oneLine(`{"metadata":{"name":"n"}}`)
+	tests := []struct {
+		name     string
+		files    map[string]string
+		res      string
+		complete bool
+	}{
+		{"nsbundle list", map[string]string{"manifest.json": manifestJSON(t), "resources/core/v1/pods.json": pods}, snapshot.ResPods, true},
+		{"troubleshoot, one file per namespace", map[string]string{"cluster-resources/pods/kube-system.json": pods}, snapshot.ResPods, true},
+		{"cluster-info dump, one folder per namespace", map[string]string{"kube-system/pods.json": pods, "nodes.json": nodes}, snapshot.ResPods, false},
+		{"cluster-info dump nodes", map[string]string{"kube-system/pods.json": pods, "nodes.json": nodes}, snapshot.ResNodes, true},
+		{"must-gather", map[string]string{"namespaces/kube-system/core/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: p\n    namespace: kube-system\n"}, snapshot.ResPods, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := mustLoad(t, tt.files)
+			if s.Count(tt.res) != 1 {
+				t.Fatalf("%s: %d objects read, want 1 (notes %q)", tt.res, s.Count(tt.res), s.Notes)
+			}
+			if got := s.Complete(tt.res); got != tt.complete {
+				t.Errorf("Complete(%s) = %v, want %v (%+v)", tt.res, got, tt.complete, s.Collection(tt.res))
+			}
+		})
+	}
+}
