@@ -33,16 +33,7 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		}
 		m := rbacRef(d.Ref)
 		problem, value := describeDiff(d)
-		fix := "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
-			describeRef(m) + " from a healthy cluster of the same version."
-		if f := flavor.Of(s); f.Managed() {
-			// The customer cannot restart a managed kube-apiserver.
-			fix = "Re-apply " + describeRef(m) + " from a healthy cluster of the same version (without metadata.resourceVersion and uid). The provider runs kube-apiserver (flavor " + f.String() +
-				"): you cannot restart it yourself; if the object does not come back, open a ticket with the provider quoting this finding."
-		}
-		if d.Protected {
-			fix = describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", so a kube-apiserver restart will not repair it: re-apply it from a healthy cluster of the same version, or set the annotation to \"true\" and restart kube-apiserver."
-		}
+		fix := bootstrapFix(s, m, d.Protected)
 		out = append(out, analyze.Node{
 			Ref:      m,
 			Problem:  problem,
@@ -55,6 +46,65 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		})
 	}
 	return out
+}
+
+// bootstrapFix is the fix of a deleted or reduced bootstrap object: the
+// nsbundle bootstrap-rbac command that restores it when the cluster's
+// version has an embedded policy, a kube-apiserver restart where the
+// customer runs it, and what to do first when autoupdate is "false".
+func bootstrapFix(s *snapshot.Snapshot, m analyze.Ref, protected bool) string {
+	cmd := restoreCommand(s, m)
+	f := flavor.Of(s)
+	annotate := "kubectl annotate " + kindArg(m.Kind) + kubectlNS(m.Namespace) + " " + m.Name + " rbac.authorization.kubernetes.io/autoupdate=true --overwrite"
+	switch {
+	case protected && cmd != "":
+		return describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", so neither a kube-apiserver restart nor kubectl auth reconcile repairs it: set the annotation to \"true\", then restore it from nsbundle's embedded bootstrap policy:\n" +
+			commandLine(annotate) + commandLine(cmd)
+	case protected:
+		return describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", so a kube-apiserver restart will not repair it: re-apply it from a healthy cluster of the same version, or set the annotation to \"true\" (" + annotate + ") and restart kube-apiserver."
+	case f.Managed() && cmd != "":
+		// The customer cannot restart a managed kube-apiserver.
+		return "Restore " + describeRef(m) + " from nsbundle's embedded bootstrap policy:\n" + commandLine(cmd) +
+			"The provider runs kube-apiserver (flavor " + f.String() + "): you cannot restart it yourself; if the object does not come back, open a ticket with the provider quoting this finding."
+	case f.Managed():
+		return "Re-apply " + describeRef(m) + " from a healthy cluster of the same version (without metadata.resourceVersion and uid). The provider runs kube-apiserver (flavor " + f.String() +
+			"): you cannot restart it yourself; if the object does not come back, open a ticket with the provider quoting this finding."
+	case cmd != "":
+		return "Restore " + describeRef(m) + " from nsbundle's embedded bootstrap policy:\n" + commandLine(cmd) +
+			"Restarting kube-apiserver restores it too (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time)."
+	}
+	return "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
+		describeRef(m) + " from a healthy cluster of the same version."
+}
+
+// commandLine is a command on a line of its own in a fix, indented so that
+// reports print it whole (never wrapped) and nothing sticks to its end.
+func commandLine(cmd string) string { return "  " + cmd + "\n" }
+
+// restoreCommand is the command line that prints refs from the embedded
+// bootstrap policy of the cluster's version and reconciles them, e.g.
+// "nsbundle bootstrap-rbac --version v1.37 clusterrole/system:discovery |
+// kubectl auth reconcile -f -"; "" when that version has no embedded policy
+// (unknown, or outside it) or one of refs is not in it: never a command
+// with a guessed version.
+func restoreCommand(s *snapshot.Snapshot, refs ...analyze.Ref) string {
+	p, err := bootstrap.Exact(s.GitVersion)
+	if err != nil {
+		return ""
+	}
+	minor, ok := bootstrap.Minor(p.GitVersion)
+	if !ok || len(refs) == 0 {
+		return ""
+	}
+	args := []string{"nsbundle bootstrap-rbac --version", fmt.Sprintf("v1.%d", minor)}
+	for _, r := range refs {
+		br := bootstrap.Ref{Kind: r.Kind.String(), Namespace: r.Namespace, Name: r.Name}
+		if _, ok := p.Get(br); !ok {
+			return ""
+		}
+		args = append(args, br.Arg())
+	}
+	return strings.Join(args, " ") + " | kubectl auth reconcile -f -"
 }
 
 // describeDiff says what is wrong with a bootstrap object.

@@ -15,9 +15,11 @@ func TestBootstrapRBAC(t *testing.T) {
 		name   string
 		mutate func(f *fx)
 		want   []want
+		fix    string // in every finding's fix; without "bootstrap-rbac" in it, no fix may name the command
 	}{
 		{
 			name:   "ClusterRole deleted",
+			fix:    "\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:controller:namespace-controller | kubectl auth reconcile -f -\n",
 			mutate: func(f *fx) { f.remove(pCRoles, "", "system:controller:namespace-controller") },
 			want: []want{{id: "NSB-RBAC-001", symptom: "ClusterRole system:controller:namespace-controller", chain: []string{"ClusterRole system:controller:namespace-controller"},
 				root: "ClusterRole system:controller:namespace-controller", rootProblem: "was deleted (kube-apiserver recreates it only when it restarts)",
@@ -25,12 +27,14 @@ func TestBootstrapRBAC(t *testing.T) {
 		},
 		{
 			name:   "ClusterRole rules reduced",
+			fix:    "Restore ClusterRole system:kube-controller-manager from nsbundle's embedded bootstrap policy:\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\nRestarting kube-apiserver restores it too",
 			mutate: func(f *fx) { dropRules(f.find(pCRoles, "", "system:kube-controller-manager"), "serviceaccounts") },
 			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "no longer grants the bootstrap rules",
 				evidence: []wantEv{{link: 0, path: pCRoles, value: "missing rules: "}}}},
 		},
 		{
 			name: "RoleBinding points at another role",
+			fix:  "\n  nsbundle bootstrap-rbac --version v1.37 rolebinding/kube-system/system::leader-locking-kube-controller-manager | kubectl auth reconcile -f -\n",
 			mutate: func(f *fx) {
 				set(f.find(pRoleBinds, "kube-system", "system::leader-locking-kube-controller-manager"), "roleRef",
 					obj{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "something-else"})
@@ -42,6 +46,7 @@ func TestBootstrapRBAC(t *testing.T) {
 		},
 		{
 			name: "protected object (autoupdate false) reduced: a restart will not repair it",
+			fix:  "set the annotation to \"true\", then restore it from nsbundle's embedded bootstrap policy:\n  kubectl annotate clusterrole system:kube-controller-manager rbac.authorization.kubernetes.io/autoupdate=true --overwrite\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\n",
 			mutate: func(f *fx) {
 				role := f.find(pCRoles, "", "system:kube-controller-manager")
 				dropRules(role, "serviceaccounts")
@@ -72,6 +77,7 @@ func TestBootstrapRBAC(t *testing.T) {
 		},
 		{
 			name:   "version outside the embedded lists: what every version shares is still checked",
+			fix:    "re-apply ClusterRoleBinding system:public-info-viewer from a healthy cluster of the same version",
 			mutate: func(f *fx) { f.remove(pCRBindings, "", "system:public-info-viewer"); f.version = "v1.99.0" },
 			want: []want{{id: "NSB-RBAC-001", symptom: "ClusterRoleBinding system:public-info-viewer", chain: []string{"ClusterRoleBinding system:public-info-viewer"},
 				root: "ClusterRoleBinding system:public-info-viewer", rootProblem: "was deleted",
@@ -86,12 +92,14 @@ func TestBootstrapRBAC(t *testing.T) {
 		},
 		{
 			name:   "unknown version: checked against what every version shares",
+			fix:    "re-apply ClusterRole system:kube-controller-manager from a healthy cluster of the same version",
 			mutate: func(f *fx) { f.version = "none"; f.remove(pCRoles, "", "system:kube-controller-manager") },
 			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "was deleted",
 				evidence: []wantEv{{link: 0, path: pCRoles, value: "Kubernetes version \"\" unknown"}}}},
 		},
 		{
 			name: "managed control plane (EKS v1.29): ClusterRoleBinding deleted, no restart advice",
+			fix:  "Restore ClusterRoleBinding system:public-info-viewer from nsbundle's embedded bootstrap policy:\n  nsbundle bootstrap-rbac --version v1.29 clusterrolebinding/system:public-info-viewer | kubectl auth reconcile -f -\nThe provider runs kube-apiserver",
 			mutate: func(f *fx) {
 				withPolicy(f, "v1.29.8-eks-a737599", "v1.29.15")
 				f.remove(pCRBindings, "", "system:public-info-viewer")
@@ -109,6 +117,7 @@ func TestBootstrapRBAC(t *testing.T) {
 		},
 		{
 			name: "v1.30 RKE2 cluster with ClusterRole system:kube-controller-manager deleted",
+			fix:  "\n  nsbundle bootstrap-rbac --version v1.30 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\n",
 			mutate: func(f *fx) {
 				withPolicy(f, "v1.30.14+rke2r1", "v1.30.14")
 				f.remove(pCRoles, "", "system:kube-controller-manager")
@@ -125,6 +134,12 @@ func TestBootstrapRBAC(t *testing.T) {
 			r := analyzeFx(t, f)
 			checkFindings(t, r.Findings, tt.want)
 			for _, fd := range r.Findings {
+				if !strings.Contains(fd.Fix, tt.fix) {
+					t.Errorf("fix %q lacks %q", fd.Fix, tt.fix)
+				}
+				if !strings.Contains(tt.fix, "bootstrap-rbac") && strings.Contains(fd.Fix, "bootstrap-rbac") {
+					t.Errorf("fix %q names a bootstrap-rbac command for a version without an embedded policy", fd.Fix)
+				}
 				protected := tt.name == "protected object (autoupdate false) reduced: a restart will not repair it"
 				if got := containsSub([]string{fd.Fix}, `autoupdate: "false"`); got != protected {
 					t.Errorf("fix %q: mentions the protection %v, want %v", fd.Fix, got, protected)

@@ -461,6 +461,7 @@ type want struct {
 	also        []string // alsoAffects, exactly
 	evidence    []wantEv
 	missing     string // substring of one Missing entry
+	fix         string // substring of the fix
 }
 
 func refString(r analyze.Ref) string {
@@ -509,6 +510,9 @@ func checkFinding(t *testing.T, i int, f analyze.Finding, w want) {
 	}
 	if s := refString(f.RootCause.Ref); s != w.root {
 		t.Errorf("finding %d: root %q, want %q", i, s, w.root)
+	}
+	if !strings.Contains(f.Fix, w.fix) {
+		t.Errorf("finding %d: fix %q does not contain %q", i, f.Fix, w.fix)
 	}
 	if !strings.Contains(f.RootCause.Problem, w.rootProblem) {
 		t.Errorf("finding %d: root problem %q does not contain %q", i, f.RootCause.Problem, w.rootProblem)

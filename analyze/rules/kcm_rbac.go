@@ -156,14 +156,43 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 		Evidence: c.evs,
 		Root:     true,
 		Covers:   covers,
-		Fix: "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver (its rbac/bootstrap-roles post-start hook recreates every missing bootstrap role and binding; on HA control planes one instance at a time), " +
-			"or re-apply them from a healthy cluster of the same version (kubectl get clusterrole " + c.primary.Name + " -o yaml from there). Then kube-controller-manager starts at its next restart. Find out who deleted them (audit log).",
-		Verify: "kubectl get clusterrole system:kube-controller-manager && kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # renewTime advances; then: kubectl get pvc -A   # Bound",
+		Fix:      kcmRBACFix(s, append([]analyze.Ref{c.primary}, covers...)),
+		Verify:   "kubectl get clusterrole system:kube-controller-manager && kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # renewTime advances; then: kubectl get pvc -A   # Bound",
 	}
 	if len(st.Logs) == 0 {
 		nd.Missing = []string{"kube-controller-manager logs: not collected (the chain rests on the RBAC objects missing from the bundle)"}
 	}
 	return nd
+}
+
+// kcmRBACFix is the fix of the controller-manager's deleted or altered
+// bootstrap RBAC: the nsbundle bootstrap-rbac command for exactly those
+// objects when the cluster's version has an embedded policy, else the
+// objects of a healthy cluster of the same version; and a kube-apiserver
+// restart, which recreates them too.
+func kcmRBACFix(s *snapshot.Snapshot, refs []analyze.Ref) string {
+	hook := "(its rbac/bootstrap-roles post-start hook recreates every missing bootstrap role and binding and adds back missing rules and subjects; on HA control planes one instance at a time)"
+	fix := "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver " + hook + ", or re-apply them from a healthy cluster of the same version (kubectl get " + kindArg(refs[0].Kind) + kubectlNS(refs[0].Namespace) + " " + refs[0].Name + " -o yaml from there)."
+	if cmd := restoreCommand(s, refs...); cmd != "" {
+		var pre, annotate string
+		for _, m := range protectedRefs(s, refs) {
+			pre += describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", which reconcile and a restart leave alone: set it to \"true\" first. "
+			annotate += commandLine("kubectl annotate " + kindArg(m.Kind) + kubectlNS(m.Namespace) + " " + m.Name + " rbac.authorization.kubernetes.io/autoupdate=true --overwrite")
+		}
+		fix = pre + "Restore the bootstrap RBAC objects from nsbundle's embedded policy:\n" + annotate + commandLine(cmd) + "Restarting kube-apiserver restores them too " + hook + "."
+	}
+	return fix + " Then kube-controller-manager starts at its next restart. Find out who deleted or changed them (audit log)."
+}
+
+// protectedRefs returns those of refs that carry autoupdate "false".
+func protectedRefs(s *snapshot.Snapshot, refs []analyze.Ref) []analyze.Ref {
+	var out []analyze.Ref
+	for _, d := range bootstrapDiffs(s) {
+		if m := rbacRef(d.Ref); d.Kind == bootstrap.AutoupdateDisabled && refIn(refs, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // rbacCause is the object a root cause names, what is wrong with it and

@@ -84,6 +84,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM, lnKCMRole},
 				root:  lnKCMRole, rootProblem: `was deleted: kube-controller-manager is forbidden what it needs at start`,
+				fix:  "Restore the bootstrap RBAC objects from nsbundle's embedded policy:\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\nRestarting kube-apiserver restores them too",
 				also: []string{lnTeamA, lnPVC},
 				evidence: []wantEv{
 					{link: 0, path: pLeases, pointer: "/items/0/spec/leaseTransitions", value: "41 transitions"},
@@ -120,6 +121,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM, lnDiscBind},
 				root:  lnDiscBind, rootProblem: "may no longer read /healthz",
+				fix:  "\n  nsbundle bootstrap-rbac --version v1.37 clusterrolebinding/system:discovery clusterrolebinding/system:public-info-viewer | kubectl auth reconcile -f -\n",
 				also: []string{lnTeamA, lnPVC, "ClusterRoleBinding system:public-info-viewer"},
 				evidence: []wantEv{
 					{link: 1, path: pKCMLog, line: 2, value: `cannot get path \"/healthz\"`},
@@ -152,6 +154,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM, "ClusterRoleBinding system:kube-controller-manager"},
 				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "is bound to no ClusterRole, so at start it is forbidden what it needs",
+				fix:  "\n  nsbundle bootstrap-rbac --version v1.37 clusterrolebinding/system:kube-controller-manager | kubectl auth reconcile -f -\n",
 				also: []string{lnTeamA, lnPVC},
 			}},
 		},
@@ -166,11 +169,43 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM, lnKCMRole},
 				root:  lnKCMRole, rootProblem: "no longer grants the bootstrap rules, so kube-controller-manager is forbidden what it needs and exits",
+				fix:  "\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\n",
 				also: []string{lnTeamA, lnPVC},
 				evidence: []wantEv{
 					{link: 1, path: pCRoles, value: "ClusterRole system:kube-controller-manager: missing rules: "},
 					{link: 1, path: pKCMLog, line: 2, value: `serviceaccounts \"namespace-controller\" is forbidden`},
 				},
+			}},
+		},
+		{
+			name: "ClusterRole altered and protected (autoupdate false): annotate first",
+			mutate: func(f *fx) {
+				kcmCrashing(f, repeat(3, lineAcquired, lineNoBinding, lineBuildFail, lineLost))
+				role := f.find(pCRoles, "", "system:kube-controller-manager")
+				dropRules(role, "serviceaccounts")
+				set(role, "metadata.annotations", obj{"rbac.authorization.kubernetes.io/autoupdate": "false"})
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "no longer grants the bootstrap rules",
+				fix: "ClusterRole system:kube-controller-manager carries rbac.authorization.kubernetes.io/autoupdate: \"false\", which reconcile and a restart leave alone: set it to \"true\" first. Restore the bootstrap RBAC objects from nsbundle's embedded policy:\n" +
+					"  kubectl annotate clusterrole system:kube-controller-manager rbac.authorization.kubernetes.io/autoupdate=true --overwrite\n" +
+					"  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\n",
+			}},
+		},
+		{
+			name: "ClusterRole deleted, version unknown: no command with a guessed version",
+			mutate: func(f *fx) {
+				f.version = "none"
+				kcmCrashing(f, crashLog)
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "was deleted",
+				fix: "or re-apply them from a healthy cluster of the same version (kubectl get clusterrole system:kube-controller-manager -o yaml from there)",
 			}},
 		},
 		{

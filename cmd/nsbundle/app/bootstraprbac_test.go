@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -221,5 +222,52 @@ func TestBootstrapRBACStdin(t *testing.T) {
 	}
 	if got := docRefs(t, out.String()); !reflect.DeepEqual(got, []string{"ClusterRoleBinding system:kube-controller-manager"}) {
 		t.Errorf("printed %v", got)
+	}
+}
+
+// TestFixCommandMatchesFrom: the bootstrap-rbac command an RBAC finding's
+// fix prints, run as written, prints the same objects as --from on the same
+// bundle: exactly what the bundle lacks.
+func TestFixCommandMatchesFrom(t *testing.T) {
+	t.Parallel()
+	for _, sample := range []string{"rbac-deleted-clusterrole", "rbac-deleted-binding", "rbac-deleted-discovery"} {
+		t.Run(sample, func(t *testing.T) {
+			t.Parallel()
+			path := samplesDir + sample + ".tgz"
+			code, out, stderr := run(t, "nsbundle", "analyze", "-o", "json", path)
+			if code != ExitFindings {
+				t.Fatalf("analyze: exit %d: %s", code, stderr)
+			}
+			var rep struct{ Findings []struct{ Fix string } }
+			if err := yaml.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatal(err)
+			}
+			var cmds [][]string
+			for _, f := range rep.Findings {
+				for _, l := range strings.Split(f.Fix, "\n") {
+					if rest, ok := strings.CutPrefix(l, "  nsbundle bootstrap-rbac "); ok {
+						args, pipe, _ := strings.Cut(rest, " | ")
+						if pipe != "kubectl auth reconcile -f -" {
+							t.Errorf("fix command %q is not piped to kubectl auth reconcile -f -", l)
+						}
+						cmds = append(cmds, strings.Fields(args))
+					}
+				}
+			}
+			if len(cmds) != 1 {
+				t.Fatalf("%d bootstrap-rbac commands in the fixes, want 1: %+v", len(cmds), rep.Findings)
+			}
+			code, fixOut, stderr := run(t, "nsbundle", append([]string{"bootstrap-rbac"}, cmds[0]...)...)
+			if code != ExitOK {
+				t.Fatalf("bootstrap-rbac %v: exit %d: %s", cmds[0], code, stderr)
+			}
+			_, fromOut, _ := run(t, "nsbundle", "bootstrap-rbac", "--from", path)
+			got, want := docRefs(t, fixOut), docRefs(t, fromOut)
+			sort.Strings(got)
+			sort.Strings(want)
+			if len(want) == 0 || !reflect.DeepEqual(got, want) {
+				t.Errorf("the fix's command prints %v, --from prints %v", got, want)
+			}
+		})
 	}
 }
