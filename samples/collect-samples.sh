@@ -8,10 +8,16 @@
 # as a real cluster would have by the time a ticket is opened: leases go stale,
 # a crash-looping controller-manager restarts a few more times.
 #
+# K8S_VERSION (default v1.37.2) chooses the control plane's version; bundles go
+# to $SAMPLES_DIR (default samples), e.g.
+#   K8S_VERSION=v1.30.14 SAMPLES_DIR=samples/v1.30 samples/collect-samples.sh bin/nsbundle healthy
+#
 # usage: samples/collect-samples.sh BIN [SCENARIO...]
 set -euo pipefail
 settle=${SETTLE:-70}
 cd "$(dirname "$0")/.."
+out=${SAMPLES_DIR:-samples}
+mkdir -p "$out"
 bin=$(realpath "${1:?usage: collect-samples.sh BIN [SCENARIO...]}")
 shift
 scenarios=("$@")
@@ -26,6 +32,6 @@ for s in "${scenarios[@]}"; do
 		for x in "${kv[@]}"; do [[ -n $x ]] && logs+=(--log "$x"); done
 		sleep "$2"
 		exec "$0" collect --quiet --force --max-log-bytes 131072 -o "$1" "${logs[@]}"
-	' "$bin" "samples/$s.tgz" "$settle" || echo "samples: $s: exited $?" >&2
-	chmod 0644 "samples/$s.tgz" 2>/dev/null || echo "samples: $s: no bundle written" >&2
+	' "$bin" "$out/$s.tgz" "$settle" || echo "samples: $s: exited $?" >&2
+	chmod 0644 "$out/$s.tgz" 2>/dev/null || echo "samples: $s: no bundle written" >&2
 done

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 )
@@ -31,15 +32,44 @@ const EnvCache = "NSBUNDLE_LAB_CACHE"
 // nsbundle-lab-ccm; when set, nothing is built.
 const EnvBinDir = "NSBUNDLE_LAB_BIN"
 
+// EnvVersion names the environment variable choosing the Kubernetes version
+// the lab builds and runs (kube-apiserver, kube-controller-manager, kubectl
+// and the cloud-provider of nsbundle-lab-ccm); DefaultVersion when unset.
+const EnvVersion = "K8S_VERSION"
+
+// DefaultVersion is the Kubernetes version the lab runs unless EnvVersion
+// says otherwise.
+const DefaultVersion = "v1.37.2"
+
+var versionRE = regexp.MustCompile(`^v1\.[0-9]+\.[0-9]+$`)
+
+// Version returns the Kubernetes version the lab builds: $K8S_VERSION, or
+// DefaultVersion. It fails on anything but a release (v1.MINOR.PATCH).
+func Version() (string, error) {
+	v := os.Getenv(EnvVersion)
+	if v == "" {
+		return DefaultVersion, nil
+	}
+	if !versionRE.MatchString(v) {
+		return "", fmt.Errorf("lab: %s=%q is not a Kubernetes release like %s", EnvVersion, v, DefaultVersion)
+	}
+	return v, nil
+}
+
 // binaryNames are the programs the lab needs in its binary directory.
 var binaryNames = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "nsbundle-lab-ccm"}
 
-// Binaries returns the directory holding the lab's control-plane binaries,
-// building them with build-binaries.sh on first use (minutes; cached under
-// NSBUNDLE_LAB_CACHE). Concurrent callers share one build through a file lock.
+// Binaries returns the directory holding the lab's control-plane binaries
+// of Version(), building them with build-binaries.sh on first use (minutes;
+// cached under NSBUNDLE_LAB_CACHE). Concurrent callers share one build
+// through a file lock.
 func Binaries(ctx context.Context) (string, error) {
 	if dir := os.Getenv(EnvBinDir); dir != "" {
 		return dir, checkBinaries(dir)
+	}
+	version, err := Version()
+	if err != nil {
+		return "", err
 	}
 	cache, err := cacheDir()
 	if err != nil {
@@ -69,7 +99,7 @@ func Binaries(ctx context.Context) (string, error) {
 		return "", err
 	}
 	cmd := exec.CommandContext(ctx, "bash", script)
-	cmd.Env = append(os.Environ(), EnvCache+"="+cache)
+	cmd.Env = append(os.Environ(), EnvCache+"="+cache, EnvVersion+"="+version)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr

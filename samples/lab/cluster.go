@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +48,11 @@ type Cluster struct {
 	// Client and Dynamic are admin clients.
 	Client  kubernetes.Interface
 	Dynamic dynamic.Interface
+	// GitVersion is the version kube-apiserver reports ("v1.30.14"); Minor
+	// is its minor (30). Scenarios whose outcome differs between versions
+	// read them.
+	GitVersion string
+	Minor      int
 
 	opts    Options
 	binDir  string
@@ -121,7 +128,10 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err = c.startAPIServer(ctx); err != nil {
 		return nil, err
 	}
-	opts.logf("lab: kube-apiserver ready at %s after %v", c.APIServerURL, time.Since(t0).Round(time.Millisecond))
+	if err = c.readVersion(); err != nil {
+		return nil, err
+	}
+	opts.logf("lab: kube-apiserver %s ready at %s after %v", c.GitVersion, c.APIServerURL, time.Since(t0).Round(time.Millisecond))
 	if err = c.StartControllerManager(ctx); err != nil {
 		return nil, err
 	}
@@ -164,6 +174,34 @@ func SkipUnlessIsolated(t testing.TB) {
 	if !Isolated() {
 		t.Skipf("lab test skipped: %v", IsolationError())
 	}
+}
+
+// readVersion sets GitVersion and Minor from kube-apiserver's /version.
+func (c *Cluster) readVersion() error {
+	v, err := c.Client.Discovery().ServerVersion()
+	if err != nil {
+		return fmt.Errorf("kube-apiserver version: %w", err)
+	}
+	m, ok := minorOf(v.GitVersion)
+	if !ok {
+		return fmt.Errorf("kube-apiserver version %q: no minor", v.GitVersion)
+	}
+	c.GitVersion, c.Minor = v.GitVersion, m
+	return nil
+}
+
+// minorOf returns the minor of a version "v1.MINOR.PATCH...".
+func minorOf(gitVersion string) (int, bool) {
+	rest, ok := strings.CutPrefix(gitVersion, "v1.")
+	if !ok {
+		return 0, false
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(rest)
+	}
+	m, err := strconv.Atoi(rest[:end])
+	return m, err == nil
 }
 
 // BinDir returns the directory of the lab's binaries (kubectl among them).

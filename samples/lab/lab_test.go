@@ -75,22 +75,37 @@ func expectObserved(t *testing.T, info *ScenarioInfo, want ...string) {
 	}
 }
 
+// Lines the RBAC scenarios observe where kube-controller-manager gets its
+// lease only through its ClusterRole (v1.30 and older): it never exits and
+// never leads, it retries reading its lease.
+const (
+	kcmStaysUp        = "kube-controller-manager restarts=0, lease kube-system/kube-controller-manager not renewed for 30s"
+	kcmLeaseForbidden = `log kube-controller-manager: error retrieving resource lock kube-system/kube-controller-manager: leases.coordination.k8s.io "kube-controller-manager" is forbidden: ` +
+		`User "system:kube-controller-manager" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"`
+)
+
 func TestIntegrationRBACDeleted(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		want []string
+		// upTo30 are the further lines on v1.30 and older, exact;
+		// from31 are substrings of further lines from v1.31.
+		upTo30, from31 []string
 	}{
 		{"rbac-deleted-clusterrole", []string{
 			"namespace/old-project phase=Terminating conditions=none",
 			"pvc/data/postgres-data phase=Pending",
-		}},
+		}, []string{kcmStaysUp, kcmLeaseForbidden + `: RBAC: clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`},
+			[]string{"kube-controller-manager restarts>=2", `log kube-controller-manager: "Error initializing a controller"`}},
 		{"rbac-deleted-discovery", []string{
 			"namespace/old-project phase=Terminating conditions=none",
-		}},
+		}, []string{kcmStaysUp, kcmLeaseForbidden + `: RBAC: clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`},
+			[]string{"kube-controller-manager restarts>=2", "failed to wait for apiserver being healthy"}},
 		{"rbac-deleted-binding", []string{
 			"namespace/old-project phase=Terminating conditions=none",
 			"pvc/data/postgres-data phase=Pending",
-		}},
+		}, []string{kcmStaysUp, kcmLeaseForbidden},
+			[]string{"kube-controller-manager restarts>=2", `log kube-controller-manager: "Error initializing a controller"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -100,8 +115,18 @@ func TestIntegrationRBACDeleted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("scenario took %v; observed:\n%s", time.Since(t0), strings.Join(info.Observed, "\n"))
+			t.Logf("%s: scenario took %v; observed:\n%s", c.GitVersion, time.Since(t0), strings.Join(info.Observed, "\n"))
 			expectObserved(t, info, tc.want...)
+			if c.Minor <= 30 {
+				expectObserved(t, info, tc.upTo30...)
+				return
+			}
+			all := strings.Join(info.Observed, "\n")
+			for _, sub := range tc.from31 {
+				if !strings.Contains(all, sub) {
+					t.Errorf("observed nothing containing %q", sub)
+				}
+			}
 		})
 	}
 }

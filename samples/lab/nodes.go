@@ -56,7 +56,7 @@ func (c *Cluster) CreateNode(ctx context.Context, s NodeSpec) (*corev1.Node, err
 			cond(corev1.NodeReady, corev1.ConditionTrue, "KubeletReady", "kubelet is posting ready status"),
 		},
 		Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: s.InternalIP}, {Type: corev1.NodeHostName, Address: s.Name}},
-		NodeInfo: corev1.NodeSystemInfo{KubeletVersion: "v1.37.2", OperatingSystem: "linux", Architecture: "amd64",
+		NodeInfo: corev1.NodeSystemInfo{KubeletVersion: c.GitVersion, OperatingSystem: "linux", Architecture: "amd64",
 			ContainerRuntimeVersion: "containerd://2.2.0", OSImage: "Ubuntu 24.04.3 LTS", KernelVersion: "6.8.0-1040-aws"},
 	}
 	if n, err = c.Client.CoreV1().Nodes().UpdateStatus(ctx, n, metav1.UpdateOptions{}); err != nil {

@@ -15,12 +15,17 @@ import (
 // ScenarioRBACDeletedClusterRole: ClusterRole system:kube-controller-manager
 // is deleted; restarted, kube-controller-manager cannot build its controllers
 // (its service-account clients are forbidden) and exits, again and again, as
-// a kubelet would restart it. Meanwhile PVC data/postgres-data stays Pending
-// and namespace old-project, deleted, never gets a condition.
+// a kubelet would restart it. Up to v1.30 it cannot even read its lease (see
+// LeaseNeedsClusterRole): it stays up and retries, never leading. Meanwhile
+// PVC data/postgres-data stays Pending and namespace old-project, deleted,
+// never gets a condition.
 func (c *Cluster) ScenarioRBACDeletedClusterRole(ctx context.Context) (*ScenarioInfo, error) {
 	info := c.newInfo("rbac-deleted-clusterrole",
 		"ClusterRole system:kube-controller-manager deleted: kube-controller-manager crash-loops (serviceaccounts forbidden); namespace old-project stuck Terminating without conditions, PVC Pending",
 		"old-project")
+	if c.LeaseNeedsClusterRole() {
+		info.Description = "ClusterRole system:kube-controller-manager deleted: kube-controller-manager runs but may not read its lease and retries (leases forbidden); namespace old-project stuck Terminating without conditions, PVC Pending"
+	}
 	return c.rbacCrashLoop(ctx, info, true, nil, `"Error initializing a controller"`)
 }
 
@@ -28,34 +33,70 @@ func (c *Cluster) ScenarioRBACDeletedClusterRole(ctx context.Context) (*Scenario
 // system:kube-controller-manager is deleted (the ClusterRole stays), so the
 // controller-manager's user is bound to nothing cluster-wide: at its next
 // start it is forbidden its service-account clients and exits, again and
-// again.
+// again (up to v1.30: forbidden its lease, it stays up and retries).
 func (c *Cluster) ScenarioRBACDeletedBinding(ctx context.Context) (*ScenarioInfo, error) {
 	info := c.newInfo("rbac-deleted-binding",
 		"ClusterRoleBinding system:kube-controller-manager deleted: kube-controller-manager crash-loops (serviceaccounts forbidden); namespace old-project stuck Terminating without conditions, PVC Pending",
 		"old-project")
+	if c.LeaseNeedsClusterRole() {
+		info.Description = "ClusterRoleBinding system:kube-controller-manager deleted: kube-controller-manager runs but may not read its lease and retries (leases forbidden); namespace old-project stuck Terminating without conditions, PVC Pending"
+	}
 	return c.rbacCrashLoop(ctx, info, false, []string{"system:kube-controller-manager"}, `"Error initializing a controller"`)
 }
 
 // ScenarioRBACDeletedDiscovery: like rbac-deleted-clusterrole, and the
 // ClusterRoleBindings system:discovery and system:public-info-viewer are
 // deleted too, so kube-controller-manager's wait for /healthz is forbidden
-// and it exits before building controllers.
+// and it exits before building controllers (up to v1.30 it waits for
+// /healthz only once leading, so it stays up retrying its lease).
 func (c *Cluster) ScenarioRBACDeletedDiscovery(ctx context.Context) (*ScenarioInfo, error) {
 	info := c.newInfo("rbac-deleted-discovery",
 		"ClusterRole system:kube-controller-manager and ClusterRoleBindings system:discovery, system:public-info-viewer deleted: kube-controller-manager cannot read /healthz and crash-loops; namespace old-project stuck Terminating without conditions",
 		"old-project")
+	if c.LeaseNeedsClusterRole() {
+		info.Description = "ClusterRole system:kube-controller-manager and ClusterRoleBindings system:discovery, system:public-info-viewer deleted: kube-controller-manager runs but may not read its lease and retries; namespace old-project stuck Terminating without conditions"
+	}
 	return c.rbacCrashLoop(ctx, info, true, []string{"system:discovery", "system:public-info-viewer"}, "failed to wait for apiserver being healthy")
+}
+
+// LeaseNeedsClusterRole reports whether the cluster's kube-controller-manager
+// gets its leader lease only through ClusterRole system:kube-controller-manager:
+// up to v1.30 the kube-system Role system::leader-locking-kube-controller-manager
+// covers configmaps only; from v1.31 it covers leases too.
+func (c *Cluster) LeaseNeedsClusterRole() bool { return c.Minor <= 30 }
+
+// leaseLockError is the text kube-controller-manager logs when reading its
+// lease fails with err: structured from v1.35 (client-go v0.35), printf-style
+// before.
+func (c *Cluster) leaseLockError(err string) string {
+	if c.Minor >= 35 {
+		return `"Error retrieving lease lock" err="` + err + `"`
+	}
+	return "error retrieving resource lock kube-system/kube-controller-manager: " + err
 }
 
 // rbacCrashLoop deletes the controller-manager's ClusterRole (deleteRole)
 // and the given ClusterRoleBindings, then runs kcmCrashLoop: each run takes
-// the lease, is forbidden and exits, and its log shows want.
+// the lease, is forbidden and exits, and its log shows want. Where the lease
+// needs the ClusterRole (LeaseNeedsClusterRole) the controller-manager is
+// forbidden its lease instead, never leads and never exits; want is not
+// checked then.
 func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteRole bool, bindings []string, want string) (*ScenarioInfo, error) {
 	must := []string{want, `"leaderelection lost/stopped"`}
 	if deleteRole {
 		must = append(must, `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`)
 	} else {
 		must = append(must, `forbidden: User \"system:kube-controller-manager\" cannot get resource \"serviceaccounts\"`)
+	}
+	exits := true
+	if c.LeaseNeedsClusterRole() {
+		exits = false
+		forbidden := c.leaseLockError(`leases.coordination.k8s.io "kube-controller-manager" is forbidden: ` +
+			`User "system:kube-controller-manager" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"`)
+		if deleteRole {
+			forbidden += `: RBAC: clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`
+		}
+		must = []string{forbidden}
 	}
 	return c.kcmCrashLoop(ctx, info, func(ctx context.Context) error {
 		rbac := c.Client.RbacV1()
@@ -70,7 +111,7 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteR
 			}
 		}
 		return nil
-	}, true, must)
+	}, exits, must)
 }
 
 // ScenarioKCMExpiredCert: kube-controller-manager's client certificate
@@ -92,7 +133,7 @@ func (c *Cluster) ScenarioKCMExpiredCert(ctx context.Context) (*ScenarioInfo, er
 			return err
 		}
 		return writeKubeconfig(c.kcmKube, c.APIServerURL, c.pki.ca.certPEM, "system:kube-controller-manager", kp)
-	}, false, []string{`"Error retrieving lease lock" err="Unauthorized"`})
+	}, false, []string{c.leaseLockError("Unauthorized")})
 	if err != nil {
 		return nil, err
 	}

@@ -139,3 +139,34 @@ func TestWriteCCMSource(t *testing.T) {
 		}
 	}
 }
+
+func TestMinorOf(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"v1.30.14", 30, true}, {"v1.37.2", 37, true}, {"v1.31.2+k3s1", 31, true}, {"v1.9", 9, true},
+		{"v2.30.1", 0, false}, {"1.30.14", 0, false}, {"v1.", 0, false}, {"", 0, false},
+	} {
+		if got, ok := minorOf(tc.in); got != tc.want || ok != tc.ok {
+			t.Errorf("minorOf(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, tc := range []struct {
+		env, want string
+		err       bool
+	}{
+		{"", DefaultVersion, false}, {"v1.30.14", "v1.30.14", false},
+		{"1.30.14", "", true}, {"v1.30", "", true}, {"v1.30.14; rm -rf /", "", true}, {"latest", "", true},
+	} {
+		t.Setenv(EnvVersion, tc.env)
+		got, err := Version()
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("Version() with %s=%q = %q, %v; want %q (error %v)", EnvVersion, tc.env, got, err, tc.want, tc.err)
+		}
+	}
+}

@@ -9,7 +9,8 @@
 // The command runs inside the namespace with KUBECONFIG (admin),
 // NSBUNDLE_LAB_LOGS (name=path,... of extra logs), NSBUNDLE_LAB_LOG_ARGS
 // ("--log name=path ..." for nsbundle collect), NSBUNDLE_LAB_DIR set, and
-// the lab's kubectl first in PATH.
+// the lab's kubectl first in PATH. K8S_VERSION (default v1.37.2) chooses
+// the Kubernetes version; NSBUNDLE_LAB_VERSION tells the command which one runs.
 // Results go to stdout, progress to stderr.
 package main
 
@@ -117,7 +118,7 @@ func runLab(ctx context.Context, dir, scenario string, wait time.Duration, comma
 		logArgs = append(logArgs, "--log", n+"="+info.Logs[n])
 	}
 	if len(command) == 0 {
-		fmt.Printf("scenario: %s\ndescription: %s\nkubeconfig: %s\nnamespaces: %s\n", info.Name, info.Description, c.Kubeconfig, strings.Join(info.Namespaces, ","))
+		fmt.Printf("scenario: %s\nversion: %s\ndescription: %s\nkubeconfig: %s\nnamespaces: %s\n", info.Name, c.GitVersion, info.Description, c.Kubeconfig, strings.Join(info.Namespaces, ","))
 		for _, p := range pairs {
 			fmt.Printf("log: %s\n", p)
 		}
@@ -147,6 +148,7 @@ func runLab(ctx context.Context, dir, scenario string, wait time.Duration, comma
 		"NSBUNDLE_LAB_LOG_ARGS="+strings.Join(logArgs, " "),
 		"NSBUNDLE_LAB_DIR="+c.Dir,
 		"NSBUNDLE_LAB_SCENARIO="+info.Name,
+		"NSBUNDLE_LAB_VERSION="+c.GitVersion,
 		"NSBUNDLE_LAB_NAMESPACES="+strings.Join(info.Namespaces, ","),
 	)
 	return cmd.Run()
