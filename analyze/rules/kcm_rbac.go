@@ -5,6 +5,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
+	"github.com/nsbundle/nsbundle/analyze/flavor"
 	"github.com/nsbundle/nsbundle/analyze/kcm"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
@@ -172,14 +173,28 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 // restart, which recreates them too.
 func kcmRBACFix(s *snapshot.Snapshot, refs []analyze.Ref) string {
 	hook := "(its rbac/bootstrap-roles post-start hook recreates every missing bootstrap role and binding and adds back missing rules and subjects; on HA control planes one instance at a time)"
-	fix := "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver " + hook + ", or re-apply them from a healthy cluster of the same version (kubectl get " + kindArg(refs[0].Kind) + kubectlNS(refs[0].Namespace) + " " + refs[0].Name + " -o yaml from there)."
-	if cmd := restoreCommand(s, refs...); cmd != "" {
+	get := "kubectl get " + kindArg(refs[0].Kind) + kubectlNS(refs[0].Namespace) + " " + refs[0].Name + " -o yaml from there"
+	f := flavor.Of(s)
+	provider := "The provider runs kube-apiserver (flavor " + f.String() + "): you cannot restart it yourself; if they do not come back, open a ticket with the provider quoting this finding."
+	cmd := restoreCommand(s, refs...)
+	var fix string
+	switch {
+	case cmd != "":
 		var pre, annotate string
 		for _, m := range protectedRefs(s, refs) {
 			pre += describeRef(m) + " carries rbac.authorization.kubernetes.io/autoupdate: \"false\", which reconcile and a restart leave alone: set it to \"true\" first. "
 			annotate += commandLine("kubectl annotate " + kindArg(m.Kind) + kubectlNS(m.Namespace) + " " + m.Name + " rbac.authorization.kubernetes.io/autoupdate=true --overwrite")
 		}
-		fix = pre + "Restore the bootstrap RBAC objects from nsbundle's embedded policy:\n" + annotate + commandLine(cmd) + "Restarting kube-apiserver restores them too " + hook + "."
+		fix = pre + "Restore the bootstrap RBAC objects from nsbundle's embedded policy:\n" + annotate + commandLine(cmd)
+		if f.Managed() {
+			fix += provider
+		} else {
+			fix += "Restarting kube-apiserver restores them too " + hook + "."
+		}
+	case f.Managed():
+		fix = "Re-apply the deleted bootstrap RBAC objects from a healthy cluster of the same version (" + get + "). " + provider
+	default:
+		fix = "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver " + hook + ", or re-apply them from a healthy cluster of the same version (" + get + ")."
 	}
 	return fix + " Then kube-controller-manager starts at its next restart. Find out who deleted or changed them (audit log)."
 }

@@ -195,6 +195,21 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "managed control plane (EKS v1.29): ClusterRole deleted, no restart advice",
+			mutate: func(f *fx) {
+				withPolicy(f, "v1.29.8-eks-a737599", "v1.29.15")
+				kcmCrashing(f, crashLog)
+				f.remove(pCRoles, "", "system:kube-controller-manager")
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "was deleted",
+				fix: "\n  nsbundle bootstrap-rbac --version v1.29 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\n" +
+					"The provider runs kube-apiserver (flavor eks (gitVersion \"v1.29.8-eks-a737599\")): you cannot restart it yourself",
+			}},
+		},
+		{
 			name: "ClusterRole deleted, version unknown: no command with a guessed version",
 			mutate: func(f *fx) {
 				f.version = "none"
