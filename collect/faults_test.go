@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"k8s.io/client-go/rest"
 
 	"github.com/nsbundle/nsbundle/bundle"
 	"github.com/nsbundle/nsbundle/collect/collecttest"
@@ -112,21 +114,59 @@ func TestRunExpiredContinue(t *testing.T) {
 	}
 }
 
+// TestRunUnreachableServer: when no request succeeds (refused, or every
+// answer 401) and no local log was read, nothing is written and the error
+// says why; a --log file read makes it a partial bundle.
 func TestRunUnreachableServer(t *testing.T) {
 	t.Parallel()
-	cfg := *brokenServer(t, 0).Config() // a config with a CA, then a dead port
-	cfg.Host = "https://127.0.0.1:1"
-	t0 := time.Now()
-	res, err := Run(context.Background(), &cfg, testOptions(t), nil)
-	if err != nil {
+	refused := *brokenServer(t, 0).Config() // a config with a CA, then a dead port
+	refused.Host = "https://127.0.0.1:1"
+	unauthorized := collecttest.NewServer(t, collecttest.Fail(collecttest.AnyPath, 401, "Unauthorized")).Config()
+	logFile := filepath.Join(t.TempDir(), "kcm.log")
+	if err := os.WriteFile(logFile, []byte("E1123 lost\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if res.Complete || len(res.Missing) == 0 || time.Since(t0) > 10*time.Second {
-		t.Errorf("complete=%v after %v, missing %q", res.Complete, time.Since(t0), res.Missing)
+	cases := []struct {
+		name    string
+		cfg     *rest.Config
+		logs    []LogFileSpec
+		first   string // the failure the error quotes; "" when a bundle is written
+		missing string
+	}{
+		{"refused", &refused, nil, `/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`, ""},
+		{"unauthorized", unauthorized, nil, "/version: unauthorized (401)", ""},
+		{"refused with a log file", &refused, []LogFileSpec{{Name: "kube-controller-manager", Path: logFile}}, "",
+			`/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`},
+		{"unreadable log file", &refused, []LogFileSpec{{Name: "kube-controller-manager", Path: logFile + ".gone"}},
+			`/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`, ""},
 	}
-	want := `/version: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`
-	if !slices.Contains(res.Missing, want) {
-		t.Errorf("Missing lacks %q: %q", want, res.Missing)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := testOptions(t)
+			o.LogFiles = tc.logs
+			t0 := time.Now()
+			res, err := Run(context.Background(), tc.cfg, o, nil)
+			if d := time.Since(t0); d > 10*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if tc.first == "" {
+				if err != nil || res.Complete || !slices.Contains(res.Missing, tc.missing) {
+					t.Fatalf("err %v, result %+v; want a partial bundle missing %q", err, res, tc.missing)
+				}
+				return
+			}
+			var nc *NothingCollectedError
+			if !errors.As(err, &nc) || nc.Server != tc.cfg.Host || nc.First != tc.first || nc.Failed < 30 {
+				t.Fatalf("err %v (%#v), want a NothingCollectedError quoting %q", err, nc, tc.first)
+			}
+			if _, serr := os.Lstat(o.Output); !errors.Is(serr, os.ErrNotExist) {
+				t.Errorf("%s written: %v", o.Output, serr)
+			}
+			if ents, _ := os.ReadDir(filepath.Dir(o.Output)); len(ents) != 0 {
+				t.Errorf("left behind: %v", ents)
+			}
+		})
 	}
 }
 

@@ -48,9 +48,10 @@ type run struct {
 // Run collects from the cluster cfg points at and writes one bundle to
 // o.Output (or DefaultOutputName). It only reads: GET requests, plus one
 // SelfSubjectReview, which persists nothing. Failed requests are recorded
-// and the run goes on; the bundle is written unless ctx is cancelled or the
-// bundle itself cannot be written, in which case nothing is left at the
-// output path. progress may be nil.
+// and the run goes on; the bundle is written unless ctx is cancelled, the
+// bundle itself cannot be written, or nothing at all was collected
+// (*NothingCollectedError), in which case nothing is left at the output
+// path. progress may be nil.
 func Run(ctx context.Context, cfg *rest.Config, o Options, progress Progress) (*Result, error) {
 	if cfg == nil {
 		return nil, errors.New("no cluster configuration")
@@ -113,6 +114,10 @@ func Run(ctx context.Context, cfg *rest.Config, o Options, progress Progress) (*
 	missing := r.rec.fill(m)
 	if errors.Is(rctx.Err(), context.DeadlineExceeded) {
 		missing = append(missing, fmt.Sprintf("collection: stopped at the %s deadline", o.Deadline))
+	}
+	if err := nothingCollected(cfg.Host, m, missing); err != nil {
+		_ = w.Abort()
+		return nil, err
 	}
 	if err := w.Commit(m); err != nil {
 		_ = w.Abort()
