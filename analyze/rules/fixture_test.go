@@ -462,6 +462,7 @@ type want struct {
 	evidence    []wantEv
 	missing     string // substring of one Missing entry
 	fix         string // substring of the fix
+	verify      string // substring of the verify command
 }
 
 func refString(r analyze.Ref) string {
@@ -491,6 +492,9 @@ func checkFinding(t *testing.T, i int, f analyze.Finding, w want) {
 	t.Helper()
 	if w.id != "" && f.ID != w.id {
 		t.Errorf("finding %d: ID %q, want %q", i, f.ID, w.id)
+	}
+	if w.verify != "" && !strings.Contains(f.Verify, w.verify) {
+		t.Errorf("finding %d: verify %q, want it to contain %q", i, f.Verify, w.verify)
 	}
 	if s := refString(f.Symptom); s != w.symptom {
 		t.Errorf("finding %d: symptom %q, want %q", i, s, w.symptom)

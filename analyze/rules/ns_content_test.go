@@ -236,6 +236,8 @@ func TestNamespaceContentChains(t *testing.T) {
 				root:  "Finalizer team-a/example.com/protect", rootProblem: "no controller removes example.com/protect",
 				evidence: []wantEv{{link: 1, path: pNamespaces, pointer: "/items/4/status/conditions/4",
 					value: "NamespaceFinalizersRemaining=True (SomeFinalizersRemain): " + msgFinalizers}},
+				fix:    "(the bundle does not list them: `kubectl api-resources --verbs=list --namespaced -o name | xargs -n1 kubectl get -n team-a --ignore-not-found -o name` finds them)",
+				verify: "kubectl wait --for=delete namespace/team-a --timeout=5m",
 			}},
 		},
 		{
@@ -244,14 +246,30 @@ func TestNamespaceContentChains(t *testing.T) {
 				stuck(f, "team-a")
 				f.files["terminating/team-a.json"] = mustJSON(t, bundle.NamespaceContent{Namespace: "team-a", Resources: []bundle.RemainingContent{
 					{Group: "example.com", Version: "v1", Resource: "widgets", Kind: "Widget", Count: 2, Items: []bundle.RemainingItem{
-						{Name: "w1", Finalizers: []string{"example.com/protect"}}, {Name: "w2", Finalizers: []string{"example.com/protect"}}}},
+						{Name: "w1", Finalizers: []string{"example.com/protect"}}, {Name: "w2", Finalizers: []string{"example.com/other", "example.com/protect"}}}},
+					{Version: "v1", Resource: "configmaps", Kind: "ConfigMap", Count: 1, Items: []bundle.RemainingItem{
+						{Name: "cm", Finalizers: []string{"example.com/protect"}}}},
 				}})
 			},
 			want: []want{{
+				// Each finalizer is its own root cause.
+				id: "NSB-FIN-001", symptom: "Namespace team-a",
+				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/other"},
+				root:  "Finalizer team-a/example.com/other", rootProblem: "no controller removes example.com/other",
+				fix:   `kubectl patch widgets.example.com w2 -n team-a --type=json -p '[{"op":"test","path":"/metadata/finalizers/0","value":"example.com/other"},{"op":"remove","path":"/metadata/finalizers/0"}]'`,
+			}, {
 				id: "NSB-FIN-001", symptom: "Namespace team-a",
 				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/protect"},
 				root:  "Finalizer team-a/example.com/protect", rootProblem: "no controller removes example.com/protect",
-				evidence: []wantEv{{link: 1, path: "terminating/team-a.json", pointer: "/resources/0/items/1", value: `widgets.example.com w2 finalizers ["example.com/protect"]`}},
+				evidence: []wantEv{
+					{link: 1, path: "terminating/team-a.json", pointer: "/resources/0/items/1", value: `widgets.example.com w2 finalizers ["example.com/other", "example.com/protect"]`},
+					{link: 1, path: "terminating/team-a.json", pointer: "/resources/1/items/0", value: `configmaps cm finalizers ["example.com/protect"]`},
+				},
+				// One entry, by index, tested first; the other finalizer stays.
+				fix: "with a JSON patch that tests the finalizer's index and removes only that entry:\n" +
+					`  kubectl patch widgets.example.com w1 -n team-a --type=json -p '[{"op":"test","path":"/metadata/finalizers/0","value":"example.com/protect"},{"op":"remove","path":"/metadata/finalizers/0"}]'` + "\n" +
+					`  kubectl patch widgets.example.com w2 -n team-a --type=json -p '[{"op":"test","path":"/metadata/finalizers/1","value":"example.com/protect"},{"op":"remove","path":"/metadata/finalizers/1"}]'` + "\n" +
+					`  kubectl patch configmaps cm -n team-a --type=json -p '[{"op":"test","path":"/metadata/finalizers/0","value":"example.com/protect"},{"op":"remove","path":"/metadata/finalizers/0"}]'`,
 			}},
 		},
 		{

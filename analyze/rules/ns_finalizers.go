@@ -37,7 +37,7 @@ func (r nsFinalizersRemaining) Explain(s *snapshot.Snapshot, n analyze.Node) []a
 				for _, f := range it.Finalizers {
 					if len(found[f]) < 4 {
 						found[f] = append(found[f], ev(content.Loc.At("resources", itoa(j), "items", itoa(k)),
-							rc.Resource+"."+rc.Group+" "+it.Name+" finalizers "+joinQuoted(it.Finalizers)))
+							resourceName(rc.Resource, rc.Group)+" "+it.Name+" finalizers "+joinQuoted(it.Finalizers)))
 					} else if _, ok := found[f]; !ok {
 						found[f] = nil
 					}
