@@ -256,7 +256,7 @@ func TestNamespaceContentChains(t *testing.T) {
 				id: "NSB-FIN-001", symptom: "Namespace team-a",
 				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/other"},
 				root:  "Finalizer team-a/example.com/other", rootProblem: "no controller removes example.com/other",
-				fix:   `kubectl patch widgets.example.com w2 -n team-a --type=json -p '[{"op":"test","path":"/metadata/finalizers/0","value":"example.com/other"},{"op":"remove","path":"/metadata/finalizers/0"}]'`,
+				fix: `kubectl patch widgets.example.com w2 -n team-a --type=json -p '[{"op":"test","path":"/metadata/finalizers/0","value":"example.com/other"},{"op":"remove","path":"/metadata/finalizers/0"}]'`,
 			}, {
 				id: "NSB-FIN-001", symptom: "Namespace team-a",
 				chain: []string{"Namespace team-a", "Finalizer team-a/example.com/protect"},
