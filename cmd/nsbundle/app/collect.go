@@ -146,7 +146,9 @@ func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
 		fmt.Fprintln(streams.Out, res.Path)
 	}
 	if !res.Complete {
-		return &ExitError{Code: ExitPartial, Err: partialError(res)}
+		// A partial bundle is a result to attach, not an error.
+		fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res))
+		return &ExitError{Code: ExitPartial}
 	}
 	return nil
 }

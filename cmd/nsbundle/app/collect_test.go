@@ -304,3 +304,39 @@ func TestCollectNoSecretValues(t *testing.T) {
 		t.Errorf("walk: %v; planted values in %q", err, found)
 	}
 }
+
+// TestCollectPartial: a bundle with failed requests is written and named on
+// stdout, exit 5; stderr warns with what failed, and is no error.
+func TestCollectPartial(t *testing.T) {
+	t.Parallel()
+	s := collecttest.NewServer(t, collecttest.BrokenCluster(1)...)
+	const failed = `discovery metrics.k8s.io/v1beta1: the server is currently unable to handle the request (503); ` +
+		`logs monitoring/webhook-0/hook: not found (404); terminating stuck: widgets.example.com: conversion webhook for example.com/v1, ` +
+		`Kind=Widget failed: Post "https://conv.stuck.svc:443/convert?timeout=30s": service "conv" not found (500)` + "\n"
+	out := filepath.Join(t.TempDir(), "b.tgz")
+	cases := []struct {
+		name, output, stdout, warning string
+	}{
+		{"file", out, out + "\n", "Warning: partial bundle " + out + ": " + failed},
+		{"stdout", "-", "", "Warning: partial bundle (written to standard output): " + failed},
+	}
+	for _, tc := range cases {
+		code, stdout, stderr := run(t, "nsbundle", "collect", "-q", "--kubeconfig", s.Kubeconfig(t), "-o", tc.output)
+		if code != ExitPartial {
+			t.Errorf("%s: exit %d, want %d", tc.name, code, ExitPartial)
+		}
+		if stderr != tc.warning {
+			t.Errorf("%s: stderr\n%q\nwant\n%q", tc.name, stderr, tc.warning)
+		}
+		if tc.output == "-" {
+			stdout = ""
+		}
+		if stdout != tc.stdout {
+			t.Errorf("%s: stdout %q, want %q", tc.name, stdout, tc.stdout)
+		}
+	}
+	m, err := bundle.ReadManifest(out, bundle.DefaultLimits())
+	if err != nil || m.Totals.FailedRequests != 4 { // and /readyz, whose 500 is evidence
+		t.Errorf("partial bundle: %v, totals %+v", err, m.Totals)
+	}
+}
