@@ -22,7 +22,8 @@ func newDiagnoseCommand(streams Streams, name string) *cobra.Command {
 the same rules as "analyze", prints the findings and removes the bundle, unless --keep
 names a file to keep it in (attach that file to the ticket).
 
-Exit status: as "analyze" (0 no finding, 3 findings); 1 when nothing could be collected.`,
+Exit status: as "analyze" (0 no finding, 3 findings); 1 when nothing could be collected,
+or --keep names a file that exists (checked before collecting).`,
 		Example: fmt.Sprintf(`  %[1]s diagnose
   %[1]s diagnose --context prod --keep prod.tgz -o markdown`, name),
 		Args: cobra.NoArgs,
@@ -36,20 +37,24 @@ Exit status: as "analyze" (0 no finding, 3 findings); 1 when nothing could be co
 			if err := co.complete(); err != nil {
 				return err
 			}
+			if err := checkKeep(keep); err != nil {
+				return err
+			}
 			res, err := co.collect(c, streams)
 			if err != nil {
 				return err
 			}
-			if !res.Complete {
-				fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res))
-			}
+			ao.path = res.Path
 			if keep != "" {
 				if err := copyFile(res.Path, keep); err != nil {
 					return fmt.Errorf("keeping the bundle: %w", err)
 				}
 				fmt.Fprintf(streams.ErrOut, "bundle kept in %s\n", keep)
+				res.Path, ao.path = keep, keep
 			}
-			ao.path = res.Path
+			if !res.Complete {
+				fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res))
+			}
 			return ao.run(c, streams)
 		},
 	}
@@ -59,6 +64,18 @@ Exit status: as "analyze" (0 no finding, 3 findings); 1 when nothing could be co
 	f.BoolVarP(&ao.verbose, "verbose", "v", false, "show evidence values in full")
 	co.addFlags(c, false)
 	return c
+}
+
+// checkKeep refuses, before anything is collected, a --keep file that
+// exists (it is never overwritten).
+func checkKeep(keep string) error {
+	if keep == "" {
+		return nil
+	}
+	if _, err := os.Lstat(keep); err == nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--keep %s: already exists (never overwritten; nothing collected)", keep)}
+	}
+	return nil
 }
 
 // copyFile copies src to a new file dst (mode 0600); dst must not exist.

@@ -17,6 +17,8 @@ import (
 // check diagnose removes its temporary bundle.
 func TestDiagnose(t *testing.T) {
 	tmp, keepDir := t.TempDir(), t.TempDir()
+	untouched := collecttest.NewServer(t, collecttest.BrokenCluster(1)...)
+	untouchedConfig := untouched.Kubeconfig(t)
 	t.Setenv("TMPDIR", tmp)
 	healthy := healthyServer(t).Kubeconfig(t)
 	broken := collecttest.NewServer(t, append(collecttest.BrokenCluster(2), bootstrapRBAC(t)...)...).Kubeconfig(t)
@@ -108,6 +110,30 @@ func TestDiagnose(t *testing.T) {
 		}
 		if m, err := bundle.ReadManifest(keep, bundle.DefaultLimits()); err != nil || m.Cluster.Context != collecttest.ContextName {
 			t.Errorf("kept manifest: %v %+v", err, m)
+		}
+		if !strings.Contains(stderr, "Warning: partial bundle "+keep+": ") {
+			t.Errorf("the warning does not name the kept bundle: %q", stderr)
+		}
+		if !strings.HasPrefix(stdout, "Bundle: "+keep+" ") {
+			t.Errorf("the report does not name the kept bundle: %.200q", stdout)
+		}
+		checkNothingLeft(t, tmp)
+	})
+
+	t.Run("keep exists", func(t *testing.T) {
+		keep := filepath.Join(keepDir, "exists.tgz")
+		if err := os.WriteFile(keep, []byte("keep"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := run(t, "nsbundle", "diagnose", "--kubeconfig", untouchedConfig, "--keep", keep)
+		if code != ExitFailure || stdout != "" || stderr != "Error: --keep "+keep+": already exists (never overwritten; nothing collected)\n" {
+			t.Errorf("exit %d, stdout %.100q, stderr %q", code, stdout, stderr)
+		}
+		if n := len(untouched.Requests()); n != 0 {
+			t.Errorf("%d requests sent before refusing --keep", n)
+		}
+		if b, _ := os.ReadFile(keep); string(b) != "keep" {
+			t.Errorf("%s changed", keep)
 		}
 		checkNothingLeft(t, tmp)
 	})
