@@ -11,7 +11,7 @@ OUT ?= /tmp/nsbundle-synth-$(SIZE).tgz
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## Build bin/nsbundle (and bin/kubectl-nsbundle, the kubectl plugin)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nsbundle
@@ -34,6 +34,12 @@ lab-binaries: ## Build (or reuse the cached) lab binaries from the Go module pro
 
 samples: build lab-binaries ## Re-collect every sample bundle from the lab and regenerate the golden analyses
 	bash samples/collect-samples.sh $(BIN)
+	$(GO) test ./analyze/... -run TestSamples -update
+
+V130_SEEDS := healthy failed-discovery-check rbac-deleted-clusterrole spec-finalizer
+samples-v1.30: build ## Re-collect the v1.30.14 samples in samples/v1.30/ (the seed scenarios) and their goldens
+	K8S_VERSION=v1.30.14 bash samples/lab/build-binaries.sh >/dev/null
+	K8S_VERSION=v1.30.14 SAMPLES_DIR=samples/v1.30 bash samples/collect-samples.sh $(BIN) $(V130_SEEDS)
 	$(GO) test ./analyze/... -run TestSamples -update
 
 golden: ## Regenerate golden outputs from the committed samples
@@ -60,4 +66,4 @@ bootstrap-rbac: ## Regenerate the embedded bootstrap RBAC lists from the Kuberne
 readme: ## Regenerate the README's flag tables from the real flags
 	$(GO) test ./cmd/... -run TestREADME -update
 
-.PHONY: help build test vet unit integration lab-binaries samples golden fuzz synth bench bench-large bootstrap-rbac readme
+.PHONY: help build test vet unit integration lab-binaries samples samples-v1.30 golden fuzz synth bench bench-large bootstrap-rbac readme

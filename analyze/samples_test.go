@@ -35,6 +35,11 @@ type expectation struct {
 	alsoAffects []analyze.Ref
 	// findings is the exact number of findings (0: not checked).
 	findings int
+	// knownWrong are substrings of the table output that are wrong about
+	// the real cluster the sample came from, kept visible until the rules
+	// are fixed: the test fails once one disappears, so the fix removes
+	// the mark (see samples/<version>/README.md).
+	knownWrong []string
 }
 
 var sampleExpectations = map[string]expectation{
@@ -99,6 +104,35 @@ var sampleExpectations = map[string]expectation{
 	"healthy": {none: true},
 }
 
+// versionSamples are the samples collected from an older control plane, in
+// samples/<minor>/ (K8S_VERSION=v1.30.14 SAMPLES_DIR=samples/v1.30 make
+// samples-v1.30), each with its goldens in samples/<minor>/golden/. Every
+// sample there needs an entry: the version's own expectation, even where it
+// equals the v1.37 one.
+var versionSamples = map[string]map[string]expectation{
+	"v1.30": {
+		"healthy":                  sampleExpectations["healthy"],
+		"spec-finalizer":           sampleExpectations["spec-finalizer"],
+		"failed-discovery-check":   sampleExpectations["failed-discovery-check"],
+		"rbac-deleted-clusterrole": rbacDeletedClusterRole130(),
+	},
+}
+
+// rbacDeletedClusterRole130 is rbac-deleted-clusterrole on v1.30.14: the same
+// chain, but kube-controller-manager never exits there. Forbidden its lease
+// (up to v1.30 only the ClusterRole grants it), it runs and retries
+// `error retrieving resource lock` every few seconds, never leading. What the
+// analysis says against that is marked known wrong.
+func rbacDeletedClusterRole130() expectation {
+	e := sampleExpectations["rbac-deleted-clusterrole"]
+	e.knownWrong = []string{
+		"kube-controller-manager is not running: nobody renewed its leader lease", // it runs, it cannot read its lease
+		`is forbidden what it needs at start`,                                     // it is forbidden its leader lease, and
+		`not found") and exits`,                                                   // it never exits
+	}
+	return e
+}
+
 func ref(kind analyze.Kind, ns, name string) analyze.Ref {
 	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}
 }
@@ -107,35 +141,55 @@ func ref(kind analyze.Kind, ns, name string) analyze.Ref {
 // checks the chain each scenario promises, and compares every output format
 // with its golden file (-update rewrites them).
 func TestSamples(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(samplesDir, "*.tgz"))
-	if err != nil {
-		t.Fatal(err)
+	dirs := map[string]map[string]expectation{samplesDir: sampleExpectations}
+	for v, exps := range versionSamples {
+		dirs[filepath.Join(samplesDir, v)] = exps
 	}
-	if len(paths) == 0 {
+	found := 0
+	for dir, exps := range dirs {
+		paths, err := filepath.Glob(filepath.Join(dir, "*.tgz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found += len(paths)
+		prefix, _ := filepath.Rel(samplesDir, dir) // "." or "v1.30"
+		for _, p := range paths {
+			name := strings.TrimSuffix(filepath.Base(p), ".tgz")
+			t.Run(filepath.Join(prefix, name), func(t *testing.T) {
+				t.Parallel()
+				rep, err := analyze.Analyze(p, analyze.Options{Limits: bundle.DefaultLimits(), Rules: rules.All()})
+				if err != nil {
+					t.Fatalf("analyze %s: %v", p, err)
+				}
+				rep.Bundle.Path = filepath.Base(p) // goldens must not depend on the checkout path
+				if exp, ok := exps[name]; ok {
+					checkExpectation(t, rep, exp)
+				} else {
+					t.Errorf("sample %s has no expectation (sampleExpectations, versionSamples)", p)
+				}
+				for _, f := range report.Formats() {
+					var buf bytes.Buffer
+					if err := report.Render(&buf, rep, f, report.Options{}); err != nil {
+						t.Fatalf("render %s: %v", f, err)
+					}
+					golden(t, filepath.Join(dir, "golden", name+"."+string(f)), buf.Bytes())
+					if f == report.FormatTable {
+						checkKnownWrong(t, buf.String(), exps[name].knownWrong)
+					}
+				}
+			})
+		}
+	}
+	if found == 0 {
 		t.Skip("no sample bundles committed yet")
 	}
-	for _, p := range paths {
-		name := strings.TrimSuffix(filepath.Base(p), ".tgz")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			rep, err := analyze.Analyze(p, analyze.Options{Limits: bundle.DefaultLimits(), Rules: rules.All()})
-			if err != nil {
-				t.Fatalf("analyze %s: %v", p, err)
-			}
-			rep.Bundle.Path = filepath.Base(p) // goldens must not depend on the checkout path
-			if exp, ok := sampleExpectations[name]; ok {
-				checkExpectation(t, rep, exp)
-			} else {
-				t.Errorf("sample %s has no expectation in sampleExpectations", name)
-			}
-			for _, f := range report.Formats() {
-				var buf bytes.Buffer
-				if err := report.Render(&buf, rep, f, report.Options{}); err != nil {
-					t.Fatalf("render %s: %v", f, err)
-				}
-				golden(t, filepath.Join(samplesDir, "golden", name+"."+string(f)), buf.Bytes())
-			}
-		})
+	// A version directory holding bundles nobody expects anything of would
+	// go untested.
+	vdirs, _ := filepath.Glob(filepath.Join(samplesDir, "v*"))
+	for _, d := range vdirs {
+		if _, ok := versionSamples[filepath.Base(d)]; !ok {
+			t.Errorf("%s: no entry in versionSamples", d)
+		}
 	}
 }
 
@@ -194,9 +248,26 @@ func checkExpectation(t *testing.T, rep *analyze.Report, exp expectation) {
 	}
 }
 
+// checkKnownWrong logs each known-wrong text of the table output and fails
+// when one is gone (fixed: remove the mark).
+func checkKnownWrong(t *testing.T, table string, wrong []string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(table), " ") // the table wraps lines
+	for _, w := range wrong {
+		if strings.Contains(flat, w) {
+			t.Logf("known wrong (left for the rules to fix): %q", w)
+		} else {
+			t.Errorf("known-wrong text %q is no longer in the analysis: if the rules were fixed, drop it from knownWrong and samples/*/README.md", w)
+		}
+	}
+}
+
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
 	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
