@@ -70,7 +70,7 @@ func (w *Writer) publishLocked(manifest []byte) (err error) {
 	}
 	f, err := os.CreateTemp(w.dir, "."+w.base+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("create bundle: %w", err)
+		return dirError(w.dir, err)
 	}
 	defer func() {
 		if err != nil {

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -103,14 +105,14 @@ func Create(path string, opts WriterOptions) (*Writer, error) {
 	if !opts.Force && opts.Stream == nil {
 		if _, err := os.Lstat(path); err == nil {
 			return nil, fmt.Errorf("%s already exists (use force to overwrite)", path)
-		} else if !errors.Is(err, os.ErrNotExist) {
+		} else if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) { // ENOTDIR: said below
 			return nil, fmt.Errorf("check %s: %w", path, err)
 		}
 	}
 	dir := filepath.Dir(path)
 	body, err := createTemp(dir, "."+base+".*.body.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("create bundle: %w", err)
+		return nil, dirError(dir, err)
 	}
 	return &Writer{
 		path:    path,
@@ -324,4 +326,14 @@ func (w *Writer) create(name string) (*entryWriter, error) {
 	e := &entryWriter{w: w, name: name, f: f, bw: bw, zw: zw}
 	w.streams[e] = true
 	return e, nil
+}
+
+// dirError says a bundle cannot be written in dir, with the cause once and
+// without the name of the working file that could not be created.
+func dirError(dir string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot write in %s: %w", dir, err)
 }

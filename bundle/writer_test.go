@@ -495,3 +495,23 @@ func TestWriterTempFilesUnnamed(t *testing.T) {
 		t.Fatalf("bundle content: %q", got)
 	}
 }
+
+// TestWriterUnwritableDir: the error names the directory and the cause once,
+// not the working file's name.
+func TestWriterUnwritableDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "nope", "b.tgz"), "cannot write in " + filepath.Join(dir, "nope") + ": no such file or directory"},
+		{filepath.Join(file, "b.tgz"), "cannot write in " + file + ": not a directory"},
+	} {
+		if _, err := Create(tc.path, WriterOptions{}); err == nil || err.Error() != tc.want {
+			t.Errorf("Create(%s): %v, want %q", tc.path, err, tc.want)
+		}
+	}
+	assertOnly(t, dir, "file")
+}
