@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -338,5 +339,27 @@ func TestCollectPartial(t *testing.T) {
 	m, err := bundle.ReadManifest(out, bundle.DefaultLimits())
 	if err != nil || m.Totals.FailedRequests != 4 { // and /readyz, whose 500 is evidence
 		t.Errorf("partial bundle: %v, totals %+v", err, m.Totals)
+	}
+}
+
+// TestCollectInterrupted: a cancelled run (Ctrl-C) writes nothing and
+// exits 1, for collect and diagnose.
+func TestCollectInterrupted(t *testing.T) {
+	t.Parallel()
+	s := healthyServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, cmd := range []string{"collect", "diagnose"} {
+		dir := t.TempDir()
+		args := []string{cmd, "-q", "--kubeconfig", s.Kubeconfig(t)}
+		if cmd == "collect" {
+			args = append(args, "-o", filepath.Join(dir, "b.tgz"))
+		}
+		var out, errOut bytes.Buffer
+		code := Run(ctx, Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, "nsbundle", args)
+		if code != ExitFailure || out.Len() != 0 || errOut.String() != "Error: interrupted: no bundle written\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", cmd, code, out.String(), errOut.String())
+		}
+		checkNothingLeft(t, dir)
 	}
 }
