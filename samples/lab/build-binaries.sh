@@ -107,6 +107,16 @@ GO
 fi
 
 # --- etcd -----------------------------------------------------------------
+# etcd does not depend on the Kubernetes version: reuse one already built.
+if $need_etcd; then
+	for e in "$CACHE"/bin/k8s-*-etcd-"$ETCD_VERSION"/etcd; do
+		if [[ -x $e && $e != "$OUT/etcd" ]]; then
+			log "etcd $ETCD_VERSION from $(dirname "$e")"
+			cp "$e" "$OUT/etcd.tmp" && mv "$OUT/etcd.tmp" "$OUT/etcd" && need_etcd=false
+			break
+		fi
+	done
+fi
 if $need_etcd; then
 	cat >"$ework/go.mod" <<GOMOD
 module nsbundle.lab/etcd
