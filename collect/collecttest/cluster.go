@@ -50,7 +50,8 @@ func Namespace(name string) map[string]any {
 
 // HealthyCluster serves a small healthy cluster: namespaces default and
 // kube-system, a Ready node and a running kube-controller-manager pod
-// with its log. Every request succeeds.
+// with its log. Every request succeeds. It holds no RBAC objects: add the
+// bootstrap policy (Objects) for an analysis without RBAC findings.
 func HealthyCluster() []Option {
 	return []Option{
 		Objects("v1/namespaces", Namespace("default"), Namespace("kube-system")),

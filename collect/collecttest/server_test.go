@@ -42,14 +42,17 @@ func TestServer(t *testing.T) {
 	t.Parallel()
 	pods := []map[string]any{Pod("a", "p1", nil, []string{"c"}, 0), Pod("b", "p2", nil, []string{"c"}, 0), Pod("a", "p3", nil, []string{"c"}, 0)}
 	s := NewServer(t, Objects("v1/pods", pods...), Forbidden("secrets"), Fail("/api/v1/nodes", 500, "etcd is down"),
-		Unavailable(MetricsGroupVersion), Hidden("apps/v1/deployments"), Log("a", "p1", "c", "one\ntwo\nthree\n"))
+		Unavailable(MetricsGroupVersion), Hidden("apps/v1/deployments"), Log("a", "p1", "c", "one\ntwo\nthree\n"),
+		Serve(Resource{"example.org", "v2", "gadgets", "Gadget", false}), Version("v1.30.14"))
 	cfg := s.Config()
 	cases := []struct {
 		path string
 		code int
 		has  string
 	}{
-		{"/version", 200, `"gitVersion":"v1.37.2"`},
+		{"/version", 200, `"gitVersion":"v1.30.14"`},
+		{"/apis/example.org/v2", 200, `"kind":"Gadget"`},
+		{"/apis/example.org/v2/gadgets", 200, `"kind":"GadgetList"`},
 		{"/readyz", 200, "readyz check passed"},
 		{"/api/v1/pods?limit=2", 200, `"continue":"2"`},
 		{"/api/v1/pods?limit=2&continue=2", 200, `"name":"p3"`},
