@@ -17,7 +17,7 @@ build: ## Build bin/nsbundle (and bin/kubectl-nsbundle, the kubectl plugin)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nsbundle
 	cp $(BIN) bin/kubectl-nsbundle
 
-test: vet integration unit ## Everything CI runs: vet, the lab (real control plane) tests, then the unit tests
+test: vet integration integration-v1.30 unit ## Everything CI runs: vet, the lab (real control plane) tests on v1.37 and v1.30, then the unit tests
 
 vet: ## go vet and gofmt check
 	$(GO) vet ./...
@@ -28,6 +28,14 @@ unit: ## Unit tests only (-short: no lab)
 
 integration: lab-binaries ## Lab tests: etcd, kube-apiserver, kube-controller-manager in a private network namespace
 	$(GO) test -count=1 -p 1 -timeout 75m -run '^TestIntegration' $$(grep -rl --include='*_test.go' '^func TestIntegration' . | xargs -n1 dirname | sort -u)
+
+# The older control plane CI also runs: the seed scenarios and those whose
+# outcome differs by version (samples/lab/README.md), and the bootstrap policy.
+OLD_K8S ?= v1.30.14
+OLD_RUN := ^TestIntegration(Scenarios|RBACDeleted|FailedDiscoveryCheck|BootstrapPolicy)$$/^(healthy|spec-finalizer|rbac-deleted-clusterrole|rbac-deleted-binding|rbac-deleted-discovery|kcm-expired-cert|conversion-webhook)$$
+integration-v1.30: ## Lab tests on a v1.30.14 control plane (OLD_K8S): seed and version-specific scenarios
+	@K8S_VERSION=$(OLD_K8S) bash samples/lab/build-binaries.sh >/dev/null
+	K8S_VERSION=$(OLD_K8S) $(GO) test -count=1 -p 1 -timeout 30m -run '$(OLD_RUN)' ./samples/lab ./analyze/bootstrap
 
 lab-binaries: ## Build (or reuse the cached) lab binaries from the Go module proxy
 	@bash samples/lab/build-binaries.sh >/dev/null
@@ -66,4 +74,4 @@ bootstrap-rbac: ## Regenerate the embedded bootstrap RBAC lists from the Kuberne
 readme: ## Regenerate the README's flag tables from the real flags
 	$(GO) test ./cmd/... -run TestREADME -update
 
-.PHONY: help build test vet unit integration lab-binaries samples samples-v1.30 golden fuzz synth bench bench-large bootstrap-rbac readme
+.PHONY: help build test vet unit integration integration-v1.30 lab-binaries samples samples-v1.30 golden fuzz synth bench bench-large bootstrap-rbac readme
