@@ -111,15 +111,15 @@ func (o *collectOptions) collect(c *cobra.Command, streams Streams) (*collect.Re
 	return res, nil
 }
 
-// partialError summarises what a partial bundle lacks.
-func partialError(res *collect.Result) error {
+// partialError summarises what a partial bundle lacks; where names the
+// bundle, or says it was not kept (then no manifest.json can be read).
+func partialError(res *collect.Result, where string, kept bool) error {
 	summary := strings.Join(res.Missing, "; ")
 	if len(res.Missing) > 5 {
-		summary = strings.Join(res.Missing[:5], "; ") + fmt.Sprintf("; and %d more (see manifest.json)", len(res.Missing)-5)
-	}
-	where := res.Path
-	if where == collect.StreamOutput {
-		where = "(written to standard output)"
+		summary = strings.Join(res.Missing[:5], "; ") + fmt.Sprintf("; and %d more", len(res.Missing)-5)
+		if kept {
+			summary += " (see manifest.json)"
+		}
 	}
 	return fmt.Errorf("partial bundle %s: %s", where, summary)
 }
@@ -147,7 +147,11 @@ func (o *collectOptions) run(c *cobra.Command, streams Streams) error {
 	}
 	if !res.Complete {
 		// A partial bundle is a result to attach, not an error.
-		fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res))
+		where := res.Path
+		if where == collect.StreamOutput {
+			where = "(written to standard output)"
+		}
+		fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res, where, true))
 		return &ExitError{Code: ExitPartial}
 	}
 	return nil

@@ -336,6 +336,12 @@ func TestCollectPartial(t *testing.T) {
 			t.Errorf("%s: stdout %q, want %q", tc.name, stdout, tc.stdout)
 		}
 	}
+	many := collecttest.NewServer(t, append(collecttest.BrokenCluster(1),
+		collecttest.Forbidden("secrets", "configmaps", "events", "leases", "roles", "rolebindings"))...)
+	code, _, stderr := run(t, "nsbundle", "collect", "-q", "--kubeconfig", many.Kubeconfig(t), "-o", filepath.Join(t.TempDir(), "m.tgz"))
+	if !regexp.MustCompile(`^Warning: partial bundle [^:]*/m\.tgz: ([^;]+; ){5}and \d+ more \(see manifest\.json\)\n$`).MatchString(stderr) || code != ExitPartial {
+		t.Errorf("many failures: exit %d, stderr %q", code, stderr)
+	}
 	m, err := bundle.ReadManifest(out, bundle.DefaultLimits())
 	if err != nil || m.Totals.FailedRequests != 4 { // and /readyz, whose 500 is evidence
 		t.Errorf("partial bundle: %v, totals %+v", err, m.Totals)

@@ -50,10 +50,14 @@ or --keep names a file that exists (checked before collecting).`,
 					return fmt.Errorf("keeping the bundle: %w", err)
 				}
 				fmt.Fprintf(streams.ErrOut, "bundle kept in %s\n", keep)
-				res.Path, ao.path = keep, keep
+				ao.path = keep
 			}
 			if !res.Complete {
-				fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res))
+				where := "(not kept; --keep FILE keeps it)"
+				if keep != "" {
+					where = keep
+				}
+				fmt.Fprintf(streams.ErrOut, "Warning: %v\n", partialError(res, where, keep != ""))
 			}
 			return ao.run(c, streams)
 		},

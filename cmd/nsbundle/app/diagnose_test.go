@@ -23,6 +23,8 @@ func TestDiagnose(t *testing.T) {
 	healthy := healthyServer(t).Kubeconfig(t)
 	broken := collecttest.NewServer(t, append(collecttest.BrokenCluster(2), bootstrapRBAC(t)...)...).Kubeconfig(t)
 	refused := collecttest.WriteKubeconfig(t, collecttest.RefusedURL(t), nil)
+	forbidden := collecttest.NewServer(t, append(collecttest.BrokenCluster(2),
+		collecttest.Forbidden("secrets", "configmaps", "events", "leases", "roles", "rolebindings"))...).Kubeconfig(t)
 	const brokenChain = `[NSB-POD-001] critical  Namespace stuck is stuck Terminating for `
 	cases := []struct {
 		name   string
@@ -40,7 +42,9 @@ func TestDiagnose(t *testing.T) {
 			"  → Service/kube-system/metrics-server — has no ready endpoints",
 			"  Root cause: Pod/kube-system/metrics-server-5f7c9d-abcde",
 			"[NSB-NS-003] critical  Namespace stuck is stuck Terminating for ",
-		}, `^Warning: partial bundle .*: discovery metrics\.k8s\.io/v1beta1: the server is currently unable to handle the request \(503\); .*\n$`},
+		}, `^Warning: partial bundle \(not kept; --keep FILE keeps it\): discovery metrics\.k8s\.io/v1beta1: the server is currently unable to handle the request \(503\); .*\n$`},
+		{"many failures", []string{"--kubeconfig", forbidden}, ExitFindings, []string{brokenChain},
+			`^Warning: partial bundle \(not kept; --keep FILE keeps it\): ([^;]+; ){5}and \d+ more\n$`},
 		{"broken markdown", []string{"--kubeconfig", broken, "-o", "markdown"}, ExitFindings, []string{"```mermaid"}, `^Warning: partial bundle .*\n$`},
 		{"refused", []string{"--kubeconfig", refused}, ExitFailure, nil,
 			`^Error: collect: nothing could be collected from https://127\.0\.0\.1:\d+: all \d+ requests failed, e\.g\. /version: .*connection refused \(no bundle written\)\n$`},
