@@ -51,7 +51,7 @@ samples-v1.30: build ## Re-collect the v1.30.14 samples in samples/v1.30/ (the s
 	$(GO) test ./analyze/... -run TestSamples -update
 
 golden: ## Regenerate golden outputs from the committed samples
-	$(GO) test ./analyze/... ./cmd/... -run 'TestSamples|TestGolden|TestREADME' -update
+	$(GO) test $$(grep -rl --include='*_test.go' 'flag.Bool("update"' analyze cmd | xargs -n1 dirname | sort -u | sed 's|^|./|') -run 'TestSamples|TestGolden|TestREADME' -update
 
 fuzz: ## Run every fuzz target for FUZZTIME (default 2m) each
 	@for t in $$(grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort -u); do \

@@ -273,6 +273,7 @@ func toFinding(chain []Node) Finding {
 	sym, root := chain[0], chain[len(chain)-1]
 	f := Finding{
 		ID:        root.Rule,
+		Signature: Signature(root.Rule, root.Ref),
 		Severity:  sym.Severity,
 		Symptom:   sym.Ref,
 		Summary:   sym.Summary,

@@ -55,8 +55,11 @@ type RootCause struct {
 // Finding is one blocking chain, symptom first.
 type Finding struct {
 	// ID is the stable ID of the rule that identified the root cause.
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
+	ID string `json:"id"`
+	// Signature names the kind of root cause across bundles and clusters
+	// (see Signature): the rule ID, the root's kind and its normalised name.
+	Signature string   `json:"signature"`
+	Severity  Severity `json:"severity"`
 	// Symptom is what a person noticed (the first link's object).
 	Symptom Ref `json:"symptom"`
 	// AlsoAffects lists further symptoms with the same root cause.

@@ -13,8 +13,8 @@ import (
 )
 
 // normalized returns a shallow copy of r whose findings and chains are never
-// nil, so JSON shows [] rather than null (scripts index into them). r is not
-// modified.
+// nil, so JSON shows [] rather than null (scripts index into them), and
+// whose findings all carry a signature. r is not modified.
 func normalized(r *analyze.Report) *analyze.Report {
 	c := *r
 	c.Findings = make([]analyze.Finding, len(r.Findings))
@@ -22,6 +22,11 @@ func normalized(r *analyze.Report) *analyze.Report {
 	for i := range c.Findings {
 		if c.Findings[i].Chain == nil {
 			c.Findings[i].Chain = []analyze.Link{}
+		}
+		if c.Findings[i].Signature == "" {
+			// A report built by hand (or read from an older nsbundle) still
+			// carries the signature the engine would have given it.
+			c.Findings[i].Signature = analyze.Signature(c.Findings[i].ID, c.Findings[i].RootCause.Ref)
 		}
 	}
 	return &c
