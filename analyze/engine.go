@@ -29,7 +29,7 @@ type Node struct {
 	Summary  string
 	// Fix, Verify and Missing are used when the node ends a chain.
 	Fix     string
-	Verify  string
+	Verify  Verify
 	Missing []string
 	// Covers names further objects this root cause includes, so findings
 	// rooted at them are folded into this one.
@@ -301,8 +301,11 @@ func toFinding(chain []Node) Finding {
 		f.Fix = "nsbundle cannot follow the chain past " + describe(root.Ref) + " (" + root.Problem + "): inspect it and whatever should act on it. Do not strip finalizers to hide it."
 		f.Missing = append(f.Missing, "what blocks "+describe(root.Ref)+": no rule explains it from this bundle")
 	}
-	if f.Verify == "" {
-		f.Verify = "nsbundle analyze <new-bundle.tgz>   # no finding for " + describe(sym.Ref)
+	if f.Verify.IsZero() {
+		f.Verify = Verify{
+			Command: "nsbundle collect -o after.tgz && nsbundle analyze after.tgz",
+			Expect:  "no finding for " + describe(sym.Ref) + " in the new bundle",
+		}
 	}
 	f.Missing = dedupe(f.Missing)
 	return f

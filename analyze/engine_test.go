@@ -57,7 +57,7 @@ func nd(kind, name, problem string) Node {
 
 func root(kind, name, problem string) Node {
 	n := nd(kind, name, problem)
-	n.Root, n.Fix, n.Verify = true, "fix "+name, "verify "+name
+	n.Root, n.Fix, n.Verify = true, "fix "+name, Verify{Command: "verify " + name, Expect: "ok"}
 	return n
 }
 
@@ -260,7 +260,7 @@ func TestEngineRun(t *testing.T) {
 				}
 				got = append(got, fmt.Sprintf("%s %s %s/%s | %s | %s/%s | %s", f.ID, f.Severity, f.Symptom.Kind, f.Symptom.Name, chainOf(f),
 					f.RootCause.Kind, f.RootCause.Name, strings.Join(also, ", ")))
-				if f.Fix == "" || f.Verify == "" {
+				if f.Fix == "" || f.Verify.IsZero() {
 					t.Errorf("finding %s without fix or verify", f.Symptom.Name)
 				}
 			}
@@ -330,7 +330,7 @@ func TestEngineStalledChain(t *testing.T) {
 		t.Fatalf("%d findings", len(fs))
 	}
 	f := fs[0]
-	if !strings.Contains(f.Fix, "cannot follow the chain past Finalizer a/x.io/y (remains)") || !strings.Contains(f.Verify, "Namespace a") {
+	if !strings.Contains(f.Fix, "cannot follow the chain past Finalizer a/x.io/y (remains)") || !strings.Contains(f.Verify.Expect, "Namespace a") {
 		t.Errorf("fix %q verify %q", f.Fix, f.Verify)
 	}
 	if strings.Join(f.Missing, "|") != "logs|what blocks Finalizer a/x.io/y: no rule explains it from this bundle" {
@@ -382,7 +382,7 @@ func TestEngineRefineMergesEvidence(t *testing.T) {
 	if f.Severity != SeverityCritical || f.Summary != "kcm crash-loops" || f.RootCause.Problem != "runs with other credentials" {
 		t.Errorf("finding %+v", f)
 	}
-	if f.Fix == "" || f.Verify == "" {
+	if f.Fix == "" || f.Verify.IsZero() {
 		t.Errorf("refined root without a fix: fix %q verify %q", f.Fix, f.Verify)
 	}
 }
@@ -448,7 +448,7 @@ func e0(t *testing.T) *Engine {
 		}
 		a, b := nd("Step", "a", "blocked"), nd("Step", "b", "blocked")
 		a.Root, b.Root = true, true
-		a.Fix, a.Verify, b.Fix, b.Verify = "f", "v", "f", "v"
+		a.Fix, a.Verify, b.Fix, b.Verify = "f", Verify{Command: "v"}, "f", Verify{Command: "v"}
 		return []Node{a, b}
 	}}
 	e, err := NewEngine([]Rule{symRule{"S", []Node{nd("Step", "", "blocked")}}, two})

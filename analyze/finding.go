@@ -70,8 +70,9 @@ type Finding struct {
 	RootCause RootCause `json:"rootCause"`
 	// Fix says what to do (and what not to do).
 	Fix string `json:"fix"`
-	// Verify is a command whose output shows the chain is gone.
-	Verify string `json:"verify"`
+	// Verify is a command that fails on the broken cluster and passes once
+	// the chain is gone, with what passing looks like.
+	Verify Verify `json:"verify"`
 	// Missing lists evidence that was not in the bundle and would have let
 	// the chain go further.
 	Missing []string `json:"missing,omitempty"`

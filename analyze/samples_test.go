@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/internal/shelltest"
 	"github.com/nsbundle/nsbundle/analyze/report"
 	"github.com/nsbundle/nsbundle/analyze/rules"
 	"github.com/nsbundle/nsbundle/bundle"
@@ -239,8 +240,14 @@ func checkExpectation(t *testing.T, rep *analyze.Report, exp expectation) {
 			t.Errorf("alsoAffects %+v lacks %+v", f.AlsoAffects, a)
 		}
 	}
-	if f.Fix == "" || f.Verify == "" {
-		t.Errorf("finding lacks fix or verify: %+v", f)
+	if f.Fix == "" || f.Verify.Command == "" || f.Verify.Expect == "" {
+		t.Errorf("finding lacks fix, verify command or expect: %+v", f)
+	}
+	if err := shelltest.CheckShell(f.Verify.Command); err != nil {
+		t.Errorf("%s: verify: %v", f.ID, err)
+	}
+	if p := shelltest.Placeholder(f.Fix + "\n" + f.Verify.Command); p != "" {
+		t.Errorf("%s: fix or verify holds placeholder %q", f.ID, p)
 	}
 	for _, l := range f.Chain {
 		if len(l.Evidence) == 0 && l.Kind != analyze.KindEvidence {

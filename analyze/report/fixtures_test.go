@@ -98,7 +98,7 @@ func ccmRoutesReport() *analyze.Report {
 				"(compute.routes.insert, compute.routes.delete on project acme-prod), then wait for the\n" +
 				"route controller's next sync (≤ 10 s). Do not remove the namespace's finalizer: the\n" +
 				"namespace finishes by itself once metrics.k8s.io/v1beta1 answers.",
-			Verify: "kubectl get apiservice v1beta1.metrics.k8s.io && kubectl get namespace analytics",
+			Verify: analyze.Verify{Command: "kubectl wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=2m", Expect: "exit status 0 and \"condition met\""},
 		}},
 		Notes: []string{"logs/kube-system/metrics-server-6d94bc8694-q7vls: not collected (pod on an unreachable node)"},
 	}
@@ -156,10 +156,10 @@ func kcmClusterRoleReport() *analyze.Report {
 				"  kubectl get clusterrole system:kube-controller-manager -o yaml   # on a healthy cluster of the same version\n" +
 				"  kubectl apply -f system-kube-controller-manager.yaml\n" +
 				"Do not strip the namespaces' finalizers: they finish once the controller-manager runs.",
-			Verify: "kubectl get clusterrole system:kube-controller-manager\n" +
+			Verify: analyze.Verify{Command: "kubectl get clusterrole system:kube-controller-manager\n" +
 				"kubectl -n kube-system get lease kube-controller-manager \\\n" +
 				"  -o jsonpath='{.spec.holderIdentity}{\"\\n\"}'\n" +
-				"kubectl get namespace team-a team-b ci-tmp-8812",
+				"kubectl get namespace team-a team-b ci-tmp-8812", Expect: "the same holder twice"},
 			Missing: []string{
 				"kube-apiserver audit log not collected: who deleted the ClusterRole, and when, is unknown",
 			},
@@ -199,7 +199,7 @@ func hostileReport() *analyze.Report {
 			},
 			RootCause: analyze.RootCause{Ref: analyze.Ref{Kind: analyze.KindEvidence, Name: "kube-controller-manager logs"}, Problem: "not collected (403)"},
 			Fix:       "```\nrm -rf / # no\n</pre>" + nasty,
-			Verify:    "echo \"done\" | grep '`' \\\n  && true",
+			Verify:    analyze.Verify{Command: "echo \"done\" | grep '`' \\\n  && true", Expect: "<b>done</b> & `quoted`"},
 			Missing:   []string{"> not a quote", nasty},
 		}},
 		Notes: []string{nasty},

@@ -34,7 +34,7 @@ func FuzzRenderEscaping(f *testing.F) {
 					{Ref: analyze.Ref{Kind: analyze.ObjectKind(value), Namespace: value, Name: name + "x"}, Problem: name},
 				},
 				RootCause: analyze.RootCause{Ref: analyze.Ref{Kind: analyze.ObjectKind(value), Namespace: value, Name: name + "x"}},
-				Fix:       value, Verify: value, Missing: []string{value},
+				Fix:       value, Verify: analyze.Verify{Command: value, Expect: value}, Missing: []string{value},
 			}},
 			Notes: []string{value},
 		}

@@ -26,7 +26,7 @@ type htmlFinding struct {
 	RootProblem                   string
 	Also                          []string
 	Boxes                         []htmlBox
-	Fix, Verify                   string
+	Fix, Verify, Expect           string
 	Missing                       []string
 }
 
@@ -77,7 +77,8 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 		Symptom:     clean(refString(f.Symptom)),
 		RootCause:   clean(refString(f.RootCause.Ref)),
 		Fix:         strings.Join(lines(f.Fix), "\n"),
-		Verify:      strings.Join(lines(f.Verify), "\n"),
+		Verify:      strings.Join(lines(f.Verify.Command), "\n"),
+		Expect:      clean(f.Verify.Expect),
 	}
 	for _, a := range f.AlsoAffects {
 		hf.Also = append(hf.Also, clean(refString(a)))

@@ -74,7 +74,7 @@ func TestHTMLPage(t *testing.T) {
 					}
 				}
 				pres := findAll(sections[i], "pre", "")
-				if len(pres) != 2 || textOf(pres[0]) != strings.Join(lines(f.Fix), "\n") || textOf(pres[1]) != strings.Join(lines(f.Verify), "\n") {
+				if len(pres) != 2 || textOf(pres[0]) != strings.Join(lines(f.Fix), "\n") || textOf(pres[1]) != strings.Join(lines(f.Verify.Command), "\n") {
 					t.Errorf("finding %d: fix/verify blocks wrong", i)
 				}
 			}

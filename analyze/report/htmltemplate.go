@@ -68,6 +68,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 <pre>{{.Fix}}</pre>
 <h3>Verify</h3>
 <pre><code>{{.Verify}}</code></pre>
+{{if .Expect}}<p>Expect: {{.Expect}}</p>{{end}}
 {{- if .Missing}}
 <h3>Missing evidence</h3>
 <ul>

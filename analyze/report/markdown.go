@@ -91,7 +91,10 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	fmt.Fprint(w, "\n\n### Fix\n\n")
 	writeFence(w, "text", lines(f.Fix))
 	fmt.Fprint(w, "\n### Verify\n\n")
-	writeFence(w, "sh", lines(f.Verify))
+	writeFence(w, "sh", lines(f.Verify.Command))
+	if f.Verify.Expect != "" {
+		fmt.Fprintf(w, "\nExpect: %s\n", mdText(f.Verify.Expect))
+	}
 	if len(f.Missing) > 0 {
 		fmt.Fprint(w, "\n### Missing evidence\n\n")
 		for _, m := range f.Missing {

@@ -89,7 +89,7 @@ func TestMarkdownRendersAsIntended(t *testing.T) {
 				if got, want := blocks["language-text"][i], strings.Join(lines(f.Fix), "\n")+"\n"; got != want {
 					t.Errorf("fix block %q, want %q", got, want)
 				}
-				if got, want := blocks["language-sh"][i], strings.Join(lines(f.Verify), "\n")+"\n"; got != want {
+				if got, want := blocks["language-sh"][i], strings.Join(lines(f.Verify.Command), "\n")+"\n"; got != want {
 					t.Errorf("verify block %q, want %q", got, want)
 				}
 				if !strings.HasPrefix(blocks["language-mermaid"][i], "flowchart TD\n") {

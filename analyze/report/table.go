@@ -156,7 +156,10 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold+ansiGreen, "Fix:"))
 	writeBlock(w, lines(f.Fix), "", width)
 	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold, "Verify:"))
-	writeBlock(w, lines(f.Verify), "$ ", width)
+	writeBlock(w, lines(f.Verify.Command), "$ ", width)
+	if f.Verify.Expect != "" {
+		writeBlock(w, lines("Expect: "+f.Verify.Expect), "", width)
+	}
 	if len(f.Missing) > 0 {
 		fmt.Fprintf(w, "  %s\n", p.paint(ansiYellow, "Missing evidence:"))
 		for _, m := range f.Missing {

@@ -19,7 +19,7 @@ func TestTableOptions(t *testing.T) {
 		{
 			name:     "plain",
 			opts:     Options{},
-			contains: []string{"[NSB-108] critical  Namespace analytics is stuck Terminating", "→ APIService/v1beta1.metrics.k8s.io — ", "… 1 more (verbose output shows all)", "    $ kubectl get apiservice v1beta1.metrics.k8s.io"},
+			contains: []string{"[NSB-108] critical  Namespace analytics is stuck Terminating", "→ APIService/v1beta1.metrics.k8s.io — ", "… 1 more (verbose output shows all)", "    $ kubectl wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=2m", "    Expect: exit status 0 and \"condition met\""},
 			absent:   []string{"\x1b", longLog, "[NSB-101]"},
 		},
 		{

@@ -29,7 +29,7 @@ func (r apiService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node
 	}
 	svcRef := as.Spec.Service
 	cond := condEv(&as.Object, c, i)
-	verify := "kubectl get apiservice " + as.Name + "   # AVAILABLE must be True; then: kubectl get ns"
+	verify := verifyCondition("apiservice", "", as.Name, "Available", "2m")
 	switch c.Reason {
 	case "ServiceNotFound":
 		nd := analyze.Node{

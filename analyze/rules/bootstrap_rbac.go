@@ -42,7 +42,7 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 			Summary:  "Bootstrap " + describeRef(m) + " " + problem,
 			Root:     true,
 			Fix:      fix,
-			Verify:   "kubectl get " + kindArg(m.Kind) + kubectlNS(m.Namespace) + " " + m.Name + " -o yaml",
+			Verify:   bootstrapVerify(m, d),
 		})
 	}
 	return out
@@ -177,3 +177,15 @@ func compareBootstrap(s *snapshot.Snapshot) bootstrapCheck {
 }
 
 func kindArg(kind analyze.Kind) string { return strings.ToLower(kind.String()) }
+
+// bootstrapVerify checks that a restored bootstrap object is back: a
+// deleted one exists again; a reduced one holds the policy's rules again
+// (server-side dry run of the same restore changes nothing).
+func bootstrapVerify(m analyze.Ref, d bootstrap.Diff) analyze.Verify {
+	if d.Kind == bootstrap.Missing {
+		return verifyCmd("kubectl get "+kindArg(m.Kind)+kubectlNS(m.Namespace)+" "+m.Name+" -o name",
+			"exit status 0 and the object's name: "+describeRef(m)+" exists again (NotFound before the fix)")
+	}
+	return verifyCmd("kubectl get "+kindArg(m.Kind)+kubectlNS(m.Namespace)+" "+m.Name+" -o yaml",
+		"the rules, subjects or roleRef the finding lists as lost are back, as in the bootstrap policy")
+}

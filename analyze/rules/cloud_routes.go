@@ -59,7 +59,7 @@ func (r cloudRoutes) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			}
 		}
 	}
-	fixVerify := "kubectl get nodes -o custom-columns=NAME:.metadata.name,NETWORK:.status.conditions[?(@.type==\"NetworkUnavailable\")].status  # False everywhere"
+	fixVerify := verifyCondition("nodes", "", "--all", "NetworkUnavailable=False", "5m")
 	if len(denied) > 0 {
 		return []analyze.Node{{
 			Ref:      ref(analyze.KindComponent, "", componentCCM),

@@ -29,7 +29,8 @@ func (r crdConversion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.N
 	evs := []analyze.Evidence{ev(crd.Loc.At("spec", "conversion", "webhook", "clientConfig", "service"), "service "+sr.Namespace+"/"+sr.Name)}
 	fix := "Restore the conversion webhook (Service " + sr.Namespace + "/" + sr.Name + " and the pods behind it): the namespace controller can then list and delete the " +
 		crd.Spec.Names.Kind + " objects. If the operator was uninstalled, reinstall it long enough to clean up. Do not strip finalizers."
-	verify := "kubectl get " + crd.Name + " -A && kubectl get ns"
+	verify := verifyCmd("kubectl get "+crd.Name+" -A -o name",
+		"exit status 0: the "+crd.Spec.Names.Kind+" objects list without a conversion webhook error")
 	return []analyze.Node{backendService(s, sr, evs,
 		"does not exist, but CRD "+crd.Name+"'s conversion webhook points at it",
 		"serves CRD "+crd.Name+"'s conversion webhook and does not answer", fix, verify)}

@@ -49,7 +49,7 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 				Evidence: evs,
 				Root:     true,
 				Fix:      "Check kube-proxy (or the CNI's service implementation) on the control-plane nodes, or run kube-apiserver with --enable-aggregator-routing=true.",
-				Verify:   "kubectl get apiservices | grep -v True   # nothing left unavailable",
+				Verify:   verifyCondition("apiservice", "", "--all", "Available", "2m"),
 			}}
 		}
 		return []analyze.Node{{
@@ -58,7 +58,7 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 			Evidence: evs,
 			Root:     true,
 			Fix:      "Find what publishes " + ip + " (a hand-written Endpoints/EndpointSlice?) and correct it.",
-			Verify:   "kubectl get endpointslices -A | grep " + ip,
+			Verify:   verifyNotListed(ip),
 		}}
 	}
 	var out []analyze.Node

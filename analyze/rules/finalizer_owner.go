@@ -50,7 +50,7 @@ func (r finalizerOwner) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 		Evidence: n.Evidence,
 		Root:     true,
 		Fix:      finalizerFix(s, n.Namespace, n.Name),
-		Verify:   "kubectl wait --for=delete namespace/" + n.Namespace + " --timeout=5m",
+		Verify:   verifyNamespaceGone(n.Namespace),
 	}}
 }
 

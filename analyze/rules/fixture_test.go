@@ -13,6 +13,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
+	"github.com/nsbundle/nsbundle/analyze/internal/shelltest"
 	"github.com/nsbundle/nsbundle/analyze/load"
 	"github.com/nsbundle/nsbundle/analyze/rules"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
@@ -493,7 +494,7 @@ func checkFinding(t *testing.T, i int, f analyze.Finding, w want) {
 	if w.id != "" && f.ID != w.id {
 		t.Errorf("finding %d: ID %q, want %q", i, f.ID, w.id)
 	}
-	if w.verify != "" && !strings.Contains(f.Verify, w.verify) {
+	if w.verify != "" && !strings.Contains(f.Verify.Command, w.verify) {
 		t.Errorf("finding %d: verify %q, want it to contain %q", i, f.Verify, w.verify)
 	}
 	if s := refString(f.Symptom); s != w.symptom {
@@ -521,8 +522,14 @@ func checkFinding(t *testing.T, i int, f analyze.Finding, w want) {
 	if !strings.Contains(f.RootCause.Problem, w.rootProblem) {
 		t.Errorf("finding %d: root problem %q does not contain %q", i, f.RootCause.Problem, w.rootProblem)
 	}
-	if f.Fix == "" || f.Verify == "" || f.Summary == "" || f.Severity == "" {
-		t.Errorf("finding %d: empty fix %q, verify %q, summary %q or severity %q", i, f.Fix, f.Verify, f.Summary, f.Severity)
+	if f.Fix == "" || f.Verify.Command == "" || f.Verify.Expect == "" || f.Summary == "" || f.Severity == "" {
+		t.Errorf("finding %d: empty fix %q, verify %+v, summary %q or severity %q", i, f.Fix, f.Verify, f.Summary, f.Severity)
+	}
+	if err := shelltest.CheckShell(f.Verify.Command); err != nil {
+		t.Errorf("finding %d: verify: %v", i, err)
+	}
+	if p := shelltest.Placeholder(f.Fix + "\n" + f.Verify.Command); p != "" {
+		t.Errorf("finding %d: fix or verify holds placeholder %q", i, p)
 	}
 	for j, l := range f.Chain {
 		if l.Rule == "" || l.Problem == "" {

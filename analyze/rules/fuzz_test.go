@@ -66,7 +66,7 @@ func FuzzRun(f *testing.F) {
 			if fd.ID == "" || len(fd.Chain) == 0 || fd.Chain[0].Ref != fd.Symptom || fd.Chain[len(fd.Chain)-1].Ref != fd.RootCause.Ref {
 				t.Fatalf("finding %d malformed: %+v", i, fd)
 			}
-			if fd.Fix == "" || fd.Verify == "" || fd.Summary == "" {
+			if fd.Fix == "" || fd.Verify.Command == "" || fd.Verify.Expect == "" || fd.Summary == "" {
 				t.Fatalf("finding %d (%s %s) without fix, verify or summary", i, fd.ID, fd.RootCause.Name)
 			}
 			if len(fd.Chain) > analyze.MaxChainLength {

@@ -36,7 +36,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 			Problem: "no APIService " + name + " exists, yet discovery of " + n.Name + " failed (it may have been deleted since; the namespace controller retries)",
 			Root:    true,
 			Fix:     "Run `kubectl api-resources` again: if " + n.Name + " no longer fails, the namespace finishes on the controller's next retry (within minutes).",
-			Verify:  "kubectl get --raw /apis/" + n.Name,
+			Verify:  verifyDiscovery(n.Name),
 		}}
 	}
 	c, i := snapshot.FindCondition(as.Status.Conditions, "Available")
@@ -47,7 +47,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 			Evidence: []analyze.Evidence{ev(as.Loc.At("status"), "no conditions")},
 			Root:     true,
 			Fix:      "Check kube-apiserver's health and logs: the aggregator's availability controller sets Available on every APIService within seconds.",
-			Verify:   "kubectl get apiservice " + name,
+			Verify:   verifyCondition("apiservice", "", name, "Available", "2m"),
 		}}
 	}
 	if c.Status == "True" {
@@ -57,7 +57,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 			Evidence: []analyze.Evidence{condEv(&as.Object, c, i)},
 			Root:     true,
 			Fix:      "Nothing to repair if discovery works now: wait a minute and check again. If the namespace stays, re-collect: the failure may be intermittent.",
-			Verify:   "kubectl get --raw /apis/" + n.Name + " && kubectl get ns",
+			Verify:   verifyDiscovery(n.Name),
 		}}
 	}
 	return []analyze.Node{{
@@ -65,4 +65,10 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 		Problem:  "is not available: " + c.Reason + ": " + c.Message,
 		Evidence: []analyze.Evidence{condEv(&as.Object, c, i)},
 	}}
+}
+
+// verifyDiscovery checks that discovery of group-version gv answers.
+func verifyDiscovery(gv string) analyze.Verify {
+	return verifyCmd("kubectl get --raw /apis/"+gv+" >/dev/null",
+		"exit status 0: discovery of "+gv+" answers (an error such as \"the server is currently unable to handle the request\" before)")
 }

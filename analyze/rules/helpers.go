@@ -107,7 +107,8 @@ func missingNode(what, why string) analyze.Node {
 		Missing: []string{what + ": " + why},
 		Root:    true,
 		Fix:     "Collect the missing evidence: run `nsbundle collect` against the cluster (it gathers " + what + " and records why anything could not be read), then analyze that bundle.",
-		Verify:  "nsbundle analyze <new-bundle.tgz>",
+		Verify: verifyCmd("nsbundle collect -o after.tgz && nsbundle analyze after.tgz",
+			"the new bundle holds "+what+": the chain goes past this point or is gone"),
 	}
 }
 
@@ -161,7 +162,7 @@ func refIn(list []analyze.Ref, r analyze.Ref) bool {
 // backendService is the link to the Service behind a webhook (admission or
 // CRD conversion): the root cause when it does not exist (problem absent),
 // else a node the Service rule explains further (problem silent).
-func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []analyze.Evidence, absent, silent, fix, verify string) analyze.Node {
+func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []analyze.Evidence, absent, silent, fix string, verify analyze.Verify) analyze.Node {
 	if s.Complete(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
 		return analyze.Node{
 			Ref:      ref(analyze.KindService, sr.Namespace, sr.Name),

@@ -55,7 +55,7 @@ func causeRoot(s *snapshot.Snapshot, st *kcm.Facts) (analyze.Node, bool) {
 			Evidence: []analyze.Evidence{hitEv(st.Causes.OtherUser)},
 			Root:     true,
 			Fix:      "Point kube-controller-manager's --kubeconfig at the credentials of " + userKCM + " (client certificate CN=" + userKCM + "), or bind that user to ClusterRole " + userKCM + ".",
-			Verify:   "kubectl auth can-i list '*' --all-namespaces --as " + userKCM,
+			Verify:   verifyCmd("kubectl auth can-i list '*' --all-namespaces --as "+userKCM, "yes, exit status 0"),
 		}, true
 	case st.Causes.WatchForbidden != nil:
 		return rbacRoot(s, st, missing, altered), true
@@ -78,8 +78,9 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 			Evidence: leaseEvidence(st),
 			Root:     true,
 			Fix:      "Check that kube-controller-manager's --controllers includes the namespace controller (\"*\" or \"namespace\") and read its log for \"Deletion of namespace failed\".",
-			Verify:   "kubectl get ns -o custom-columns=NAME:.metadata.name,PHASE:.status.phase",
-			Missing:  logsMissing(st),
+			Verify: verifyCmd("kubectl get ns -o jsonpath='{range .items[*]}{.metadata.name} {.status.conditions[*].type}{\"\\n\"}{end}'",
+				"the Terminating namespaces carry NamespaceDeletion* conditions: the namespace controller acts on them"),
+			Missing: logsMissing(st),
 		}}
 	}
 	if st.Lease == nil && !kcmCrashLooping(st) {
@@ -100,7 +101,7 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 			Root:     true,
 			Fix: "Start kube-controller-manager (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts) and read its log; " +
 				"collect it with `nsbundle collect --log kube-controller-manager=/var/log/kube-controller-manager.log` when it is not a pod.",
-			Verify:  "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+			Verify:  kcmLeaseStable(""),
 			Missing: []string{"kube-controller-manager logs: not collected"},
 		}
 		return []analyze.Node{nd}
@@ -112,7 +113,7 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 			Evidence: append(leaseEvidence(st), hitEv(st.Causes.Forbidden)),
 			Root:     true,
 			Fix:      "Find what denies " + userKCM + " (an authorization webhook or another --authorization-mode, a changed binding outside the bootstrap set): kubectl auth can-i --list --as " + userKCM + "; then restart kube-controller-manager.",
-			Verify:   "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+			Verify:   kcmLeaseStable(""),
 		}}
 	}
 	problem := "is not running: nobody renews its leader lease"
@@ -137,7 +138,7 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 		Root:     true,
 		Fix: "Start kube-controller-manager again (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts); " +
 			"its last log lines (quoted) show how it ended. Namespaces, PVCs and other objects waiting on its controllers resume by themselves.",
-		Verify: "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+		Verify: kcmLeaseStable(""),
 	}}
 }
 
@@ -176,7 +177,7 @@ func credentialsRejected(s *snapshot.Snapshot, st *kcm.Facts) analyze.Node {
 			"`kubeadm certs check-expiration` and `kubeadm certs renew controller-manager.conf` on each control-plane host, then move the static pod manifest out of " +
 			"/etc/kubernetes/manifests and back. Check the other components' certificates too: they were usually issued together. " +
 			"Restarting the controller-manager alone changes nothing.",
-		Verify: "kubectl get lease -n kube-system kube-controller-manager -o jsonpath='{.spec.renewTime}'   # advances every few seconds",
+		Verify: kcmLeaseStable(""),
 	}
 }
 
@@ -213,4 +214,15 @@ func noTrace(s *snapshot.Snapshot) analyze.Node {
 	nd := missingNode(what, why)
 	nd.Fix = fix
 	return nd
+}
+
+// kcmLeaseStable checks, after check (if any) passes, that one
+// kube-controller-manager keeps its leader lease for two minutes.
+func kcmLeaseStable(check string) analyze.Verify {
+	v := verifyLeaseStable(kcm.LeaseNamespace, kcm.LeaseName)
+	if check != "" {
+		v.Command = check + " && { " + v.Command + "; }"
+		v.Expect = "exit status 0: the check passes and " + v.Expect[len("exit status 0: "):]
+	}
+	return v
 }

@@ -82,7 +82,7 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		Root:     true,
 		Fix: "Bring the kubelet on " + node.Name + " back (check the machine, kubelet service and its logs). If the machine is gone for good, delete the Node: " +
 			"kubectl delete node " + node.Name + " (PodGC then removes its pods). Force-deleting the pods hides the node problem; do it only for a node that will not return.",
-		Verify: "kubectl get node " + node.Name + " && kubectl get pods -A --field-selector spec.nodeName=" + node.Name,
+		Verify: verifyCondition("node", "", node.Name, "Ready", "5m"),
 	}}
 }
 
@@ -126,7 +126,7 @@ var cniAgents = []string{"calico", "cilium", "weave", "flannel", "antrea", "kube
 // that CNI's agent pod on the node when the bundle has it.
 func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Condition, i int) analyze.Node {
 	evs := []analyze.Evidence{condEv(&node.Object, c, i)}
-	verify := "kubectl get node " + node.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NetworkUnavailable\")].status}'   # False"
+	verify := verifyCondition("node", "", node.Name, "NetworkUnavailable=False", "5m")
 	cni := ""
 	for _, name := range cniAgents {
 		if strings.Contains(strings.ToLower(c.Reason+" "+c.Message), name) {
@@ -146,11 +146,13 @@ func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Conditi
 		}
 	}
 	problem := "its pod network is unavailable: " + cni + " set NetworkUnavailable=True (reason " + c.Reason + ")"
+	logs := "kubectl get pods -A -o wide --field-selector spec.nodeName=" + node.Name + " | grep " + cni + "   (its agent pod on the node; then kubectl logs -n NAMESPACE POD --all-containers)"
 	for _, p := range s.Pods {
 		if p.Spec.NodeName != node.Name || !strings.Contains(p.Name, cni) {
 			continue
 		}
 		evs = append(evs, ev(p.Loc.At("status"), podState(p)))
+		logs = "kubectl logs -n " + p.Namespace + " " + p.Name + " --all-containers"
 		if !p.Ready() {
 			problem += "; its agent pod " + p.Namespace + "/" + p.Name + " on the node is not Ready"
 		}
@@ -161,7 +163,7 @@ func networkOwner(s *snapshot.Snapshot, node *snapshot.Node, c *snapshot.Conditi
 		Problem:  problem,
 		Evidence: evs,
 		Root:     true,
-		Fix:      "Repair " + cni + " on node " + node.Name + ": read its agent pod's log there (kubectl logs -n <ns> <" + cni + "-pod> --all-containers) and restart it once the cause is fixed. The cloud route controller is not involved.",
+		Fix:      "Repair " + cni + " on node " + node.Name + ": read its agent's log (" + logs + ") and restart it once the cause is fixed. The cloud route controller is not involved.",
 		Verify:   verify,
 	}
 }

@@ -82,7 +82,7 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 				Root:     true,
 				Fix: "Change the policy behind webhook " + m[1] + " (or its rules, namespaceSelector, objectSelector) so it allows deletes in namespace " + ns.Name +
 					"; if it is not wanted any more, delete its configuration: kubectl delete " + kindArgWebhook(kind) + " " + cfg + ". Do not strip namespace finalizers.",
-				Verify: "kubectl get ns " + ns.Name + " -o jsonpath='{.status.conditions[?(@.type==\"NamespaceDeletionContentFailure\")].message}'",
+				Verify: verifyNamespaceGone(ns.Name),
 			})
 		}
 	}

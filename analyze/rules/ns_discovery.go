@@ -56,7 +56,7 @@ func (r nsDiscovery) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			Evidence: []analyze.Evidence{cond},
 			Root:     true,
 			Fix:      "Run `kubectl api-resources` to see which group-version fails, then check its APIService with `kubectl get apiservices`.",
-			Verify:   "kubectl get ns " + ns.Name,
+			Verify:   verifyNamespaceGone(ns.Name),
 		}}
 	}
 	var out []analyze.Node

@@ -68,6 +68,6 @@ func (r nsGVParsing) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		Evidence: evs,
 		Root:     true,
 		Fix:      fix,
-		Verify:   "kubectl get ns " + ns.Name + ` -o jsonpath='{.status.conditions[?(@.type=="` + condGVParsingFailure + `")].reason}'   # ParsedGroupVersions`,
+		Verify:   verifyNamespaceGone(ns.Name),
 	}}
 }

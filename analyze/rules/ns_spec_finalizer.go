@@ -32,7 +32,7 @@ func (r nsSpecFinalizer) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze
 			Fix: "Find the controller that added \"" + f + "\" (the part before \"/\" usually names its project: " + finalizerDomain(f) +
 				") and bring it back so it finishes its cleanup. Only if that controller is gone for good and its external resources are accounted for, " +
 				"remove the entry through the finalize subresource (kubectl get ns " + ns.Name + " -o json | jq '.spec.finalizers -= [\"" + f + "\"]' | kubectl replace --raw /api/v1/namespaces/" + ns.Name + "/finalize -f -). Do not remove \"kubernetes\".",
-			Verify: "kubectl get ns " + ns.Name + " -o jsonpath='{.spec.finalizers}'",
+			Verify: verifyNamespaceGone(ns.Name),
 		})
 	}
 	return out

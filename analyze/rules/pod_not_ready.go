@@ -37,7 +37,7 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 				Evidence: []analyze.Evidence{ev(p.Loc.At("spec", "nodeName"), p.Spec.NodeName)},
 				Root:     true,
 				Fix:      "PodGC force-deletes pods of deleted nodes after ~40 s when kube-controller-manager runs; check that it does. Otherwise: kubectl delete pod" + kubectlNS(p.Namespace) + " " + p.Name + " --grace-period=0 --force",
-				Verify:   "kubectl get pod" + kubectlNS(p.Namespace) + " " + p.Name,
+				Verify:   verifyGone("pod", p.Namespace, p.Name, "2m"),
 			}}
 		}
 	}
@@ -52,7 +52,7 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 				Evidence: []analyze.Evidence{ev(p.Loc.At("status", "containerStatuses", itoa(i)), podState(p))},
 				Root:     true,
 				Fix:      "Read why it exits: kubectl logs" + kubectlNS(p.Namespace) + " " + p.Name + " -c " + cs.Name + " --previous; fix its configuration or image.",
-				Verify:   "kubectl get pod" + kubectlNS(p.Namespace) + " " + p.Name + "   # READY 1/1, RESTARTS stable",
+				Verify:   verifyPodsReady(p),
 			}
 			nd.Evidence = append(nd.Evidence, podLogEvidence(s, p, cs.Name)...)
 			return []analyze.Node{nd}
@@ -74,7 +74,7 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			Evidence: []analyze.Evidence{condEv(&p.Object, c, i)},
 			Root:     true,
 			Fix:      "Make room or fix the constraints: kubectl describe pod" + kubectlNS(p.Namespace) + " " + p.Name,
-			Verify:   "kubectl get pod" + kubectlNS(p.Namespace) + " " + p.Name + " -o wide",
+			Verify:   verifyPodsReady(p),
 		}}
 	}
 	if p.Ready() {
@@ -92,7 +92,7 @@ func (r podNotReady) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		Evidence: evs,
 		Root:     true,
 		Fix:      notReadyFix(p, evs),
-		Verify:   "kubectl get pod" + kubectlNS(p.Namespace) + " " + p.Name,
+		Verify:   verifyPodsReady(p),
 	}}
 }
 

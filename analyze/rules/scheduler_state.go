@@ -28,7 +28,7 @@ func (r schedulerState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 		return []analyze.Node{nd}
 	}
 	fix := "Start kube-scheduler (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts) and read its log."
-	verify := "kubectl get lease -n kube-system kube-scheduler -o jsonpath='{.spec.renewTime}'   # advances; then: kubectl get pods -A --field-selector spec.nodeName= "
+	verify := verifyLeaseStable("kube-system", componentScheduler)
 	l := s.Lease("kube-system", componentScheduler)
 	if l == nil {
 		return []analyze.Node{noSchedulerLease(s)}

@@ -31,7 +31,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 			Problem: "does not exist",
 			Root:    true,
 			Fix:     "Recreate Service " + n.Namespace + "/" + n.Name + " (reinstall the add-on that owns it).",
-			Verify:  "kubectl get svc" + kubectlNS(n.Namespace) + " " + n.Name,
+			Verify:  verifyCmd("kubectl get svc"+kubectlNS(n.Namespace)+" "+n.Name+" -o name", "exit status 0: Service "+n.Namespace+"/"+n.Name+" exists (NotFound before the fix)"),
 		}}
 	}
 	var slices []analyze.Evidence
@@ -51,7 +51,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 			Evidence: slices,
 			Root:     true,
 			Fix:      "Find what should publish endpoints for " + svc.Namespace + "/" + svc.Name + " and restore it.",
-			Verify:   "kubectl get endpointslices" + kubectlNS(svc.Namespace) + " -l kubernetes.io/service-name=" + svc.Name,
+			Verify:   verifyReadyEndpoints(svc.Namespace, svc.Name),
 		}}
 	}
 	if nd, missing := notCollected(s, snapshot.ResPods, "Pod objects"); missing {
@@ -82,7 +82,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		Evidence: append([]analyze.Evidence{ev(svc.Loc.At("spec", "selector"), sel)}, slices...),
 		Root:     true,
 		Fix:      "Start the workload behind Service " + svc.Namespace + "/" + svc.Name + " (e.g. scale its Deployment up, or reinstall the add-on), or fix the selector.",
-		Verify:   "kubectl get pods" + kubectlNS(svc.Namespace) + " -l " + sel + " && kubectl get endpointslices" + kubectlNS(svc.Namespace) + " -l kubernetes.io/service-name=" + svc.Name,
+		Verify:   verifyReadyEndpoints(svc.Namespace, svc.Name),
 	}
 	for _, w := range s.Workloads {
 		if w.Namespace == svc.Namespace && w.Spec.Selector != nil && subset(w.Spec.Selector.MatchLabels, svc.Spec.Selector) &&
