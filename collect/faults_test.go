@@ -65,8 +65,11 @@ func TestRunDeadlineWritesPartial(t *testing.T) {
 	if res.Complete || !slices.Contains(res.Missing, "collection: stopped at the 2s deadline") {
 		t.Errorf("Missing: %q", res.Missing)
 	}
+	// The throttled request is recorded with its retries: with its last
+	// 429, or, when the deadline fell during an attempt (a loaded machine),
+	// with the deadline's error.
 	req := findRequest(res.Manifest, "/api/v1/pods?limit=500")
-	if req == nil || req.Status != 429 || req.Retries == 0 {
+	if req == nil || req.Retries == 0 || (req.Status != 429 && !strings.Contains(req.Error, "context deadline exceeded")) {
 		t.Errorf("pods request: %+v", req)
 	}
 }
