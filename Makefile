@@ -44,7 +44,7 @@ samples: build lab-binaries ## Re-collect every sample bundle from the lab and r
 	bash samples/collect-samples.sh $(BIN)
 	$(GO) test ./analyze/... -run TestSamples -update
 
-V130_SEEDS := healthy failed-discovery-check rbac-deleted-clusterrole spec-finalizer
+V130_SEEDS := healthy failed-discovery-check rbac-deleted-clusterrole spec-finalizer rbac-deleted-binding kcm-expired-cert
 samples-v1.30: build ## Re-collect the v1.30.14 samples in samples/v1.30/ (the seed scenarios) and their goldens
 	K8S_VERSION=v1.30.14 bash samples/lab/build-binaries.sh >/dev/null
 	K8S_VERSION=v1.30.14 SAMPLES_DIR=samples/v1.30 bash samples/collect-samples.sh $(BIN) $(V130_SEEDS)
