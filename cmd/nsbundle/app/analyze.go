@@ -155,7 +155,11 @@ func addLimitFlags(c *cobra.Command, l *bundle.Limits) {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usage("%s needs exactly %d argument (%s), got %d", c.CommandPath(), n, what, len(args))
+			plural := "s"
+			if n == 1 {
+				plural = ""
+			}
+			return usage("%s needs exactly %d argument%s (%s), got %d", c.CommandPath(), n, plural, what, len(args))
 		}
 		return nil
 	}

@@ -23,7 +23,11 @@ const (
 	ExitFailure = 1
 	// ExitUsage: bad flags or arguments.
 	ExitUsage = 2
-	// ExitFindings: analyze found at least one blocking chain.
+	// ExitDifferentClusters: diff's bundles are of different clusters
+	// (without --force).
+	ExitDifferentClusters = 2
+	// ExitFindings: analyze found at least one blocking chain; diff found a
+	// chain that persists, changed or is new.
 	ExitFindings = 3
 	// ExitUnreadable: the bundle cannot be read (unsafe, corrupt, not a bundle,
 	// or nothing in it is cluster data).

@@ -40,16 +40,18 @@ Exit codes:
   0  success (analyze: no finding; collect: complete bundle)
   1  the command failed (collect: no bundle written; bootstrap-rbac --from: the bundle
      cannot tell what is missing)
-  2  bad flags or arguments (bootstrap-rbac: unknown version or object)
-  3  analyze found at least one blocking chain
-  4  the bundle cannot be read (unsafe, corrupt, not a bundle, or no cluster data in it)
+  2  bad flags or arguments (bootstrap-rbac: unknown version or object; diff: the
+     bundles are of different clusters, without --force)
+  3  analyze found at least one blocking chain; diff: a chain persists, changed or is new
+  4  a bundle cannot be read (unsafe, corrupt, not a bundle, or no cluster data in it)
   5  collect wrote a partial bundle (some requests failed; see its manifest)`, name),
 		Example: fmt.Sprintf(`  # At the customer's: one read-only command, one file to attach
   %[1]s collect
 
   # At the support desk, offline
   %[1]s analyze nsbundle-prod-20261123T063000Z.tgz
-  %[1]s analyze bundle.tgz -o markdown   # ticket-ready`, name),
+  %[1]s analyze bundle.tgz -o markdown   # ticket-ready
+  %[1]s diff before.tgz after.tgz        # did the fix work?`, name),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       versionString(),
@@ -63,6 +65,7 @@ Exit codes:
 	root.AddCommand(
 		newCollectCommand(streams, name),
 		newAnalyzeCommand(streams, name),
+		newDiffCommand(streams, name),
 		newInspectCommand(streams, name),
 		newDiagnoseCommand(streams, name),
 		newBootstrapRBACCommand(streams, name),
