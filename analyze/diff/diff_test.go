@@ -92,8 +92,8 @@ func TestCompare(t *testing.T) {
 			want:   []Status{Changed}},
 		{name: "one fixed, one left, one new",
 			before: []analyze.Finding{podChain(nsReporting, pod1, "77s"), kcmChain},
-			after: []analyze.Finding{kcmChain, finding(link(nsAnalytics, "NSB-NS-001", "stuck"), link(node, "NSB-NODE-001", "NotReady"))},
-			want: []Status{Persists, New, Resolved}},
+			after:  []analyze.Finding{kcmChain, finding(link(nsAnalytics, "NSB-NS-001", "stuck"), link(node, "NSB-NODE-001", "NotReady"))},
+			want:   []Status{Persists, New, Resolved}},
 		// Near misses: another rule on the same object, another namespace of a
 		// same-named root, are not the same root.
 		{name: "same object, other rule",

@@ -236,7 +236,10 @@ func renderDiffMarkdown(w io.Writer, r *diff.Result, opts Options) {
 				fmt.Fprint(w, "\nFix:\n\n")
 				writeFence(w, "", lines(f.Fix))
 				fmt.Fprint(w, "\nVerify:\n\n")
-				writeFence(w, "sh", lines(f.Verify))
+				writeFence(w, "sh", lines(f.Verify.Command))
+				if f.Verify.Expect != "" {
+					fmt.Fprintf(w, "\nExpect: %s\n", mdText(f.Verify.Expect))
+				}
 			}
 		}
 	}

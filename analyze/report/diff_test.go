@@ -14,7 +14,7 @@ import (
 func TestRenderDiffEscapes(t *testing.T) {
 	t.Parallel()
 	hostile := analyze.Finding{ID: "NSB-NS-001", Summary: "stuck \x1b[31mred\x1b[0m\n# heading",
-		Symptom: analyze.Ref{Kind: analyze.KindNamespace, Name: "a`b"}, Fix: "x", Verify: "y",
+		Symptom: analyze.Ref{Kind: analyze.KindNamespace, Name: "a`b"}, Fix: "x", Verify: analyze.Verify{Command: "y"},
 		Chain: []analyze.Link{{Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "a`b"}, Rule: "NSB-NS-001",
 			Evidence: []analyze.Evidence{{Path: "p.json", Pointer: "/items/0", Value: "v\x1b]0;title\x07"}}}}}
 	before := &analyze.Report{Findings: []analyze.Finding{hostile}}
