@@ -51,6 +51,9 @@ type Facts struct {
 	Starts, Exits int
 	// Causes are the first log lines that name what is wrong.
 	Causes Causes
+	// Retrying is set when its current run is alive, has never led and
+	// keeps failing to read its lease lock; nil otherwise.
+	Retrying *Retrying
 }
 
 // View holds the facts, read once per snapshot.
@@ -67,6 +70,7 @@ func Read(s *snapshot.Snapshot) *Facts {
 		Logs:  s.LogsOf(Component),
 	}
 	f.readLogs()
+	f.readRetrying(s.Now)
 	return f
 }
 

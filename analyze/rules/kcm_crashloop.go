@@ -34,6 +34,12 @@ func (r kcmCrashLoop) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 	case st.LeaseExpired() && st.Causes.Unauthorized != nil:
 		// Its log shows it alive, retrying: it runs but cannot lead.
 		problem = "does not lead: nobody renewed its leader lease for " + human(leaseAge(st)) + ", and kube-apiserver answers it 401 Unauthorized"
+	case st.LeaseExpired() && st.Retrying != nil:
+		// Alive (its log is fresh), but it cannot read its own lease.
+		r := st.Retrying
+		problem = fmt.Sprintf("runs but does not lead: nobody renewed its leader lease for %s, and its current run failed %d times to read the lease, the last %s before collection",
+			human(leaseAge(st)), r.Count, human(r.Age))
+		evs = append(evs, hitEv(r.Last))
 	case st.LeaseExpired():
 		problem = "is not running: nobody renewed its leader lease for " + human(leaseAge(st))
 	// No lease, pod or log is no evidence that it is down: single-server

@@ -196,7 +196,13 @@ func kcmRBACFix(s *snapshot.Snapshot, refs []analyze.Ref) string {
 	default:
 		fix = "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver " + hook + ", or re-apply them from a healthy cluster of the same version (" + get + ")."
 	}
-	return fix + " Then kube-controller-manager starts at its next restart. Find out who deleted or changed them (audit log)."
+	then := " Then kube-controller-manager starts at its next restart."
+	if readKCM(s).Retrying != nil {
+		// Its log shows it alive, retrying its lease: it takes the lease
+		// within seconds of the restore, no restart needed.
+		then = " The running kube-controller-manager keeps retrying its lease and takes it within seconds of the restore: no restart is needed."
+	}
+	return fix + then + " Find out who deleted or changed them (audit log)."
 }
 
 // protectedRefs returns those of refs that carry autoupdate "false".
@@ -236,9 +242,20 @@ func logCause(st *kcm.Facts, missing []analyze.Ref) rbacCause {
 			}
 		}
 		c.problem = "was deleted: kube-controller-manager may no longer read /healthz, so it gives up waiting for the API server and exits"
+	case h.RoleNotFound != nil && st.Retrying != nil && kcm.IsLockError(h.RoleNotFound.Text()):
+		// Up to v1.30 its lease comes from this ClusterRole: it may not
+		// read its lease, stays up and retries, and never leads.
+		c.evs = append(c.evs, hitEv(st.Retrying.Last))
+		c.problem = "was deleted: kube-controller-manager is forbidden its own leader lease (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\"), so it retries and never leads"
 	case h.RoleNotFound != nil:
 		c.evs = append(c.evs, hitEv(h.RoleNotFound))
 		c.problem = "was deleted: kube-controller-manager is forbidden what it needs at start (\"clusterrole.rbac.authorization.k8s.io \\\"system:kube-controller-manager\\\" not found\") and exits"
+	case h.Forbidden != nil && refIn(missing, kcmBinding) && st.Retrying != nil && kcm.IsLockError(h.Forbidden.Text()):
+		// Up to v1.30: without its binding it may not read its lease, and
+		// retries.
+		c.evs = append(c.evs, hitEv(st.Retrying.Last))
+		c.primary = kcmBinding
+		c.problem = "was deleted: user system:kube-controller-manager is bound to no ClusterRole, so it is forbidden its own leader lease, retries and never leads"
 	case h.Forbidden != nil && refIn(missing, kcmBinding):
 		// The role is there, the binding that gives it to the user is not.
 		c.evs = append(c.evs, hitEv(h.Forbidden))

@@ -1,0 +1,86 @@
+package kcm
+
+import (
+	"strings"
+	"time"
+)
+
+// Retrying is a run that is alive and cannot lead: it never took its
+// leader lease, did not end, and keeps failing to read the lease lock
+// (client-go retries every RetryPeriod, 2 s). kube-controller-manager up to
+// v1.30 does this when its ClusterRole is gone (the leader-locking Role
+// covers only configmaps there), and every version when its credentials
+// are rejected.
+type Retrying struct {
+	// Last is the newest "error retrieving resource lock" line; Count how
+	// many the run logged.
+	Last  *Hit
+	Count int
+	// Age is how long before collection Last was written.
+	Age time.Duration
+}
+
+// retryFresh is how recent the last failed lock read must be for the run to
+// count as alive: many retry periods, well under a lease's life.
+const retryFresh = 2 * time.Minute
+
+// IsLockError reports whether a log line says that client-go failed to read the leader lock (printf wording up
+// to v0.34, structured from v0.35).
+func IsLockError(line string) bool {
+	return strings.Contains(line, "error retrieving resource lock") || strings.Contains(line, `"Error retrieving lease lock"`)
+}
+
+// readRetrying finds a current log whose last run is retrying its lease
+// lock now (its newest failure within retryFresh of now).
+func (f *Facts) readRetrying(now time.Time) {
+	if now.IsZero() {
+		return
+	}
+	for _, l := range f.Logs {
+		if l.Previous {
+			continue
+		}
+		runs := splitRuns(l)
+		if len(runs) == 0 {
+			continue
+		}
+		r := runs[len(runs)-1]
+		if r.Ended() || r.Acquired != nil {
+			continue
+		}
+		var rt Retrying
+		for i := r.Start; i < r.End; i++ {
+			if IsLockError(l.Lines[i]) {
+				rt.Count++
+				rt.Last = &Hit{l, i}
+			}
+		}
+		if rt.Last == nil {
+			continue
+		}
+		t, ok := klogTime(l.Lines[rt.Last.Line], now)
+		if !ok || now.Sub(t) > retryFresh || now.Sub(t) < -time.Minute {
+			continue
+		}
+		rt.Age = max(now.Sub(t), 0)
+		f.Retrying = &rt
+		return
+	}
+}
+
+// klogTime reads the time of a klog line ("E1203 12:27:50.617926 ..."),
+// in now's year (the year before, for a date after now).
+func klogTime(line string, now time.Time) (time.Time, bool) {
+	if len(line) < 21 || !strings.ContainsRune("IWEF", rune(line[0])) {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation("0102 15:04:05.000000", line[1:21], time.UTC)
+	if err != nil {
+		return time.Time{}, false
+	}
+	t = t.AddDate(now.Year(), 0, 0)
+	if t.After(now.Add(24 * time.Hour)) {
+		t = t.AddDate(-1, 0, 0)
+	}
+	return t, true
+}
