@@ -30,12 +30,13 @@ integration: lab-binaries ## Lab tests: etcd, kube-apiserver, kube-controller-ma
 	$(GO) test -count=1 -p 1 -timeout 75m -run '^TestIntegration' $$(grep -rl --include='*_test.go' '^func TestIntegration' . | xargs -n1 dirname | sort -u)
 
 # The older control plane CI also runs: the seed scenarios and those whose
-# outcome differs by version (samples/lab/README.md), and the bootstrap policy.
+# outcome differs by version (samples/lab/README.md), the bootstrap policy,
+# and collect from the seed scenarios.
 OLD_K8S ?= v1.30.14
-OLD_RUN := ^TestIntegration(Scenarios|RBACDeleted|FailedDiscoveryCheck|BootstrapPolicy)$$/^(healthy|spec-finalizer|rbac-deleted-clusterrole|rbac-deleted-binding|rbac-deleted-discovery|kcm-expired-cert|conversion-webhook)$$
+OLD_RUN := ^TestIntegration(Scenarios|RBACDeleted|FailedDiscoveryCheck|BootstrapPolicy|CollectScenarios)$$/^(healthy|spec-finalizer|failed-discovery-check|rbac-deleted-clusterrole|rbac-deleted-binding|rbac-deleted-discovery|kcm-expired-cert|conversion-webhook)$$
 integration-v1.30: ## Lab tests on a v1.30.14 control plane (OLD_K8S): seed and version-specific scenarios
 	@K8S_VERSION=$(OLD_K8S) bash samples/lab/build-binaries.sh >/dev/null
-	K8S_VERSION=$(OLD_K8S) $(GO) test -count=1 -p 1 -timeout 30m -run '$(OLD_RUN)' ./samples/lab ./analyze/bootstrap
+	K8S_VERSION=$(OLD_K8S) $(GO) test -count=1 -p 1 -timeout 30m -run '$(OLD_RUN)' ./samples/lab ./analyze/bootstrap ./collect
 
 lab-binaries: ## Build (or reuse the cached) lab binaries from the Go module proxy
 	@bash samples/lab/build-binaries.sh >/dev/null
