@@ -26,9 +26,31 @@ func (e *IncompleteError) Error() string {
 	return "the bundle's RBAC lists are incomplete, so what is missing cannot be told: " + strings.Join(e.Lists, "; ")
 }
 
+// NoBootstrapError says that the bundle's RBAC lists, complete as they are,
+// hold no bootstrap object at all (none labelled
+// kubernetes.io/bootstrapping=rbac-defaults): kube-apiserver creates them
+// whenever the RBAC authorizer is on, so the authorizer is off or the lists
+// are not this cluster's. Nothing is read as deleted.
+type NoBootstrapError struct {
+	// ClusterRoles is how many ClusterRoles the bundle holds.
+	ClusterRoles int
+}
+
+func (e *NoBootstrapError) Error() string {
+	return fmt.Sprintf("none of the bundle's %d ClusterRoles is a bootstrap object (label %s=%s): RBAC authorization may be off, so what is missing cannot be told",
+		e.ClusterRoles, bootstrapLabel, bootstrapValue)
+}
+
+// The label kube-apiserver puts on every bootstrap RBAC object.
+const (
+	bootstrapLabel = "kubernetes.io/bootstrapping"
+	bootstrapValue = "rbac-defaults"
+)
+
 // Actual returns the snapshot's RBAC objects, or an *IncompleteError when
 // one of the ClusterRole, ClusterRoleBinding, Role and RoleBinding lists was
-// not collected or only in part.
+// not collected or only in part, or a *NoBootstrapError when they hold no
+// bootstrap object at all.
 func Actual(s *snapshot.Snapshot) (bootstrap.Actual, error) {
 	var bad []string
 	for _, res := range rbacLists {
@@ -44,8 +66,13 @@ func Actual(s *snapshot.Snapshot) (bootstrap.Actual, error) {
 		return bootstrap.Actual{}, &IncompleteError{Lists: bad}
 	}
 	var a bootstrap.Actual
+	labelled := false
 	for _, x := range s.ClusterRoles {
 		a.ClusterRoles = append(a.ClusterRoles, x.Value)
+		labelled = labelled || x.Value.Labels[bootstrapLabel] == bootstrapValue
+	}
+	if !labelled {
+		return bootstrap.Actual{}, &NoBootstrapError{ClusterRoles: len(s.ClusterRoles)}
 	}
 	for _, x := range s.ClusterBindings {
 		a.ClusterRoleBindings = append(a.ClusterRoleBindings, x.Value)

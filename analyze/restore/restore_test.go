@@ -183,3 +183,28 @@ func TestActualProtectedSkipped(t *testing.T) {
 		t.Errorf("skipped %v, want the protected role", plan.Skipped)
 	}
 }
+
+// TestActualNoBootstrap: complete RBAC lists without a single bootstrap
+// object (the RBAC authorizer off, or lists of something else) are not
+// read as every bootstrap object deleted.
+func TestActualNoBootstrap(t *testing.T) {
+	t.Parallel()
+	s := &snapshot.Snapshot{}
+	for _, res := range []string{snapshot.ResClusterRoles, snapshot.ResClusterBindings, snapshot.ResRoles, snapshot.ResRoleBindings} {
+		s.MarkCollected(res)
+	}
+	var cr rbacv1.ClusterRole
+	cr.Name = "my-operator"
+	s.ClusterRoles = append(s.ClusterRoles, snapshot.Located[rbacv1.ClusterRole]{Value: cr})
+	_, err := restore.Actual(s)
+	var nb *restore.NoBootstrapError
+	if !errors.As(err, &nb) || nb.ClusterRoles != 1 || !strings.Contains(err.Error(), "RBAC authorization may be off") {
+		t.Fatalf("err %v, want a NoBootstrapError", err)
+	}
+	cr.Labels = map[string]string{"kubernetes.io/bootstrapping": "rbac-defaults"}
+	cr.Name = "admin"
+	s.ClusterRoles = append(s.ClusterRoles, snapshot.Located[rbacv1.ClusterRole]{Value: cr})
+	if _, err := restore.Actual(s); err != nil {
+		t.Errorf("with one bootstrap ClusterRole: %v", err)
+	}
+}
