@@ -71,7 +71,7 @@ func crashLooping(p obj) obj {
 	set(p, "status.conditions", []any{cond("Ready", "False", "ContainersNotReady", "containers with unready status: [main]")})
 	set(p, "status.containerStatuses", []any{obj{"name": "main", "ready": false, "restartCount": 12,
 		"state":                obj{"waiting": obj{"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=main"}},
-		"lastTerminationState": obj{"terminated": obj{"exitCode": 1, "reason": "Error", "finishedAt": ago(time.Minute)}}}})
+		"lastState": obj{"terminated": obj{"exitCode": 1, "reason": "Error", "finishedAt": ago(time.Minute)}}}})
 	return p
 }
 

@@ -213,7 +213,7 @@ type ContainerStatus struct {
 	Ready        bool           `json:"ready"`
 	RestartCount int32          `json:"restartCount"`
 	State        ContainerState `json:"state"`
-	LastState    ContainerState `json:"lastTerminationState"`
+	LastState    ContainerState `json:"lastState"`
 }
 
 // Pod is a core/v1 Pod.
