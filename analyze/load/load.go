@@ -102,6 +102,8 @@ type loader struct {
 	links    []Link
 	mgSeen   map[string]bool // must-gather objects read, by mgKey
 	mgTime   time.Time       // a must-gather's end time
+	// internalNoted: the note on internal-type lists was made.
+	internalNoted bool
 }
 
 func (l *loader) link(k Link) { l.links = append(l.links, k) }

@@ -34,11 +34,21 @@ func (l *loader) list(name, res string, r io.Reader) error {
 		err = lr.readLines(br)
 	} else {
 		// Not one item per line (or pretty-printed): stream it with the
-		// JSON decoder.
-		err = decodeList(br, func() { lr.shape = bareArray }, func(_ int, raw json.RawMessage) error {
-			lr.add(raw)
-			return nil
-		})
+		// JSON decoder, after rewriting an old dump's internal types.
+		var in io.Reader = br
+		if dump || name == "nodes.json" {
+			var internal bool
+			if in, internal, err = peekInternal(br); internal && err == nil && !l.internalNoted {
+				l.internalNoted = true
+				l.note("%s and its like hold internal types (kubectl cluster-info dump before v1.14: Items, flattened metadata, Go field names): read as v1; evidence pointers use the v1 field names", name)
+			}
+		}
+		if err == nil {
+			err = decodeList(in, func() { lr.shape = bareArray }, func(_ int, raw json.RawMessage) error {
+				lr.add(raw)
+				return nil
+			})
+		}
 	}
 	lr.finish()
 	if err != nil {

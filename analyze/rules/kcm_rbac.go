@@ -158,7 +158,7 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 		Root:     true,
 		Covers:   covers,
 		Fix:      kcmRBACFix(s, append([]analyze.Ref{c.primary}, covers...)),
-		Verify:   kcmLeaseStable("kubectl get clusterrole system:kube-controller-manager -o name"),
+		Verify:   kcmLeaseStable("kubectl get " + kindArg(c.primary.Kind) + kubectlNS(c.primary.Namespace) + " " + c.primary.Name + " -o name"),
 	}
 	if len(st.Logs) == 0 {
 		nd.Missing = []string{"kube-controller-manager logs: not collected (the chain rests on the RBAC objects missing from the bundle)"}
