@@ -195,3 +195,12 @@ func TestSizes(t *testing.T) {
 		t.Errorf("namespaces = %d, want %d", got, want)
 	}
 }
+
+// TestTinySeeds: seeds whose tiny cluster has a Deployment scaled to zero
+// placed after the last pod (57, 122, 174, 195 panicked with index out of
+// range) generate.
+func TestTinySeeds(t *testing.T) {
+	for _, seed := range []uint64{57, 122} {
+		generate(t, "tiny", seed)
+	}
+}

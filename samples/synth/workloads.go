@@ -15,9 +15,12 @@ import (
 // template is the pod template of Deployment d.
 func (m *model) template(d int) corev1.PodTemplateSpec {
 	dp := m.deploys[d]
-	s := m.specOf(dp.firstPod)
+	var s podSpec
 	if dp.replicas == 0 {
+		// No pod of its own: firstPod may be past the last pod.
 		s = podSpec{app: dp.app, image: images[dp.image].repo + ":" + images[dp.image].tag}
+	} else {
+		s = m.specOf(dp.firstPod)
 	}
 	labels := m.podLabels(d)
 	delete(labels, "pod-template-hash")
