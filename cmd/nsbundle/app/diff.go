@@ -75,7 +75,12 @@ type analyzed struct {
 // report and the cluster's UID are kept, so the snapshot can be freed before
 // the other bundle is read.
 func analyzeBundle(streams Streams, path string, limits bundle.Limits) (analyzed, error) {
-	snap, name, err := readBundle(streams, path, analyze.Options{Limits: limits, Memory: &GCPolicy{}})
+	return analyzeBundleWith(streams, path, analyze.Options{Limits: limits, Memory: &GCPolicy{}})
+}
+
+// analyzeBundleWith is analyzeBundle with the reader's options.
+func analyzeBundleWith(streams Streams, path string, opts analyze.Options) (analyzed, error) {
+	snap, name, err := readBundle(streams, path, opts)
 	if err != nil {
 		return analyzed{}, err
 	}

@@ -54,7 +54,12 @@ func TestGoldenDiff(t *testing.T) {
 
 func assertDiffGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "diff", name+".golden")
+	assertGoldenFile(t, filepath.Join("testdata", "diff", name+".golden"), got)
+}
+
+// assertGoldenFile compares got with the file at path (-update writes it).
+func assertGoldenFile(t *testing.T, path, got string) {
+	t.Helper()
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

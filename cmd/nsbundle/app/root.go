@@ -42,8 +42,10 @@ Exit codes:
      cannot tell what is missing)
   2  bad flags or arguments (bootstrap-rbac: unknown version or object; diff: the
      bundles are of different clusters, without --force)
-  3  analyze found at least one blocking chain; diff: a chain persists, changed or is new
-  4  a bundle cannot be read (unsafe, corrupt, not a bundle, or no cluster data in it)
+  3  analyze found at least one blocking chain; diff: a chain persists, changed or is new;
+     triage: at least one group
+  4  a bundle cannot be read (unsafe, corrupt, not a bundle, or no cluster data in it;
+     triage: none of them)
   5  collect wrote a partial bundle (some requests failed; see its manifest)`, name),
 		Example: fmt.Sprintf(`  # At the customer's: one read-only command, one file to attach
   %[1]s collect
@@ -66,6 +68,7 @@ Exit codes:
 		newCollectCommand(streams, name),
 		newAnalyzeCommand(streams, name),
 		newDiffCommand(streams, name),
+		newTriageCommand(streams, name),
 		newInspectCommand(streams, name),
 		newDiagnoseCommand(streams, name),
 		newBootstrapRBACCommand(streams, name),

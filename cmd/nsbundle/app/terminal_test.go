@@ -115,3 +115,21 @@ func TestTerminalProgress(t *testing.T) {
 		t.Errorf("the live line is not cleared before the warning: %q", final[max(0, len(final)-400):])
 	}
 }
+
+// TestTerminalTriageProgress: on a terminal, triage counts the bundles on
+// one line and clears it; stdout holds only the result. Not parallel: it
+// sets TERM.
+func TestTerminalTriageProgress(t *testing.T) {
+	t.Setenv("TERM", "xterm")
+	tty, output := openPTY(t)
+	var out bytes.Buffer
+	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, ErrOut: tty}, "nsbundle",
+		[]string{"triage", "--parallel", "1", "../../../samples/healthy.tgz", "../../../samples/kcm-absent.tgz"})
+	got := output()
+	if code != ExitFindings || !strings.HasPrefix(out.String(), "2 bundles, 2 read, 1 group\n") {
+		t.Fatalf("exit %d, stdout %q", code, out.String())
+	}
+	if want := "\rtriage 1/2 bundles\rtriage 2/2 bundles\r" + strings.Repeat(" ", 18) + "\r"; got != want {
+		t.Errorf("terminal got %q, want %q", got, want)
+	}
+}
