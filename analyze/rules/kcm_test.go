@@ -296,7 +296,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			name: "restarted in the past: restartCount 21 and two old exits in its log, Running and Ready, lease renewed: no finding",
 			mutate: func(f *fx) {
 				set(f.find(pPods, "kube-system", "kube-controller-manager-cp"), "status.containerStatuses", []any{obj{"name": "kube-controller-manager", "ready": true, "restartCount": 21,
-					"state":                obj{"running": obj{"startedAt": ago(14 * 24 * time.Hour)}},
+					"state":     obj{"running": obj{"startedAt": ago(14 * 24 * time.Hour)}},
 					"lastState": obj{"terminated": obj{"exitCode": 1, "reason": "Error", "finishedAt": ago(14 * 24 * time.Hour)}}}})
 				f.files[pKCMLog] = repeat(2, lineAcquiredOld, lineLostOld) + lineAcquired + "\n"
 			},

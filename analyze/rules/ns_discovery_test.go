@@ -70,7 +70,7 @@ func networkDown(f *fx, reason, msg string) {
 func crashLooping(p obj) obj {
 	set(p, "status.conditions", []any{cond("Ready", "False", "ContainersNotReady", "containers with unready status: [main]")})
 	set(p, "status.containerStatuses", []any{obj{"name": "main", "ready": false, "restartCount": 12,
-		"state":                obj{"waiting": obj{"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=main"}},
+		"state":     obj{"waiting": obj{"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=main"}},
 		"lastState": obj{"terminated": obj{"exitCode": 1, "reason": "Error", "finishedAt": ago(time.Minute)}}}})
 	return p
 }
