@@ -26,7 +26,7 @@ func (r nsSpecFinalizer) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze
 		}
 		out = append(out, analyze.Node{
 			Ref:      ref(analyze.KindFinalizer, "", f),
-			Problem:  "spec.finalizers entry " + f + " is not removed: no running controller in the bundle owns it",
+			Problem:  "spec.finalizers entry " + f + " is not removed: the controller that added it (" + finalizerDomain(f) + ", by its prefix) has not finished; the bundle does not show why",
 			Evidence: []analyze.Evidence{ev(ns.Loc.At("spec", "finalizers", itoa(i)), f)},
 			Root:     true,
 			Fix: "Find the controller that added \"" + f + "\" (the part before \"/\" usually names its project: " + finalizerDomain(f) +

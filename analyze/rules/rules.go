@@ -18,6 +18,7 @@ func All() []analyze.Rule {
 		nsContentFailure{},
 		nsFinalizersRemaining{},
 		nsSpecFinalizer{},
+		nsMetaFinalizer{},
 		nsPodsRemaining{},
 		nsNoController{},
 		nsUnexplained{},
