@@ -47,7 +47,7 @@ func TestNamespaceMetaFinalizer(t *testing.T) {
 				id: "NSB-NS-010", symptom: "Namespace team-r",
 				chain: []string{"Namespace team-r", "Finalizer kopf.zalando.org/KopfFinalizerMarker"},
 				root:  "Finalizer kopf.zalando.org/KopfFinalizerMarker", rootProblem: "a kopf-based operator has not removed it",
-				fix:   `"path":"/metadata/finalizers/1","value":"kopf.zalando.org/KopfFinalizerMarker"`,
+				fix: `"path":"/metadata/finalizers/1","value":"kopf.zalando.org/KopfFinalizerMarker"`,
 			}},
 		},
 	}
