@@ -169,6 +169,7 @@ func TestSamples(t *testing.T) {
 				if err != nil {
 					t.Fatalf("analyze %s: %v", p, err)
 				}
+				checkEvidenceFiles(t, p, rep)
 				rep.Bundle.Path = filepath.Base(p) // goldens must not depend on the checkout path
 				if exp, ok := exps[name]; ok {
 					checkExpectation(t, rep, exp)
@@ -298,5 +299,27 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the analysis; run `make golden` and review the diff", path)
+	}
+}
+
+// checkEvidenceFiles fails the test for evidence citing a file the bundle
+// at path does not hold.
+func checkEvidenceFiles(t *testing.T, path string, rep *analyze.Report) {
+	t.Helper()
+	files := map[string]bool{}
+	if err := bundle.Walk(path, bundle.DefaultLimits(), func(e *bundle.Entry) error {
+		files[e.Name] = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		for _, l := range f.Chain {
+			for _, e := range l.Evidence {
+				if !files[e.Path] {
+					t.Errorf("%s %s/%s: evidence cites %q, which %s does not hold", f.ID, l.Kind, l.Name, e.Path, filepath.Base(path))
+				}
+			}
+		}
 	}
 }
