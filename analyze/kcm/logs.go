@@ -44,7 +44,10 @@ var (
 	reRoleNotFound    = regexp.MustCompile(`clusterrole\.rbac\.authorization\.k8s\.io \\?"(system:kube-controller-manager)\\?" not found`)
 	reBindingNotFound = regexp.MustCompile(`clusterrolebinding\.rbac\.authorization\.k8s\.io \\?"([^"\\]+)\\?" not found`)
 	reHealthz         = regexp.MustCompile(`cannot get path \\?"/(healthz|readyz|livez)\\?"`)
-	reForbiddenUser   = regexp.MustCompile(`forbidden: User \\?"([^"\\]+)\\?" cannot`)
+	// reForbiddenUser: "... is forbidden: User "x" cannot ..."; up to 1.7
+	// without "forbidden: " ("User "x" cannot patch nodes at the cluster
+	// scope.").
+	reForbiddenUser = regexp.MustCompile(`(?:forbidden: |^|[^A-Za-z])User \\?"([^"\\]+)\\?" cannot`)
 	// reUnauthorized is client-go's text for a 401 ("Unauthorized"), not
 	// a cloud's "UnauthorizedOperation".
 	reUnauthorized = regexp.MustCompile(`(^|[^A-Za-z])Unauthorized([^A-Za-z]|$)`)

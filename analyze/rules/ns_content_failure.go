@@ -18,6 +18,9 @@ func (nsContentFailure) Kinds() []analyze.Kind { return []analyze.Kind{analyze.K
 var (
 	// conversion webhook for stable.example.com/v1, Kind=Widget failed: ...
 	conversionFailed = regexp.MustCompile(`conversion webhook for ([a-z0-9.-]*)/([a-z0-9]+), Kind=([A-Za-z0-9-]+) (failed|returned)`)
+	// Before 1.19 the object itself was printed with %v (map keys sorted):
+	// conversion webhook for &{map[apiVersion:stable.example.com/v1 kind:Widget metadata:...]} failed: ...
+	conversionFailedOld = regexp.MustCompile(`conversion webhook for &\{map\[apiVersion:([a-z0-9.-]*)/([a-z0-9]+) kind:([A-Za-z0-9-]+)[ \]]`)
 	// failed calling webhook "deny-delete.example.com": ...
 	webhookFailed = regexp.MustCompile(`failed calling webhook "([^"]+)"`)
 	// admission webhook "x" denied the request
@@ -54,7 +57,7 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		}
 	}
 	for _, t := range text {
-		for _, m := range conversionFailed.FindAllStringSubmatch(t, -1) {
+		for _, m := range append(conversionFailed.FindAllStringSubmatch(t, -1), conversionFailedOld.FindAllStringSubmatch(t, -1)...) {
 			group, kind := m[1], m[3]
 			name := kind + "." + group
 			if crd := s.CRDByKind(group, kind); crd != nil {

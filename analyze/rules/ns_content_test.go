@@ -89,6 +89,18 @@ func TestNamespaceContentChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "conversion webhook Service missing, 1.16-1.18 wording (the object printed with %v)",
+			mutate: func(f *fx) {
+				stuck(f, "team-a", contentFailure(`Failed to delete all resource types, 1 remaining: conversion webhook for &{map[apiVersion:stable.example.com/v1 kind:Widget metadata:map[creationTimestamp:2020-06-01T10:00:00Z name:w1 namespace:team-a] spec:map[size:3]]} failed: Post https://widget-conversion.widgets.svc:443/convert?timeout=30s: service "widget-conversion" not found`))
+				f.add(pCRDs, crd("stable.example.com", "widgets", "Widget", "widgets", "widget-conversion"))
+			},
+			want: []want{{
+				id: "NSB-CRD-001", symptom: "Namespace team-a",
+				chain: []string{"Namespace team-a", "CustomResourceDefinition widgets.stable.example.com", "Service widgets/widget-conversion"},
+				root:  "Service widgets/widget-conversion", rootProblem: "does not exist",
+			}},
+		},
+		{
 			name: "conversion failure seen only by the collector's content inventory",
 			mutate: func(f *fx) {
 				stuck(f, "team-a")
