@@ -191,9 +191,9 @@ func TestForbiddenUserWordings(t *testing.T) {
 		`E1203 12:29:29.092237 1 leaderelection.go:347] error retrieving resource lock kube-system/kube-controller-manager: leases.coordination.k8s.io "kube-controller-manager" is forbidden: User "system:kube-controller-manager" cannot get resource "leases"`: User,
 		// 1.7 and older: no "forbidden: ".
 		`E0601 10:00:00.000000 1 node_controller.go:100] User "system:kube-controller-manager" cannot patch nodes at the cluster scope. (patch nodes n)`: User,
-		`E0601 10:00:00.000000 1 x.go:1] is forbidden: User \"system:anonymous\" cannot get path \"/healthz\"`: "system:anonymous",
-		`I0601 10:00:00.000000 1 x.go:1] SuperUser "x" cannot be`: "",
-		`I0601 10:00:00.000000 1 x.go:1] nothing here`: "",
+		`E0601 10:00:00.000000 1 x.go:1] is forbidden: User \"system:anonymous\" cannot get path \"/healthz\"`:                                           "system:anonymous",
+		`I0601 10:00:00.000000 1 x.go:1] SuperUser "x" cannot be`:                                                                                        "",
+		`I0601 10:00:00.000000 1 x.go:1] nothing here`:                                                                                                   "",
 	} {
 		if got := forbiddenUser(line); got != want {
 			t.Errorf("forbiddenUser(%q) = %q, want %q", line, got, want)
