@@ -42,6 +42,16 @@ func (r nsUnexplained) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.N
 		why += "; not in the bundle: " + strings.Join(missing, ", ")
 	}
 	nd := missingNode("evidence of what blocks "+n.Name, why)
+	// What the namespace controller says is left (which resource, how
+	// many) is the best lead there is.
+	if ns := s.Namespace(n.Name); ns != nil {
+		for _, typ := range []string{condContentRemaining, condFinalizersRemain} {
+			if c, i := snapshot.FindCondition(ns.Status.Conditions, typ); c != nil && c.Status == "True" && c.Message != "" {
+				nd.Evidence = append(nd.Evidence, condEv(&ns.Object, c, i))
+				nd.Problem += "; the namespace controller reports: " + quote(c.Message)
+			}
+		}
+	}
 	nd.Fix = "Collect what is missing: run `nsbundle collect` against the cluster (with --log kube-controller-manager=PATH when the controller-manager is not a pod), then analyze that bundle. Meanwhile: kubectl get ns " + n.Name + " -o yaml shows the deletion conditions. Do not strip the namespace's finalizers."
 	nd.Missing = missing
 	return []analyze.Node{nd}
