@@ -47,6 +47,7 @@ const (
 	pRoleBinds   = "resources/rbac.authorization.k8s.io/v1/rolebindings.json"
 	pKCMLog      = "logs/kube-system/kube-controller-manager-cp/kube-controller-manager.log"
 	pCCMLog      = "logs/files/cloud-controller-manager.log"
+	pKASLog      = "logs/kube-system/kube-apiserver-cp/kube-apiserver.log"
 )
 
 // obj is a Kubernetes object (or part of one) as decoded JSON.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze"
@@ -22,13 +23,20 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 	}
 	name := version + "." + group
 	if nd, missing := notCollected(s, snapshot.ResAPIServices, "APIService objects"); missing {
+		if ag := aggregatorSays(s, name, n.Name, nd.Missing); ag != nil {
+			return []analyze.Node{*ag}
+		}
 		nd.Problem += " (the failing group-version " + n.Name + " is served by APIService " + name + ", whose status would name the cause)"
 		return []analyze.Node{nd}
 	}
 	as := s.APIService(name)
 	if as == nil && !s.Complete(snapshot.ResAPIServices) {
-		return []analyze.Node{missingNode("APIService "+name, "APIService "+name+" is not among the bundle's APIService objects, which are incomplete ("+
-			s.Collection(snapshot.ResAPIServices).Error+"); its status would name why "+n.Name+" fails")}
+		nd := missingNode("APIService "+name, "APIService "+name+" is not among the bundle's APIService objects, which are incomplete ("+
+			s.Collection(snapshot.ResAPIServices).Error+"); its status would name why "+n.Name+" fails")
+		if ag := aggregatorSays(s, name, n.Name, nd.Missing); ag != nil {
+			return []analyze.Node{*ag}
+		}
+		return []analyze.Node{nd}
 	}
 	if as == nil {
 		return []analyze.Node{{
@@ -71,4 +79,34 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 func verifyDiscovery(gv string) analyze.Verify {
 	return verifyCmd("kubectl get --raw /apis/"+gv+" >/dev/null",
 		"exit status 0: discovery of "+gv+" answers (an error such as \"the server is currently unable to handle the request\" before)")
+}
+
+// aggregatorSays is APIService name as kube-apiserver's log shows it when
+// the bundle lacks the object: the availability controller's newest
+// "<name> failed with: <cause>" line (v1.37 inside "Unhandled Error"
+// err="...", older bare after available_controller.go's header). nil when
+// no kube-apiserver log says so. The object's status, Service and
+// endpoints stay missing, and the node says so.
+func aggregatorSays(s *snapshot.Snapshot, name, gv string, missing []string) *analyze.Node {
+	re := regexp.MustCompile(`(?:err="|\] )` + regexp.QuoteMeta(name) + ` failed with: (.+)`)
+	for _, l := range s.LogsOf("kube-apiserver") {
+		for i := len(l.Lines) - 1; i >= 0; i-- {
+			m := re.FindStringSubmatch(l.Lines[i])
+			if m == nil {
+				continue
+			}
+			cause := strings.TrimSuffix(strings.TrimSuffix(m[1], `" logger="UnhandledError"`), `"`)
+			return &analyze.Node{
+				Ref:      ref(analyze.KindAPIService, "", name),
+				Problem:  "kube-apiserver's aggregator cannot reach it (" + quote(cause) + "), so discovery of " + gv + " fails; the APIService object is not in the bundle to name its Service",
+				Evidence: []analyze.Evidence{evLine(l, i)},
+				Root:     true,
+				Missing:  missing,
+				Fix: "Follow the address in the aggregator's error to the Service and pods behind APIService " + name +
+					" (kubectl get apiservice " + name + " -o yaml names the Service) and repair them; collect with `nsbundle collect` to let nsbundle follow the chain. Do not strip the namespace's finalizers.",
+				Verify: verifyCondition("apiservice", "", name, "Available", "2m"),
+			}
+		}
+	}
+	return nil
 }

@@ -363,6 +363,39 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "APIService objects not collected, kube-apiserver's aggregator log names the failure (v1.37 wording)",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				delete(f.lists, pAPIServices)
+				f.requests = append(f.requests, bundle.Request{Path: "/apis/apiregistration.k8s.io/v1/apiservices?limit=500", Verb: "list",
+					Status: 403, Reason: "Forbidden", Error: msgForbidden, File: pAPIServices})
+				f.files[pKASLog] = `E1123 05:09:40.100000       1 controller.go:146] "Unhandled Error" err=<` + "\n" +
+					`I1123 05:09:41.000000       1 controller.go:109] OpenAPI AggregationController: action for item v1beta1.metrics.k8s.io: Rate Limited Requeue.` + "\n" +
+					`E1123 05:09:42.000000       1 controller.go:113] "Unhandled Error" err="loading OpenAPI spec for \"v1beta1.metrics.k8s.io\" failed with: Error, could not get list of group versions for APIService" logger="UnhandledError"` + "\n" +
+					`E1123 05:09:58.123456       1 remote_available_controller.go:448] "Unhandled Error" err="v1beta1.metrics.k8s.io failed with: failing or missing response from https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1: Get \"https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1\": dial tcp 10.244.1.5:443: connect: no route to host" logger="UnhandledError"` + "\n"
+			},
+			want: []want{{
+				id: "NSB-GV-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc},
+				root:  lnAPISvc, rootProblem: `kube-apiserver's aggregator cannot reach it (failing or missing response from https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1: Get \"https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1\": dial tcp 10.244.1.5:443: connect: no route to host)`,
+				evidence: []wantEv{{link: 2, path: pKASLog, line: 4}},
+				missing:  "APIService objects were not collected (403",
+			}},
+		},
+		{
+			name: "APIService objects not collected, aggregator log in the older wording",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgLegacy)
+				delete(f.lists, pAPIServices)
+				f.files[pKASLog] = `E0601 10:00:00.000000       1 available_controller.go:420] v1beta1.metrics.k8s.io failed with: failing or missing response from https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1: bad status from https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1: 403` + "\n"
+			},
+			want: []want{{
+				id: "NSB-GV-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc},
+				root:  lnAPISvc, rootProblem: "cannot reach it (failing or missing response from https://10.244.1.5:443/apis/metrics.k8s.io/v1beta1: bad status",
+			}},
+		},
+		{
 			name: "APIService list failed, request recorded without a file",
 			mutate: func(f *fx) {
 				discoveryFails(f, msgStale)
