@@ -2,6 +2,7 @@ package load
 
 import (
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -26,12 +27,20 @@ var fuzzNames = []string{
 	"logs/files/kube-controller-manager.log",
 	"kube-system/kcm/logs.txt",
 	"health/version.json",
+	"namespaces/x/core/pods.yaml",                     // must-gather list
+	"cluster-scoped-resources/core/namespaces/x.yaml", // must-gather object
+	"timestamp",             // must-gather collection time
+	"kube-system/pods.json", // cluster-info dump (internal types too)
+	"cluster-scoped-resources/core/namespaces.yaml", // must-gather list of namespaces
 }
 
 // fuzzManifest names the file it fails on, so finish() has work to do.
 const fuzzManifest = `{"formatVersion":"nsbundle/v1","end":"2026-11-23T05:10:00Z","cluster":{"gitVersion":"v1.37.2"},` +
 	`"requests":[{"path":"/apis/apiregistration.k8s.io/v1/apiservices","verb":"list","status":403,"error":"forbidden","file":"resources/apiregistration.k8s.io/v1/apiservices.json"},` +
 	`{"path":"/api/v1/namespaces/x/pods","verb":"list","status":0,"error":"timeout"}],"logs":[{"path":"logs/files/kube-controller-manager.log","component":"kube-controller-manager","bytes":1}]}`
+
+// reElement is the pointer of an element of a bare JSON array.
+var reElement = regexp.MustCompile(`^/[0-9]+$`)
 
 func FuzzLoad(f *testing.F) {
 	f.Add(uint8(1), []byte(`{"items":[`+"\n"+nsActive+",\n"+nsStuck+"\n]}"))
@@ -48,6 +57,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add(uint8(12), []byte(`{"gitVersion":"v1.37.2"}`))
 	f.Add(uint8(0), []byte(fuzzManifest))
 	f.Add(uint8(1), []byte(`{"items":[{"metadata":{"name":"x"},"spec":"oops"},null,{"metadata":{"deletionTimestamp":"nope"}}]}`))
+	f.Add(uint8(13), []byte("---\napiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: p\n    namespace: x\n---\nkind: Pod\nmetadata: {name: q}\n"))
+	f.Add(uint8(14), []byte("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  deletionTimestamp: \"2021-01-01T00:00:00Z\"\n"))
+	f.Add(uint8(15), []byte("2021-08-03 10:13:47.364145495 +0000 UTC m=+1.355495176\n"))
+	f.Add(uint8(16), []byte(`{"Items":[{"name":"p","namespace":"kube-system","Spec":{"NodeName":"n"},"Status":{"Phase":"Running"}}]}`))
+	f.Add(uint8(6), []byte(`[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]`))
 	f.Fuzz(func(t *testing.T, sel uint8, data []byte) {
 		name := fuzzNames[int(sel)%len(fuzzNames)]
 		files := map[string][]byte{name: data}
@@ -76,7 +90,8 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("%d notes", len(s.Notes))
 		}
 		for _, ns := range s.Namespaces {
-			if ns.Loc.Path != name || !strings.HasPrefix(ns.Loc.Pointer, "/items/") {
+			// List items, bare-array elements, or a whole must-gather document.
+			if ns.Loc.Path != name || !(strings.HasPrefix(ns.Loc.Pointer, "/items/") || ns.Loc.Pointer == "" || reElement.MatchString(ns.Loc.Pointer)) {
 				t.Fatalf("namespace %q at %+v", ns.Name, ns.Loc)
 			}
 			if s.Namespace(ns.Name) == nil {
