@@ -36,8 +36,9 @@ Terminating, kube-controller-manager crash-looping, a PVC Pending...), the chain
 command that verifies it.
 
 BUNDLE is a file written by "collect" (.tgz or .tar.zst), an extracted directory, a
-Replicated troubleshoot support bundle, or a "kubectl cluster-info dump" output
-(directory or tarball); "-" reads an archive from standard input. The bundle is untrusted input: unsafe entries are refused
+Replicated troubleshoot support bundle, a "kubectl cluster-info dump" output (directory
+or tarball), or an OpenShift must-gather (directory; unpack a .tar.xz first); "-" reads
+an archive from standard input. The bundle is untrusted input: unsafe entries are refused
 and sizes are capped (see the --max-* flags). Nothing is written to disk and no
 network connection is opened.
 
