@@ -178,7 +178,10 @@ func (l *loader) yamlObjects(name, res string, sk sink, r io.Reader) error {
 		for _, raw := range items {
 			if key := mgKey(res, raw); key != "" {
 				if l.mgSeen[key] {
-					lr.next++ // keep the pointers of the items after it right
+					// Skip it, and keep the pointers of the items after
+					// it right: a batch numbers its items from its first.
+					lr.flush()
+					lr.next++
 					continue
 				}
 				l.mgSeen[key] = true

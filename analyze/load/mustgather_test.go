@@ -1,6 +1,7 @@
 package load
 
 import (
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -232,6 +233,43 @@ func TestMustGatherPath(t *testing.T) {
 			(want.log.Component == "" || got.log.Component == want.log.Component)
 		if !same {
 			t.Errorf("mustGatherPath(%q) = %+v, want %+v", name, got, want)
+		}
+	}
+}
+
+// TestMustGatherDuplicatePointers: an object read before from its own file
+// (a tar's order is its writer's) is skipped in the list, and the items after
+// it keep their own pointers.
+func TestMustGatherDuplicatePointers(t *testing.T) {
+	t.Parallel()
+	const dir = "cluster-scoped-resources/apiregistration.k8s.io/"
+	files := [][2]string{
+		{dir + "apiservices/a.yaml", "kind: APIService\nmetadata:\n  name: a\n"},
+		{dir + "apiservices/b.yaml", "kind: APIService\nmetadata:\n  name: b\n"},
+		{dir + "apiservices.yaml", "kind: APIServiceList\nitems:\n- metadata:\n    name: a\n- metadata:\n    name: c\n- metadata:\n    name: b\n- metadata:\n    name: d\n"},
+	}
+	s, err := Snapshot(func(fn func(string, io.Reader) error) error {
+		for _, f := range files {
+			if err := fn(f[0], strings.NewReader(f[1])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range s.APIServices {
+		got[a.Name] = strings.TrimPrefix(a.Loc.Path, dir) + "#" + a.Loc.Pointer
+	}
+	want := map[string]string{"a": "apiservices/a.yaml#", "b": "apiservices/b.yaml#", "c": "apiservices.yaml#/items/1", "d": "apiservices.yaml#/items/3"}
+	if len(s.APIServices) != 4 {
+		t.Fatalf("APIServices %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s at %s, want %s", k, got[k], v)
 		}
 	}
 }
