@@ -69,8 +69,7 @@ func Read(s *snapshot.Snapshot) *Facts {
 		Pods:  readPods(s),
 		Logs:  s.LogsOf(Component),
 	}
-	f.readLogs()
-	f.readRetrying(s.Now)
+	f.readLogs(s.Now)
 	return f
 }
 

@@ -3,6 +3,7 @@ package kcm
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
@@ -97,8 +98,9 @@ func isLost(line string) bool {
 	return strings.Contains(line, "leaderelection lost") || strings.Contains(line, "Leaderelection lost")
 }
 
-// readLogs scans every log: causes, counts and runs.
-func (f *Facts) readLogs() {
+// readLogs scans every log: causes, counts, runs, and whether the current
+// run is alive and retrying its lease (as of now).
+func (f *Facts) readLogs(now time.Time) {
 	for _, l := range f.Logs {
 		starts, exits, unauthorized := 0, 0, 0
 		for i, line := range l.Lines {
@@ -116,8 +118,12 @@ func (f *Facts) readLogs() {
 		}
 		f.Starts, f.Exits = max(f.Starts, starts), max(f.Exits, exits)
 		f.Causes.UnauthorizedCount = max(f.Causes.UnauthorizedCount, unauthorized)
-		if runs := splitRuns(l); len(runs) > len(f.Runs) {
+		runs := splitRuns(l)
+		if len(runs) > len(f.Runs) {
 			f.Runs = runs
+		}
+		if f.Retrying == nil && !l.Previous && len(runs) > 0 {
+			f.Retrying = retryingOf(&runs[len(runs)-1], now)
 		}
 	}
 }

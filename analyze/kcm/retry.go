@@ -30,42 +30,28 @@ func IsLockError(line string) bool {
 	return strings.Contains(line, "error retrieving resource lock") || strings.Contains(line, `"Error retrieving lease lock"`)
 }
 
-// readRetrying finds a current log whose last run is retrying its lease
-// lock now (its newest failure within retryFresh of now).
-func (f *Facts) readRetrying(now time.Time) {
-	if now.IsZero() {
-		return
+// retryingOf is r, the last run of a current log, when it is retrying its
+// lease lock now (its newest failure within retryFresh of now); else nil.
+func retryingOf(r *Run, now time.Time) *Retrying {
+	if now.IsZero() || r.Ended() || r.Acquired != nil {
+		return nil
 	}
-	for _, l := range f.Logs {
-		if l.Previous {
-			continue
+	var rt Retrying
+	for i := r.Start; i < r.End; i++ {
+		if IsLockError(r.Log.Lines[i]) {
+			rt.Count++
+			rt.Last = &Hit{r.Log, i}
 		}
-		runs := splitRuns(l)
-		if len(runs) == 0 {
-			continue
-		}
-		r := runs[len(runs)-1]
-		if r.Ended() || r.Acquired != nil {
-			continue
-		}
-		var rt Retrying
-		for i := r.Start; i < r.End; i++ {
-			if IsLockError(l.Lines[i]) {
-				rt.Count++
-				rt.Last = &Hit{l, i}
-			}
-		}
-		if rt.Last == nil {
-			continue
-		}
-		t, ok := klogTime(l.Lines[rt.Last.Line], now)
-		if !ok || now.Sub(t) > retryFresh || now.Sub(t) < -time.Minute {
-			continue
-		}
-		rt.Age = max(now.Sub(t), 0)
-		f.Retrying = &rt
-		return
 	}
+	if rt.Last == nil {
+		return nil
+	}
+	t, ok := klogTime(r.Log.Lines[rt.Last.Line], now)
+	if !ok || now.Sub(t) > retryFresh || now.Sub(t) < -time.Minute {
+		return nil
+	}
+	rt.Age = max(now.Sub(t), 0)
+	return &rt
 }
 
 // klogTime reads the time of a klog line ("E1203 12:27:50.617926 ..."),

@@ -40,7 +40,7 @@ func TestRetrying(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := &Facts{Logs: []*snapshot.Log{logOf(tt.lines)}}
-			f.readRetrying(tt.now)
+			f.readLogs(tt.now)
 			switch {
 			case tt.count == 0 && f.Retrying != nil:
 				t.Errorf("retrying %+v, want not", *f.Retrying)
