@@ -31,8 +31,7 @@ func (r groupVersion) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.No
 	}
 	as := s.APIService(name)
 	if as == nil && !s.Complete(snapshot.ResAPIServices) {
-		nd := missingNode("APIService "+name, "APIService "+name+" is not among the bundle's APIService objects, which are incomplete ("+
-			s.Collection(snapshot.ResAPIServices).Error+"); its status would name why "+n.Name+" fails")
+		nd := notInPartial(s, snapshot.ResAPIServices, "APIService "+name, "APIService objects", "; its status would name why "+n.Name+" fails")
 		if ag := aggregatorSays(s, name, n.Name, nd.Missing); ag != nil {
 			return []analyze.Node{*ag}
 		}

@@ -130,6 +130,13 @@ func notCollected(s *snapshot.Snapshot, res, label string) (analyze.Node, bool) 
 	return missingNode(label, why), true
 }
 
+// notInPartial ends a chain at object what, absent from the bundle's list of
+// res (label, e.g. "Service objects"), which is partial: its absence proves
+// nothing. more is added to the reason.
+func notInPartial(s *snapshot.Snapshot, res, what, label, more string) analyze.Node {
+	return missingNode(what, what+" is not among the bundle's "+label+", which are incomplete ("+s.Collection(res).Error+")"+more)
+}
+
 // kubectlNS renders "-n ns" for verify commands.
 func kubectlNS(ns string) string {
 	if ns == "" {

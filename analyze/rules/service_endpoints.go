@@ -22,8 +22,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 	}
 	svc := s.Service(n.Namespace, n.Name)
 	if svc == nil && !s.Complete(snapshot.ResServices) {
-		return []analyze.Node{missingNode("Service "+n.Namespace+"/"+n.Name, "Service "+n.Namespace+"/"+n.Name+
-			" is not among the bundle's Service objects, which are incomplete ("+s.Collection(snapshot.ResServices).Error+")")}
+		return []analyze.Node{notInPartial(s, snapshot.ResServices, "Service "+n.Namespace+"/"+n.Name, "Service objects", "")}
 	}
 	if svc == nil {
 		return []analyze.Node{{
