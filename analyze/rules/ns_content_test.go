@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -386,6 +387,42 @@ func TestNamespaceContentChains(t *testing.T) {
 			f := healthy()
 			tt.mutate(f)
 			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
+		})
+	}
+}
+
+// TestPodsRemainingByVersion: a remaining pod holds the namespace on every
+// version, but "pods first" is said only where the namespace controller
+// deletes pods first (on by default from v1.33).
+func TestPodsRemainingByVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ version, want, notWant string }{
+		{"v1.37.2", "deletes pods first and waits for them", "from v1.33"},
+		{"v1.33.1-eks-1a2b3c", "deletes pods first and waits for them", "from v1.33"},
+		{"v1.32.4+k3s1", "waits for every pod to be gone before it finalizes the namespace", "pods first"},
+		{"v1.24.17", "waits for every pod to be gone before it finalizes the namespace", "pods first"},
+		{"none", "waits for every pod to be gone (from v1.33 it deletes pods first", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			t.Parallel()
+			f := healthy()
+			f.version = tt.version
+			f.add(pNamespaces, terminating("web", 20*time.Minute, nsConds(contentFailure(msgPodsRemain))...))
+			p := pod("web", "web-0", "node-gone", "10.244.2.7", nil, false)
+			set(p, "metadata.deletionTimestamp", ago(19*time.Minute))
+			f.add(pPods, p)
+			var problem string
+			for _, fd := range analyzeFx(t, f).Findings {
+				for _, l := range fd.Chain {
+					if refString(l.Ref) == "Pod web/web-0" {
+						problem = l.Problem
+					}
+				}
+			}
+			if !strings.Contains(problem, tt.want) || (tt.notWant != "" && strings.Contains(problem, tt.notWant)) {
+				t.Errorf("pod link says %q, want it to contain %q and not %q", problem, tt.want, tt.notWant)
+			}
 		})
 	}
 }

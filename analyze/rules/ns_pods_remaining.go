@@ -5,11 +5,15 @@ import (
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
+	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
-// nsPodsRemaining (NSB-NS-006): pods are deleted first; while any pod
-// remains the namespace controller deletes nothing else and waits.
+// nsPodsRemaining (NSB-NS-006): a pod deleted past its grace period keeps
+// the namespace Terminating. From v1.33 the namespace controller deletes
+// pods first and nothing else while any remains (OrderedNamespaceDeletion,
+// on by default in 1.33, unconditional in 1.37); before, it deletes every
+// resource type and waits for all of them.
 type nsPodsRemaining struct{}
 
 func (nsPodsRemaining) ID() string            { return "NSB-NS-006" }
@@ -51,9 +55,23 @@ func (r nsPodsRemaining) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze
 		pe := append([]analyze.Evidence{ev(p.Loc.At("metadata", "deletionTimestamp"), p.DeletionTimestamp.Format(time.RFC3339))}, evs...)
 		out = append(out, analyze.Node{
 			Ref:      ref(analyze.KindPod, p.Namespace, p.Name),
-			Problem:  "deleted " + age(s, p.DeletionTimestamp) + " ago but still present; the namespace controller deletes pods first and waits for them",
+			Problem:  "deleted " + age(s, p.DeletionTimestamp) + " ago but still present; " + podsWaitWhy(s.GitVersion),
 			Evidence: pe,
 		})
 	}
 	return out
+}
+
+// podsWaitWhy says how a remaining pod holds the namespace on a version:
+// pods-first deletion is on by default from v1.33 (beta and off by
+// default in 1.30-1.32, absent before).
+func podsWaitWhy(gitVersion string) string {
+	m, ok := bootstrap.Minor(gitVersion)
+	switch {
+	case !ok:
+		return "the namespace controller waits for every pod to be gone (from v1.33 it deletes pods first and nothing else while any remains)"
+	case m >= 33:
+		return "the namespace controller deletes pods first and waits for them"
+	}
+	return "the namespace controller waits for every pod to be gone before it finalizes the namespace"
 }
