@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 
+	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
 )
 
@@ -44,7 +45,18 @@ func checked(s *snapshot.Snapshot) []string {
 	count(snapshot.ResPods, "pods", len(s.Pods), "")
 	count(snapshot.ResNodes, "nodes", len(s.Nodes), "")
 	count(snapshot.ResLeases, "leases", len(s.Leases), "")
-	count(snapshot.ResClusterRoles, "ClusterRoles", len(s.ClusterRoles), "")
+	count(snapshot.ResClusterRoles, "ClusterRoles", len(s.ClusterRoles), policyLimit(s.GitVersion))
 	count(snapshot.ResLogs, "logs", len(s.Logs), "")
 	return out
+}
+
+// policyLimit says how the bootstrap RBAC check was narrowed when the
+// cluster's version is unknown or has no embedded policy ("" when the
+// version's own policy was used).
+func policyLimit(gitVersion string) string {
+	p, err := bootstrap.For(gitVersion)
+	if err != nil {
+		return "no bootstrap RBAC policy to compare with: " + err.Error()
+	}
+	return p.Note
 }
