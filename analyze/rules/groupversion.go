@@ -87,9 +87,16 @@ func verifyDiscovery(gv string) analyze.Verify {
 // no kube-apiserver log says so. The object's status, Service and
 // endpoints stay missing, and the node says so.
 func aggregatorSays(s *snapshot.Snapshot, name, gv string, missing []string) *analyze.Node {
-	re := regexp.MustCompile(`(?:err="|\] )` + regexp.QuoteMeta(name) + ` failed with: (.+)`)
+	needle := name + " failed with: "
+	var re *regexp.Regexp // compiled at the first line that names the APIService
 	for _, l := range s.LogsOf("kube-apiserver") {
 		for i := len(l.Lines) - 1; i >= 0; i-- {
+			if !strings.Contains(l.Lines[i], needle) {
+				continue
+			}
+			if re == nil {
+				re = regexp.MustCompile(`(?:err="|\] )` + regexp.QuoteMeta(needle) + `(.+)`)
+			}
 			m := re.FindStringSubmatch(l.Lines[i])
 			if m == nil {
 				continue
