@@ -17,6 +17,14 @@ type Hit struct {
 // Text is the line's text.
 func (h *Hit) Text() string { return h.Log.Lines[h.Line] }
 
+// Same reports whether h and o are the same line (both nil counts).
+func (h *Hit) Same(o *Hit) bool {
+	if h == nil || o == nil {
+		return h == o
+	}
+	return *h == *o
+}
+
 // Causes are the first log lines that name what stops kube-controller-manager.
 type Causes struct {
 	// RoleNotFound: its ClusterRole is gone ("clusterrole... not found").
@@ -39,6 +47,10 @@ type Causes struct {
 	// of UnauthorizedCount (in the file with the most).
 	Unauthorized      *Hit
 	UnauthorizedCount int
+	// echoes are, per lineMatchers entry, the first line that shows the
+	// cause only inside an event kube-apiserver rejected ("Server rejected
+	// event ..."): taken when no line shows it directly.
+	echoes [6]*Hit
 }
 
 var (
@@ -54,8 +66,9 @@ var (
 	reUnauthorized = regexp.MustCompile(`(^|[^A-Za-z])Unauthorized([^A-Za-z]|$)`)
 )
 
-// lineMatchers find the first line of each cause.
-var lineMatchers = []struct {
+// lineMatchers find the first line of each cause (as many as
+// Causes.echoes has slots).
+var lineMatchers = [...]struct {
 	match func(line string) bool
 	hit   func(c *Causes) **Hit
 }{
@@ -126,12 +139,26 @@ func (f *Facts) readLogs(now time.Time) {
 			f.Retrying = retryingOf(&runs[len(runs)-1], now)
 		}
 	}
+	for k, m := range lineMatchers {
+		if h := m.hit(&f.Causes); *h == nil {
+			*h = f.Causes.echoes[k]
+		}
+	}
 }
 
-// note records line i of l as the first hit of every cause it shows.
+// note records line i of l as the first hit of every cause it shows. A
+// rejected event that merely quotes the error is kept aside (see echoes).
 func (c *Causes) note(l *snapshot.Log, i int, line string) {
-	for _, m := range lineMatchers {
-		if h := m.hit(c); *h == nil && m.match(line) {
+	echo := strings.Contains(line, "Server rejected event")
+	for k, m := range lineMatchers {
+		h := m.hit(c)
+		switch {
+		case *h != nil || !m.match(line):
+		case echo:
+			if c.echoes[k] == nil {
+				c.echoes[k] = &Hit{l, i}
+			}
+		default:
 			*h = &Hit{l, i}
 		}
 	}

@@ -89,7 +89,7 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 		fmt.Fprintf(w, ": %s", mdText(f.RootCause.Problem))
 	}
 	fmt.Fprint(w, "\n\n### Fix\n\n")
-	writeFence(w, "text", lines(f.Fix))
+	writeMDFix(w, lines(f.Fix))
 	fmt.Fprint(w, "\n### Verify\n\n")
 	writeFence(w, "sh", lines(f.Verify.Command))
 	if f.Verify.Expect != "" {
@@ -105,6 +105,42 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	var chart strings.Builder
 	writeMermaidChart(&chart, newGraph([]analyze.Finding{*f}), "")
 	writeFence(w, "mermaid", strings.Split(strings.TrimSuffix(chart.String(), "\n"), "\n"))
+}
+
+// writeMDFix writes a fix as prose paragraphs and, for its indented lines
+// (the commands, one per line), shell code blocks without the indent.
+func writeMDFix(w io.Writer, ls []string) {
+	if len(ls) == 0 {
+		fmt.Fprint(w, "*(none)*\n")
+		return
+	}
+	var cmds []string
+	first := true
+	part := func() { // a blank line between parts
+		if !first {
+			fmt.Fprintln(w)
+		}
+		first = false
+	}
+	flush := func() {
+		if len(cmds) > 0 {
+			part()
+			writeFence(w, "sh", cmds)
+			cmds = nil
+		}
+	}
+	for _, l := range ls {
+		switch {
+		case strings.HasPrefix(l, " ") && strings.TrimSpace(l) != "":
+			cmds = append(cmds, strings.TrimLeft(l, " "))
+		case strings.TrimSpace(l) == "":
+		default:
+			flush()
+			part()
+			fmt.Fprintf(w, "%s\n", mdText(l))
+		}
+	}
+	flush()
 }
 
 // refName is the namespace/name part of a ref.

@@ -81,16 +81,34 @@ func TestMarkdownRendersAsIntended(t *testing.T) {
 					blocks[cls] = append(blocks[cls], textOf(code))
 				}
 			}
-			if len(blocks["language-text"]) != len(fs) || len(blocks["language-sh"]) != len(fs) || len(blocks["language-mermaid"]) != len(fs) {
-				t.Fatalf("fenced blocks: %d text, %d sh, %d mermaid; want %d each",
-					len(blocks["language-text"]), len(blocks["language-sh"]), len(blocks["language-mermaid"]), len(fs))
+			// Shell blocks: per finding, each run of the fix's indented
+			// lines (its commands, unindented), then the verify command.
+			var wantSh []string
+			for _, f := range fs {
+				var run []string
+				for _, l := range append(lines(f.Fix), "") {
+					if strings.HasPrefix(l, " ") && strings.TrimSpace(l) != "" {
+						run = append(run, strings.TrimLeft(l, " "))
+					} else if strings.TrimSpace(l) != "" || l == "" {
+						if len(run) > 0 {
+							wantSh = append(wantSh, strings.Join(run, "\n")+"\n")
+						}
+						run = nil
+					}
+				}
+				wantSh = append(wantSh, strings.Join(lines(f.Verify.Command), "\n")+"\n")
+			}
+			if len(blocks["language-text"]) != 0 || len(blocks["language-mermaid"]) != len(fs) {
+				t.Fatalf("fenced blocks: %d text, %d mermaid; want 0 and %d", len(blocks["language-text"]), len(blocks["language-mermaid"]), len(fs))
+			}
+			if got := blocks["language-sh"]; strings.Join(got, "\x00") != strings.Join(wantSh, "\x00") {
+				t.Errorf("sh blocks %q, want %q", got, wantSh)
 			}
 			for i, f := range fs {
-				if got, want := blocks["language-text"][i], strings.Join(lines(f.Fix), "\n")+"\n"; got != want {
-					t.Errorf("fix block %q, want %q", got, want)
-				}
-				if got, want := blocks["language-sh"][i], strings.Join(lines(f.Verify.Command), "\n")+"\n"; got != want {
-					t.Errorf("verify block %q, want %q", got, want)
+				for _, l := range lines(f.Fix) {
+					if !strings.HasPrefix(l, " ") && strings.TrimSpace(l) != "" && !strings.Contains(textOf(page), strings.TrimSpace(clean(l))) {
+						t.Errorf("finding %d: fix prose %q not shown as text", i, l)
+					}
 				}
 				if !strings.HasPrefix(blocks["language-mermaid"][i], "flowchart TD\n") {
 					t.Errorf("mermaid block does not start with flowchart TD")

@@ -106,7 +106,7 @@ func bundleLine(b analyze.BundleInfo) string {
 }
 
 func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose bool) {
-	fmt.Fprintf(w, "%s %s  %s\n", p.paint(ansiBold, "["+clean(f.ID)+"]"), p.severity(f.Severity), p.paint(ansiBold, clean(f.Summary)))
+	writeHeadline(w, f, p, width)
 	if len(f.AlsoAffects) > 0 {
 		refs := make([]string, len(f.AlsoAffects))
 		for i, a := range f.AlsoAffects {
@@ -117,6 +117,9 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 	if len(f.Chain) == 0 {
 		fmt.Fprintln(w, "    (no chain recorded)")
 	}
+	// quoted holds the evidence items already shown for an earlier link
+	// of this chain: they are referenced, not repeated.
+	quoted := map[evidenceKey]bool{}
 	for i, l := range f.Chain {
 		prefix := "    "
 		if i > 0 {
@@ -140,7 +143,7 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 			}
 			fmt.Fprintf(w, "      %s\n", line)
 		}
-		writeEvidence(w, l.Evidence, p, width, verbose)
+		writeEvidence(w, l.Evidence, p, width, verbose, quoted)
 	}
 	rc := clean(refString(f.RootCause.Ref))
 	if f.RootCause.Problem != "" {
@@ -174,6 +177,28 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 	}
 }
 
+// evidenceKey identifies an evidence item: where it is and what it quotes.
+type evidenceKey struct {
+	path, pointer string
+	line          int
+	value         string
+}
+
+// writeHeadline writes the finding's first line, "[ID] severity  summary",
+// wrapping the summary to the width under its own start.
+func writeHeadline(w io.Writer, f *analyze.Finding, p painter, width int) {
+	id := "[" + clean(f.ID) + "]"
+	indent := strings.Repeat(" ", utf8.RuneCountInString(id)+1+8+2) // "[ID] " + severity column + two spaces
+	n := max(width-len(indent), 20)
+	for j, line := range wrap(clean(f.Summary), n) {
+		if j == 0 {
+			fmt.Fprintf(w, "%s %s  %s\n", p.paint(ansiBold, id), p.severity(f.Severity), p.paint(ansiBold, line))
+			continue
+		}
+		fmt.Fprintf(w, "%s%s\n", indent, p.paint(ansiBold, line))
+	}
+}
+
 // evidenceLines is how many lines a value may take unless verbose.
 const evidenceLines = 3
 
@@ -181,7 +206,7 @@ const evidenceLines = 3
 // Unless verbose, the value is wrapped to the width and shortened to
 // evidenceLines lines, keeping its start and its end; verbose prints it whole
 // on one line, exactly as in the bundle (control characters escaped).
-func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, verbose bool) {
+func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, verbose bool, quoted map[evidenceKey]bool) {
 	const lead, more = "          > ", "            "
 	n := width - len(lead)
 	for i, e := range evs {
@@ -189,6 +214,12 @@ func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, ve
 			fmt.Fprintf(w, "        %s\n", p.paint(ansiDim, fmt.Sprintf("… %d more (verbose output shows all)", len(evs)-i)))
 			return
 		}
+		k := evidenceKey{e.Path, e.Pointer, e.Line, e.Value}
+		if quoted[k] && !verbose {
+			fmt.Fprintf(w, "        %s %s\n", p.paint(ansiDim, clean(location(e))), p.paint(ansiDim, "(quoted above)"))
+			continue
+		}
+		quoted[k] = true
 		fmt.Fprintf(w, "        %s\n", p.paint(ansiDim, clean(location(e))))
 		v := clean(e.Value)
 		if v == "" {

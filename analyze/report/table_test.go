@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/nsbundle/nsbundle/analyze"
 )
 
 func TestTableOptions(t *testing.T) {
@@ -66,7 +68,7 @@ func TestTableWidth(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, l := range strings.Split(buf.String(), "\n") {
-				if strings.HasPrefix(l, "[") || strings.HasPrefix(l, "Bundle:") || strings.HasPrefix(l, "    $ ") ||
+				if strings.HasPrefix(l, "Bundle:") || strings.HasPrefix(l, "    $ ") ||
 					strings.HasPrefix(l, "      ") && !strings.HasPrefix(l, "        ") || strings.HasPrefix(l, "  - ") || strings.HasPrefix(l, "No blocking") ||
 					strings.HasPrefix(l, "        ") && !strings.HasPrefix(l, "          ") {
 					continue // summary, commands, indented fix lines, notes: not wrapped
@@ -76,6 +78,35 @@ func TestTableWidth(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTableQuotedAbove: evidence an earlier link of the same chain quoted is
+// referenced by its location, not repeated; verbose output repeats it; the
+// next finding quotes it again.
+func TestTableQuotedAbove(t *testing.T) {
+	t.Parallel()
+	cond := analyze.Evidence{Path: "resources/apiregistration.k8s.io/v1/apiservices.json", Pointer: "/items/21/status/conditions/0",
+		Value: "Available=False (FailedDiscoveryCheck): failing or missing response"}
+	other := analyze.Evidence{Path: "resources/core/v1/pods.json", Pointer: "/items/0/status/podIP", Value: "10.244.1.5"}
+	f := analyze.Finding{ID: "NSB-T-1", Severity: analyze.SeverityCritical, Summary: "s",
+		Chain: []analyze.Link{
+			{Ref: analyze.Ref{Kind: analyze.KindAPIService, Name: "v1beta1.metrics.k8s.io"}, Problem: "not available", Evidence: []analyze.Evidence{cond}},
+			{Ref: analyze.Ref{Kind: analyze.KindEndpoint, Name: "10.244.1.5:10250"}, Problem: "unreachable", Evidence: []analyze.Evidence{cond, other}},
+		}}
+	r := &analyze.Report{Findings: []analyze.Finding{f, f}}
+	count := func(opts Options) (values, refs int) {
+		var buf bytes.Buffer
+		if err := Render(&buf, r, FormatTable, opts); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(buf.String(), "> "+cond.Value), strings.Count(buf.String(), cond.Path+"#"+cond.Pointer+" (quoted above)")
+	}
+	if v, q := count(Options{}); v != 2 || q != 2 {
+		t.Errorf("default: value quoted %d times, referenced %d times; want 2 and 2 (once each per finding)", v, q)
+	}
+	if v, q := count(Options{Verbose: true}); v != 4 || q != 0 {
+		t.Errorf("verbose: value quoted %d times, referenced %d times; want 4 and 0", v, q)
 	}
 }
 

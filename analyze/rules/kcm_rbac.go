@@ -147,7 +147,7 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 	if present, known := hasRBAC(s, c.primary); known && !present {
 		c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(s, c.primary.Kind), Value: c.primary.Kind.String() + " " + c.primary.Name + " is absent from the collected list"})
 	}
-	if st.Causes.BuildFailed != nil && st.Causes.BuildFailed != st.Causes.RoleNotFound {
+	if st.Causes.BuildFailed != nil && !st.Causes.BuildFailed.Same(st.Causes.RoleNotFound) {
 		c.evs = append(c.evs, hitEv(st.Causes.BuildFailed))
 	}
 	covers := c.alsoBroken(missing, altered)
@@ -284,7 +284,7 @@ func (c *rbacCause) alteredCause(s *snapshot.Snapshot, st *kcm.Facts, altered ma
 	a := altered[c.primary]
 	c.problem = a.problem + ", so kube-controller-manager is forbidden what it needs and exits"
 	c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(s, c.primary.Kind), Value: describeRef(c.primary) + ": " + a.value})
-	if f := st.Causes.Forbidden; f != nil && f != st.Causes.HealthzForbidden && f != st.Causes.WatchForbidden {
+	if f := st.Causes.Forbidden; f != nil && !f.Same(st.Causes.HealthzForbidden) && !f.Same(st.Causes.WatchForbidden) {
 		c.evs = append(c.evs, hitEv(f))
 	}
 }
