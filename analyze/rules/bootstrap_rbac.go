@@ -71,9 +71,9 @@ func bootstrapFix(s *snapshot.Snapshot, m analyze.Ref, protected bool) string {
 			"): you cannot restart it yourself; if the object does not come back, open a ticket with the provider quoting this finding."
 	case cmd != "":
 		return "Restore " + describeRef(m) + " from nsbundle's embedded bootstrap policy:\n" + commandLine(cmd) +
-			"Restarting kube-apiserver restores it too (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time)."
+			"Restarting kube-apiserver" + apiserverRestartHow(s) + " restores it too (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time)."
 	}
-	return "Restart kube-apiserver (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
+	return "Restart kube-apiserver" + apiserverRestartHow(s) + " (its rbac/bootstrap-roles hook recreates missing bootstrap RBAC objects and adds back missing rules and subjects at start; on HA control planes one instance at a time) or re-apply " +
 		describeRef(m) + " from a healthy cluster of the same version."
 }
 

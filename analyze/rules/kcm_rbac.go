@@ -189,12 +189,12 @@ func kcmRBACFix(s *snapshot.Snapshot, refs []analyze.Ref) string {
 		if f.Managed() {
 			fix += provider
 		} else {
-			fix += "Restarting kube-apiserver restores them too " + hook + "."
+			fix += "Restarting kube-apiserver" + apiserverRestartHow(s) + " restores them too " + hook + "."
 		}
 	case f.Managed():
 		fix = "Re-apply the deleted bootstrap RBAC objects from a healthy cluster of the same version (" + get + "). " + provider
 	default:
-		fix = "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver " + hook + ", or re-apply them from a healthy cluster of the same version (" + get + ")."
+		fix = "Recreate the deleted bootstrap RBAC objects: restart kube-apiserver" + apiserverRestartHow(s) + " " + hook + ", or re-apply them from a healthy cluster of the same version (" + get + ")."
 	}
 	then := " Then kube-controller-manager starts at its next restart."
 	if readKCM(s).Retrying != nil {

@@ -99,7 +99,7 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 			Problem:  "is not running or not leading, and its log is not in the bundle to say why",
 			Evidence: leaseEvidence(st),
 			Root:     true,
-			Fix: "Start kube-controller-manager (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts) and read its log; " +
+			Fix: "Start kube-controller-manager (" + startHow(s, componentKCM) + ") and read its log; " +
 				"collect it with `nsbundle collect --log kube-controller-manager=/var/log/kube-controller-manager.log` when it is not a pod.",
 			Verify:  kcmLeaseStable(""),
 			Missing: []string{"kube-controller-manager logs: not collected"},
@@ -136,7 +136,7 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 		Problem:  problem,
 		Evidence: evs,
 		Root:     true,
-		Fix: "Start kube-controller-manager again (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts); " +
+		Fix: "Start kube-controller-manager again (" + startHow(s, componentKCM) + "); " +
 			"its last log lines (quoted) show how it ended. Namespaces, PVCs and other objects waiting on its controllers resume by themselves.",
 		Verify: kcmLeaseStable(""),
 	}}

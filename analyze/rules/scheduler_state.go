@@ -27,7 +27,7 @@ func (r schedulerState) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 	if nd, missing := notCollected(s, snapshot.ResLeases, "Lease objects"); missing {
 		return []analyze.Node{nd}
 	}
-	fix := "Start kube-scheduler (static pod manifest in /etc/kubernetes/manifests or its systemd unit on the control-plane hosts) and read its log."
+	fix := "Start kube-scheduler (" + startHow(s, componentScheduler) + ") and read its log."
 	verify := verifyLeaseStable("kube-system", componentScheduler)
 	l := s.Lease("kube-system", componentScheduler)
 	if l == nil {
