@@ -40,7 +40,7 @@ func (r apiService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Node
 			Fix: "Reinstall the add-on that serves " + as.Spec.Group + " (it creates Service " + svcRef.Namespace + "/" + svcRef.Name +
 				"); if the add-on was removed on purpose, delete its leftover APIService: kubectl delete apiservice " + as.Name +
 				". Do not strip namespace finalizers: the namespace finishes by itself once discovery works.",
-			Verify: verify,
+			Verify: verifyOrDeleted("apiservice", "", as.Name, verify),
 		}
 		if nd2, missing := notCollected(s, snapshot.ResServices, "Service objects"); missing {
 			nd.Missing = nd2.Missing

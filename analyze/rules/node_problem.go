@@ -82,7 +82,7 @@ func (r nodeProblem) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 		Root:     true,
 		Fix: "Bring the kubelet on " + node.Name + " back (check the machine, kubelet service and its logs). If the machine is gone for good, delete the Node: " +
 			"kubectl delete node " + node.Name + " (PodGC then removes its pods). Force-deleting the pods hides the node problem; do it only for a node that will not return.",
-		Verify: verifyCondition("node", "", node.Name, "Ready", "5m"),
+		Verify: verifyOrDeleted("node", "", node.Name, verifyCondition("node", "", node.Name, "Ready", "5m")),
 	}}
 }
 

@@ -50,6 +50,15 @@ func verifyLeaseStable(ns, name string) analyze.Verify {
 		"exit status 0: the same holder renewed lease "+ns+"/"+name+" during two minutes")
 }
 
+// verifyOrDeleted is v for a Fix that offers, as its other path, to delete
+// the object kind ns/name: it passes when the object is gone, and otherwise
+// runs v. (`kubectl get --ignore-not-found` prints nothing for a deleted
+// object and still fails when the cluster does not answer.)
+func verifyOrDeleted(kind, ns, name string, v analyze.Verify) analyze.Verify {
+	return verifyCmd(`o=$(kubectl get `+kind+kubectlNS(ns)+" "+name+` --ignore-not-found -o name) && { [ -z "$o" ] || `+v.Command+`; }`,
+		"exit status 0 without output if "+kind+" "+nsName(ns, name)+" was deleted (the Fix's other path); otherwise "+v.Expect)
+}
+
 // verifyReadyEndpoints checks that Service ns/svc has a ready endpoint.
 func verifyReadyEndpoints(ns, svc string) analyze.Verify {
 	return verifyCmd("kubectl get endpointslices"+kubectlNS(ns)+" -l kubernetes.io/service-name="+svc+

@@ -54,6 +54,7 @@ func TestVerifyCommandsDecide(t *testing.T) {
 	kcmRBAC := kcmLeaseStable("kubectl get clusterrole system:kube-controller-manager -o name")
 	eps := verifyReadyEndpoints("kube-system", "metrics-server")
 	gone := verifyNotListed("10.244.1.5")
+	whOrDeleted := verifyOrDeleted("validatingwebhookconfiguration", "", "policy.example.com", verifyReadyEndpoints("webhook-system", "policy-webhook"))
 	tests := []struct {
 		name    string
 		v       analyze.Verify
@@ -71,6 +72,10 @@ func TestVerifyCommandsDecide(t *testing.T) {
 		{"endpoints: none ready", eps, []string{""}, 1},
 		{"stale endpoint: still listed", gone, []string{"10.244.0.3 10.244.1.5"}, 1},
 		{"stale endpoint: gone", gone, []string{"10.244.0.3 10.244.1.50"}, 0},
+		{"or deleted: object deleted (the Fix's other path)", whOrDeleted, []string{""}, 0},
+		{"or deleted: object there, backend ready", whOrDeleted, []string{"validatingwebhookconfiguration.admissionregistration.k8s.io/policy.example.com", "10.244.1.5\n"}, 0},
+		{"or deleted: object there, no backend (broken)", whOrDeleted, []string{"validatingwebhookconfiguration.admissionregistration.k8s.io/policy.example.com", ""}, 1},
+		{"or deleted: cluster does not answer", whOrDeleted, []string{"NotFound", "10.244.1.5\n"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,8 +38,7 @@ func (r webhookService) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.
 			evs := []analyze.Evidence{ev(w.Loc.At("webhooks", itoa(i), "clientConfig", "service"), "service "+sr.Namespace+"/"+sr.Name+", failurePolicy "+policy)}
 			fix := "Restore the webhook's backend (Service " + sr.Namespace + "/" + sr.Name + " and its pods). If the add-on was uninstalled, delete its leftover configuration: kubectl delete " +
 				kindArgWebhook(analyze.ObjectKind(w.Kind)) + " " + w.Name + ". Do not strip namespace finalizers."
-			verify := verifyReadyEndpoints(sr.Namespace, sr.Name)
-			verify.Expect += ", or the webhook configuration " + w.Name + " is deleted (then: kubectl get " + kindArgWebhook(analyze.ObjectKind(w.Kind)) + " " + w.Name + " is NotFound)"
+			verify := verifyOrDeleted(kindArgWebhook(analyze.ObjectKind(w.Kind)), "", w.Name, verifyReadyEndpoints(sr.Namespace, sr.Name))
 			return []analyze.Node{backendService(s, sr, evs,
 				"does not exist, but webhook "+h.Name+" (failurePolicy "+policy+") calls it",
 				"backs webhook "+h.Name+" (failurePolicy "+policy+") and does not answer", fix, verify)}
