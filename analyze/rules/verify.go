@@ -43,12 +43,19 @@ func verifyCondition(kind, ns, name, condition, timeout string) analyze.Verify {
 // verifyLeaseStable checks that one holder keeps renewing a leader lease
 // for two minutes: a crash-looping or stopped component changes holder or
 // stops renewing. (A renewTime that advances once is not enough: it
-// advances while a crash-looping process briefly leads.)
+// advances while a crash-looping process briefly leads.) It tries up to
+// leaseWindows two-minute windows: right after a fix the component may
+// still wait out its restart back-off, and its lease changes hands once;
+// the subshell's exit ends only the subshell when pasted into a terminal.
 func verifyLeaseStable(ns, name string) analyze.Verify {
 	get := "kubectl get lease -n " + ns + " " + name + " -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}'"
-	return verifyCmd(`a=$(`+get+`); sleep 120; b=$(`+get+`); [ -n "$a" ] && [ "${a% *}" = "${b% *}" ] && [ "$a" != "$b" ]`,
-		"exit status 0: the same holder renewed lease "+ns+"/"+name+" during two minutes")
+	return verifyCmd(`( for i in `+leaseWindows+`; do a=$(`+get+`); sleep 120; b=$(`+get+`); [ -n "$a" ] && [ "${a% *}" = "${b% *}" ] && [ "$a" != "$b" ] && exit 0; done; exit 1 )`,
+		"exit status 0: the same holder renewed lease "+ns+"/"+name+" during two minutes (five two-minute windows are tried: "+
+			"after the fix the component may first restart and take the lease); exit status 1 after ten minutes means it does not")
 }
+
+// leaseWindows are the windows verifyLeaseStable tries.
+const leaseWindows = "1 2 3 4 5"
 
 // verifyOrDeleted is v for a Fix that offers, as its other path, to delete
 // the object kind ns/name: it passes when the object is gone, and otherwise

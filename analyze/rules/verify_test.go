@@ -65,6 +65,8 @@ func TestVerifyCommandsDecide(t *testing.T) {
 		{"lease: holder changed (crash loop)", lease, []string{"cp_a 2026-11-23T05:10:00.000000Z", "cp_b 2026-11-23T05:12:00.000000Z"}, 1},
 		{"lease: not renewed (stopped, or alive but never leading)", lease, []string{"cp_a 2026-11-23T05:10:00.000000Z", "cp_a 2026-11-23T05:10:00.000000Z"}, 1},
 		{"lease: none", lease, []string{"NotFound", "NotFound"}, 1},
+		{"lease: taken over once after the fix, then held", lease, []string{"cp_a 1", "cp_b 2", "cp_b 2", "cp_b 3"}, 0},
+		{"lease: never held over a window", lease, []string{"cp_a 1", "cp_b 2", "cp_b 2", "cp_c 3", "cp_c 3", "cp_d 4", "cp_d 4", "cp_e 5", "cp_e 5", "cp_f 6"}, 1},
 		{"kcm RBAC: role back and lease held", kcmRBAC, []string{"clusterrole.rbac.authorization.k8s.io/system:kube-controller-manager", "cp_a 1", "cp_a 2"}, 0},
 		{"kcm RBAC: role still deleted", kcmRBAC, []string{"NotFound", "cp_a 1", "cp_a 2"}, 1},
 		{"kcm RBAC: role back, still crash-looping", kcmRBAC, []string{"clusterrole.rbac.authorization.k8s.io/system:kube-controller-manager", "cp_a 1", "cp_b 2"}, 1},
