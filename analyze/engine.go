@@ -152,26 +152,56 @@ func NewEngine(rules []Rule) (*Engine, error) {
 // Views lists the views the registered rules require, each once.
 func (e *Engine) Views() []snapshot.AnyView { return append([]snapshot.AnyView(nil), e.views...) }
 
-// Run finds every symptom, follows its chains to their roots and returns
-// the findings, grouped by root cause.
-func (e *Engine) Run(s *snapshot.Snapshot) []Finding {
+// prepare computes the views the rules require.
+func (e *Engine) prepare(s *snapshot.Snapshot) {
 	for _, v := range e.views {
 		v.Prepare(s)
 	}
-	var out []Finding
+}
+
+// Symptoms returns the symptoms the engine's symptom rules find in s, each
+// with its rule's ID, without following them. With an engine of one rule,
+// it runs that rule alone (its required views computed first).
+func (e *Engine) Symptoms(s *snapshot.Snapshot) []Node {
+	e.prepare(s)
+	return e.symptomsOf(s)
+}
+
+func (e *Engine) symptomsOf(s *snapshot.Snapshot) []Node {
+	var out []Node
 	for _, sr := range e.symptoms {
 		for _, sym := range sr.Symptoms(s) {
 			if sym.Rule == "" {
 				sym.Rule = sr.ID()
 			}
-			chains, cut := e.chains(s, sym)
-			for _, chain := range chains {
-				f := toFinding(chain)
-				if cut {
-					f.Missing = append(f.Missing, fmt.Sprintf("the rest of what blocks %s: more than %d chains lead from it, and the others were not followed", describe(sym.Ref), MaxChainsPerSymptom))
-				}
-				out = append(out, f)
+			out = append(out, sym)
+		}
+	}
+	return out
+}
+
+// Explain returns what blocks n, one step: the nodes the engine's explain
+// rules for n's kind return (its fallback rules only when no other rule
+// does), each with its rule's ID. With an engine of one rule, it runs that
+// rule alone (its required views computed first).
+func (e *Engine) Explain(s *snapshot.Snapshot, n Node) []Node {
+	e.prepare(s)
+	return e.blockers(s, n)
+}
+
+// Run finds every symptom, follows its chains to their roots and returns
+// the findings, grouped by root cause.
+func (e *Engine) Run(s *snapshot.Snapshot) []Finding {
+	e.prepare(s)
+	var out []Finding
+	for _, sym := range e.symptomsOf(s) {
+		chains, cut := e.chains(s, sym)
+		for _, chain := range chains {
+			f := toFinding(chain)
+			if cut {
+				f.Missing = append(f.Missing, fmt.Sprintf("the rest of what blocks %s: more than %d chains lead from it, and the others were not followed", describe(sym.Ref), MaxChainsPerSymptom))
 			}
+			out = append(out, f)
 		}
 	}
 	return group(out)

@@ -457,3 +457,33 @@ func e0(t *testing.T) *Engine {
 	}
 	return e
 }
+
+// TestEngineOneStep: Symptoms and Explain run the rules without walking,
+// name each node's rule, compute the required views first, and Explain
+// consults fallbacks only when no other rule explains the node.
+func TestEngineOneStep(t *testing.T) {
+	t.Parallel()
+	builds := 0
+	v := snapshot.NewView("counted", func(*snapshot.Snapshot) int { builds++; return 1 })
+	sym := reqRule{symRule{"S", []Node{nd("Step", "", "blocked")}}, []snapshot.AnyView{v}}
+	exp := expRule{"E", []string{"Step"}, to("", nd("Step", "a", "blocked"))}
+	fb := fbRule{expRule{"F", []string{"Step"}, func(Node) []Node { return []Node{nd("Step", "fb", "blocked")} }}}
+	e, err := NewEngine([]Rule{sym, exp, fb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := emptySnapshot(t)
+	got := e.Symptoms(s)
+	if len(got) != 1 || got[0].Rule != "S" || builds != 1 {
+		t.Errorf("Symptoms: %+v, views built %d times; want one node of rule S, built once", got, builds)
+	}
+	if got := e.Explain(s, nd("Step", "", "blocked")); len(got) != 1 || got[0].Name != "a" || got[0].Rule != "E" {
+		t.Errorf("Explain: %+v, want Step a from rule E", got)
+	}
+	if got := e.Explain(s, nd("Step", "other", "blocked")); len(got) != 1 || got[0].Name != "fb" || got[0].Rule != "F" {
+		t.Errorf("Explain with no explanation: %+v, want the fallback's Step fb", got)
+	}
+	if got := e.Explain(s, nd("Other", "", "blocked")); len(got) != 0 {
+		t.Errorf("Explain of a kind no rule explains: %+v", got)
+	}
+}

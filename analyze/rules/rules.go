@@ -38,3 +38,14 @@ func All() []analyze.Rule {
 		finalizerOwner{},
 	}
 }
+
+// ByID returns the rule with that ID, or nil: a test runs it alone with
+// analyze.NewEngine([]analyze.Rule{rules.ByID(id)}).
+func ByID(id string) analyze.Rule {
+	for _, r := range All() {
+		if r.ID() == id {
+			return r
+		}
+	}
+	return nil
+}
