@@ -83,7 +83,7 @@ func TestRunBrokenCluster(t *testing.T) {
 		}
 		want := map[string]bundle.DiscoveryResult{
 			"legacy":     {GroupVersion: "metrics.k8s.io/v1beta1", Source: "legacy", Path: "/apis/metrics.k8s.io/v1beta1", Status: 503, Error: "the server is currently unable to handle the request"},
-			"aggregated": {GroupVersion: "metrics.k8s.io/v1beta1", Source: "aggregated", Path: "/apis", Status: 200, Freshness: "Stale", Error: "stale GroupVersion discovery: metrics.k8s.io/v1beta1", File: AggregatedAPIsPath},
+			"aggregated": {GroupVersion: "metrics.k8s.io/v1beta1", Source: "aggregated", Path: "/apis", Status: 200, Freshness: "Stale", Error: "stale GroupVersion discovery: metrics.k8s.io/v1beta1", File: bundle.AggregatedAPIsPath},
 		}
 		for _, r := range results {
 			if w, ok := want[r.Source]; ok && r.GroupVersion == w.GroupVersion {
@@ -96,7 +96,7 @@ func TestRunBrokenCluster(t *testing.T) {
 		if len(want) > 0 {
 			t.Errorf("missing results: %v", want)
 		}
-		for _, f := range []string{AggregatedAPIPath, AggregatedAPIsPath, "discovery/legacy/api.json", "discovery/legacy/apis.json", "discovery/legacy/api/v1.json", "discovery/legacy/apis/apps/v1.json"} {
+		for _, f := range []string{bundle.AggregatedAPIPath, bundle.AggregatedAPIsPath, "discovery/legacy/api.json", "discovery/legacy/apis.json", "discovery/legacy/api/v1.json", "discovery/legacy/apis/apps/v1.json"} {
 			if len(files[f]) == 0 {
 				t.Errorf("no %s", f)
 			}

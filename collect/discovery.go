@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -15,15 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/nsbundle/nsbundle/bundle"
-)
-
-// Discovery documents in the bundle: the aggregated documents, and the legacy
-// ones at discovery/legacy/<request path>.json, e.g.
-// discovery/legacy/apis/apps/v1.json.
-const (
-	AggregatedAPIPath  = "discovery/aggregated/api.json"
-	AggregatedAPIsPath = "discovery/aggregated/apis.json"
-	LegacyDir          = "discovery/legacy"
 )
 
 // discoveryState is what discovery found: the group-versions in the
@@ -61,8 +51,8 @@ func (r *run) discover(ctx context.Context) {
 	d := r.disc
 	var wg sync.WaitGroup
 	var legacyAPI, legacyAPIs []byte
-	wg.Go(func() { r.aggregated(ctx, "/api", AggregatedAPIPath) })
-	wg.Go(func() { r.aggregated(ctx, "/apis", AggregatedAPIsPath) })
+	wg.Go(func() { r.aggregated(ctx, "/api", bundle.AggregatedAPIPath) })
+	wg.Go(func() { r.aggregated(ctx, "/apis", bundle.AggregatedAPIsPath) })
 	wg.Go(func() { legacyAPI = r.discoveryDoc(ctx, "/api") })
 	wg.Go(func() { legacyAPIs = r.discoveryDoc(ctx, "/apis") })
 	wg.Wait()
@@ -180,7 +170,7 @@ func (r *run) discoveryDoc(ctx context.Context, p string) []byte {
 	var data []byte
 	start := time.Now()
 	out := r.c.do(ctx, call{path: p}, readAll(&data, 64<<20))
-	file := path.Join(LegacyDir, p+".json")
+	file := bundle.LegacyDiscoveryPath(p)
 	req := bundle.Request{Path: p, Verb: "get", Status: out.status, Reason: out.reason, Error: out.errText(),
 		Retries: out.retries, DurationMillis: time.Since(start).Milliseconds()}
 	if out.err != nil {
@@ -222,7 +212,7 @@ func (r *run) legacyGroupVersion(ctx context.Context, gv string) {
 			d.legacy[gv] = list.APIResources
 			d.mu.Unlock()
 		}
-		res.File = path.Join(LegacyDir, p+".json")
+		res.File = bundle.LegacyDiscoveryPath(p)
 		req.File, req.Bytes = res.File, int64(len(data))
 		if !r.writeFile(res.File, data) {
 			return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"path"
 	"sync"
 	"time"
 
@@ -17,10 +16,10 @@ const selfSubjectReviewPath = "/apis/authentication.k8s.io/v1/selfsubjectreviews
 // healthEndpoints are stored verbatim, whatever their status: a failing
 // /readyz?verbose is evidence.
 var healthEndpoints = []struct{ path, file string }{
-	{"/version", "version.json"},
-	{"/healthz", "healthz.txt"},
-	{"/readyz?verbose", "readyz.txt"},
-	{"/livez?verbose", "livez.txt"},
+	{"/version", bundle.VersionPath},
+	{"/healthz", bundle.HealthzPath},
+	{"/readyz?verbose", bundle.ReadyzPath},
+	{"/livez?verbose", bundle.LivezPath},
 }
 
 // health collects who we are and the server's version and health.
@@ -29,7 +28,7 @@ func (r *run) health(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.identify(ctx) })
 	for _, h := range healthEndpoints {
-		wg.Go(func() { r.healthEndpoint(ctx, h.path, path.Join(bundle.HealthDir, h.file)) })
+		wg.Go(func() { r.healthEndpoint(ctx, h.path, h.file) })
 	}
 	wg.Wait()
 }
@@ -58,7 +57,7 @@ func (r *run) identify(ctx context.Context) {
 			u := ssr.Status.UserInfo
 			id = bundle.Identity{Username: u.Username, UID: u.UID, Groups: u.Groups}
 		}
-		req.File = path.Join(bundle.HealthDir, "selfsubjectreview.json")
+		req.File = bundle.SelfSubjectReviewPath
 		req.Bytes = int64(len(data))
 		if !r.writeFile(req.File, data) {
 			return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -178,9 +177,5 @@ func (r *run) serviceSelector(ctx context.Context, ref serviceRef) (string, bool
 
 // logPath is logs/<namespace>/<pod>/<container>[.previous].log.
 func logPath(ns, pod, container string, previous bool) string {
-	name := container
-	if previous {
-		name += ".previous"
-	}
-	return path.Join(bundle.LogsDir, ns, pod, name+".log")
+	return bundle.PodLogPath{Namespace: ns, Pod: pod, Container: container, Previous: previous}.String()
 }

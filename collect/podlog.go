@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path"
 	"strconv"
 	"time"
 
@@ -121,7 +120,7 @@ func (r *run) logFiles(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		lf := bundle.LogFile{Path: path.Join(bundle.LogsDir, "files", s.Name+".log"), Source: s.Path, Component: s.Name}
+		lf := bundle.LogFile{Path: bundle.FileLogPath{Name: s.Name}.String(), Source: s.Path, Component: s.Name}
 		data, truncated, err := readTail(s.Path, r.o.MaxLogBytes)
 		if err != nil {
 			lf.Error = err.Error()

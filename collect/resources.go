@@ -2,7 +2,6 @@ package collect
 
 import (
 	"net/url"
-	"path"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -60,11 +59,7 @@ func (rt resourceType) apiVersion() string { return rt.groupVersion() }
 
 // file is the bundle path of the type's List.
 func (rt resourceType) file() string {
-	g := rt.group
-	if g == "" {
-		g = "core"
-	}
-	return path.Join(bundle.ResourcesDir, g, rt.version, rt.resource+".json")
+	return bundle.ResourcePath{Group: rt.group, Version: rt.version, Resource: rt.resource}.String()
 }
 
 // collectionPath is the list path, in one namespace or (ns "") all.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +15,7 @@ import (
 // TerminatingFile returns the bundle path of a Terminating namespace's
 // content inventory.
 func TerminatingFile(ns string) string {
-	return path.Join(bundle.TerminatingDir, ns+".json")
+	return bundle.TerminatingPath{Namespace: ns}.String()
 }
 
 // terminating starts a content inventory for each Terminating namespace

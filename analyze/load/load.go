@@ -146,12 +146,12 @@ func (l *loader) file(name string, r io.Reader) error {
 		l.s.Discovery = append(l.s.Discovery, res...)
 		l.s.MarkCollected(snapshot.ResDiscovery)
 		return nil
-	case name == "health/version.json" || name == "cluster-info/cluster_version.json":
+	case name == bundle.VersionPath || name == "cluster-info/cluster_version.json":
 		return l.version(name, r)
 	case name == "version.yaml":
 		l.vote(snapshot.LayoutTroubleshoot)
 		return nil
-	case strings.HasPrefix(name, bundle.TerminatingDir+"/") && strings.HasSuffix(name, ".json"):
+	case isTerminatingPath(name):
 		var c bundle.NamespaceContent
 		if err := json.NewDecoder(r).Decode(&c); err != nil {
 			l.note("%s: cannot decode namespace content: %v", name, err)
@@ -193,6 +193,12 @@ func (l *loader) file(name string, r io.Reader) error {
 		return l.list(name, res, r)
 	}
 	return nil
+}
+
+// isTerminatingPath reports whether name is a bundle.TerminatingPath.
+func isTerminatingPath(name string) bool {
+	_, ok := bundle.ParseTerminatingPath(name)
+	return ok
 }
 
 func (l *loader) version(name string, r io.Reader) error {

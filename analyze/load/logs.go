@@ -6,24 +6,20 @@ import (
 	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
+	"github.com/nsbundle/nsbundle/bundle"
 )
 
-// logFromNativePath parses logs/<ns>/<pod>/<container>[.previous].log and
-// logs/files/<name>.log.
+// logFromNativePath parses a bundle.PodLogPath or bundle.FileLogPath; a
+// log of any other name under logs/ is read without them.
 func logFromNativePath(name string) *snapshot.Log {
-	parts := strings.Split(strings.TrimSuffix(name, ".log"), "/")
 	lg := &snapshot.Log{}
-	switch {
-	case len(parts) == 3 && parts[1] == "files":
-		lg.Component = snapshot.ComponentOf(parts[2])
+	if f, ok := bundle.ParseFileLogPath(name); ok {
+		lg.Component = snapshot.ComponentOf(f.Name)
 		if lg.Component == "" {
-			lg.Component = parts[2]
+			lg.Component = f.Name
 		}
-	case len(parts) == 4:
-		lg.Namespace, lg.Pod, lg.Container = parts[1], parts[2], parts[3]
-		if c, ok := strings.CutSuffix(lg.Container, ".previous"); ok {
-			lg.Container, lg.Previous = c, true
-		}
+	} else if p, ok := bundle.ParsePodLogPath(name); ok {
+		lg.Namespace, lg.Pod, lg.Container, lg.Previous = p.Namespace, p.Pod, p.Container, p.Previous
 		lg.Component = snapshot.ComponentOf(lg.Container, lg.Pod)
 	}
 	return lg

@@ -7,7 +7,9 @@ import (
 	"github.com/nsbundle/nsbundle/bundle"
 )
 
-// resourceKeyFor maps a file name to a resource key, for every layout.
+// resourceKeyFor maps a file name to a resource key, for every layout:
+// nsbundle's own names are bundle.ResourcePath's, the foreign layouts' are
+// mapped here.
 func resourceKeyFor(name string) (string, bool) {
 	if !strings.HasSuffix(name, ".json") {
 		return "", false
@@ -15,14 +17,11 @@ func resourceKeyFor(name string) (string, bool) {
 	if strings.HasPrefix(name, bundle.TerminatingDir+"/") || strings.HasPrefix(name, bundle.DiscoveryDir+"/") || strings.HasPrefix(name, bundle.HealthDir+"/") {
 		return "", false
 	}
+	if p, ok := bundle.ParseResourcePath(name); ok {
+		return p.Key(), true
+	}
 	parts := strings.Split(strings.TrimSuffix(name, ".json"), "/")
 	switch {
-	case parts[0] == bundle.ResourcesDir && (len(parts) == 4 || len(parts) == 5):
-		// resources/<group>/<version>/<resource>[/<namespace>].json
-		if parts[1] == "core" {
-			return parts[3], true
-		}
-		return parts[3] + "." + parts[1], true
 	case parts[0] == "cluster-resources" && (len(parts) == 2 || len(parts) == 3):
 		res, ok := troubleshootNames[parts[1]]
 		return res, ok

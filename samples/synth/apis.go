@@ -136,9 +136,9 @@ func (m *model) crds() []map[string]any {
 func (m *model) discoveryResults() []bundle.DiscoveryResult {
 	var out []bundle.DiscoveryResult
 	for _, gv := range groupVersions() {
-		p, file := "/apis", "discovery/aggregated/apis.json"
+		p, file := "/apis", bundle.AggregatedAPIsPath
 		if gv == "v1" {
-			p, file = "/api", "discovery/aggregated/api.json"
+			p, file = "/api", bundle.AggregatedAPIPath
 		}
 		r := bundle.DiscoveryResult{GroupVersion: gv, Source: "aggregated", Path: p, Status: 200, Freshness: "Current", Resources: 4, File: file}
 		if gv == "metrics.k8s.io/v1beta1" {

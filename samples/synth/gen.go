@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"path"
 	"slices"
 	"sync"
 	"time"
@@ -40,11 +39,7 @@ type listSpec struct {
 }
 
 func (l listSpec) file() string {
-	g := l.group
-	if g == "" {
-		g = "core"
-	}
-	return path.Join(bundle.ResourcesDir, g, l.version, l.resource+".json")
+	return bundle.ResourcePath{Group: l.group, Version: l.version, Resource: l.resource}.String()
 }
 
 func (l listSpec) apiPath() string {
@@ -283,10 +278,10 @@ func (g *gen) files() error {
 		data []byte
 		req  *bundle.Request
 	}{
-		{"health/version.json", js(ver), &bundle.Request{Path: "/version"}},
-		{"health/readyz.txt", []byte(ready), &bundle.Request{Path: "/readyz?verbose"}},
+		{bundle.VersionPath, js(ver), &bundle.Request{Path: "/version"}},
+		{bundle.ReadyzPath, []byte(ready), &bundle.Request{Path: "/readyz?verbose"}},
 		{bundle.DiscoveryResultsPath, js(m.discoveryResults()), nil},
-		{"terminating/" + nsStuck + ".json", js(m.terminatingContent()), nil},
+		{bundle.TerminatingPath{Namespace: nsStuck}.String(), js(m.terminatingContent()), nil},
 	}
 	for _, s := range steps {
 		if err := g.writeFile(s.name, s.data, s.req); err != nil {
@@ -294,13 +289,13 @@ func (g *gen) files() error {
 		}
 	}
 	kcm := m.kcmLog()
-	kcmPath := path.Join(bundle.LogsDir, "files", kcmName+".log")
+	kcmPath := bundle.FileLogPath{Name: kcmName}.String()
 	if err := g.writeFile(kcmPath, kcm, nil); err != nil {
 		return err
 	}
 	g.logs = append(g.logs, bundle.LogFile{Path: kcmPath, Source: "/var/log/kube-controller-manager.log", Component: kcmName, Bytes: int64(len(kcm))})
 	mp := m.pods[m.metricsPod()]
-	msPath := path.Join(bundle.LogsDir, kubeSystem, mp.name, metricsServer+".previous.log")
+	msPath := bundle.PodLogPath{Namespace: kubeSystem, Pod: mp.name, Container: metricsServer, Previous: true}.String()
 	ms := m.metricsLog()
 	if err := g.writeFile(msPath, ms, &bundle.Request{Path: "/api/v1/namespaces/kube-system/pods/" + mp.name + "/log?container=metrics-server&previous=true&limitBytes=1048576"}); err != nil {
 		return err
@@ -313,7 +308,7 @@ func (g *gen) files() error {
 // manifest describes the synthetic collection.
 func (g *gen) manifest() *bundle.Manifest {
 	m := g.m
-	nodes := g.stats.Lists["resources/core/v1/nodes.json"]
+	nodes := g.stats.Lists[bundle.ResourcePath{Version: "v1", Resource: "nodes"}.String()]
 	mf := &bundle.Manifest{
 		FormatVersion: bundle.FormatVersion,
 		Tool:          bundle.ToolInfo{Name: "nsbundle-synth", Version: "synthetic " + m.o.Size.Name + fmt.Sprintf(" seed=%d", m.seed)},
@@ -326,7 +321,7 @@ func (g *gen) manifest() *bundle.Manifest {
 		Omissions: []bundle.Omission{
 			{What: "metadata.managedFields", Scope: "all objects", Why: "not needed for diagnosis (about a third of the bytes); --keep-everything keeps them", Count: g.stats.Objects},
 			{What: "status.images", Scope: "nodes", Why: "node image lists are large and not needed; --keep-everything keeps them", Count: nodes},
-			{What: "data and binaryData values (key names kept)", Scope: "configmaps", Why: "configuration values are not needed; they may hold credentials", Count: g.stats.Lists["resources/core/v1/configmaps.json"]},
+			{What: "data and binaryData values (key names kept)", Scope: "configmaps", Why: "configuration values are not needed; they may hold credentials", Count: g.stats.Lists[bundle.ResourcePath{Version: "v1", Resource: "configmaps"}.String()]},
 		},
 		Logs: g.logs,
 	}
