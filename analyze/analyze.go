@@ -97,5 +97,6 @@ func Run(snap *snapshot.Snapshot, rules []Rule) (*Report, error) {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
+	Timelines(snap, r.Findings)
 	return r, nil
 }

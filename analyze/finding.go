@@ -6,6 +6,8 @@
 // whatever bundle it is given.
 package analyze
 
+import "time"
+
 // Severity ranks a finding.
 type Severity string
 
@@ -76,6 +78,22 @@ type Finding struct {
 	// Missing lists evidence that was not in the bundle and would have let
 	// the chain go further.
 	Missing []string `json:"missing,omitempty"`
+	// Timeline lists, oldest first, the earliest moment, the first onset of
+	// its problem and the latest moment the bundle dates for each link and
+	// affected symptom, then the links it dates nowhere (see Moment). It is
+	// ordered to the second (object timestamps have no finer precision);
+	// within a second, causes come first. Never empty for a finding with a
+	// chain.
+	Timeline []Moment `json:"timeline"`
+	// Began is when the chain began at its root: the root link's earliest
+	// moment (omitted when the bundle does not date the root).
+	Began *time.Time `json:"began,omitempty"`
+	// Sequence says, root first, when each link began, e.g.
+	// "2026-11-23 07:58:12 ClusterRole/x → 07:58:30 Namespace/y".
+	Sequence string `json:"sequence,omitempty"`
+	// OrderWarnings name links dated wholly before their supposed cause
+	// began (beyond ClockSkew): a hint that the chain may be wrong.
+	OrderWarnings []string `json:"orderWarnings,omitempty"`
 
 	// covers are the objects the root cause includes (see Node.Covers).
 	covers []Ref

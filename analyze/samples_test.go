@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/internal/shelltest"
@@ -44,6 +45,11 @@ type expectation struct {
 	// wantText are substrings the table output must hold: what the sample
 	// shows of its version's real behaviour.
 	wantText []string
+	// timeline is the order (Kind/name) in which the first finding's dated
+	// links and affected symptoms first appear in its timeline: the order
+	// of what its lab scenario did (samples/lab/scenario*.go). nil: only
+	// the timeline's own consistency is checked.
+	timeline []string
 }
 
 var sampleExpectations = map[string]expectation{
@@ -268,6 +274,42 @@ func checkExpectation(t *testing.T, rep *analyze.Report, exp expectation) {
 			t.Errorf("link %s/%s has no evidence", l.Kind, l.Name)
 		}
 	}
+	checkTimeline(t, f, exp.timeline)
+}
+
+// checkTimeline fails unless the finding's timeline is ordered by time,
+// undated entries last, names every link, and, when want is given, shows the
+// links and affected symptoms first in the order want lists them (as
+// Kind/name): the order in which the sample's lab scenario made them happen.
+func checkTimeline(t *testing.T, f analyze.Finding, want []string) {
+	t.Helper()
+	var order []string
+	seen := map[analyze.Ref]bool{}
+	undated := false
+	for i, m := range f.Timeline {
+		if m.Time == nil {
+			undated = true
+		} else if undated || (i > 0 && m.Time.Truncate(time.Second).Before(f.Timeline[i-1].Time.Truncate(time.Second))) {
+			t.Errorf("timeline not ordered by time at %d: %+v", i, m)
+		}
+		if !seen[m.Ref] {
+			seen[m.Ref] = true
+			if m.Time != nil {
+				order = append(order, m.Kind.String()+"/"+m.Name)
+			}
+		}
+	}
+	for _, l := range f.Chain {
+		if !seen[l.Ref] {
+			t.Errorf("timeline lacks link %s/%s", l.Kind, l.Name)
+		}
+	}
+	if len(f.OrderWarnings) > 0 {
+		t.Errorf("a lab sample's chain is right, yet the timeline warns: %q", f.OrderWarnings)
+	}
+	if want != nil && strings.Join(order, " > ") != strings.Join(want, " > ") {
+		t.Errorf("timeline order\n  %s\nwant (the scenario's order)\n  %s", strings.Join(order, " > "), strings.Join(want, " > "))
+	}
 }
 
 // checkKnownWrong logs each known-wrong text of the table output and fails
@@ -321,6 +363,11 @@ func checkEvidenceFiles(t *testing.T, path string, rep *analyze.Report) {
 				if !files[e.Path] {
 					t.Errorf("%s %s/%s: evidence cites %q, which %s does not hold", f.ID, l.Kind, l.Name, e.Path, filepath.Base(path))
 				}
+			}
+		}
+		for _, m := range f.Timeline {
+			if m.Evidence != nil && !files[m.Evidence.Path] {
+				t.Errorf("%s timeline %s/%s: evidence cites %q, which %s does not hold", f.ID, m.Kind, m.Name, m.Evidence.Path, filepath.Base(path))
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package kcm
 import (
 	"strings"
 	"time"
+
+	"github.com/nsbundle/nsbundle/analyze/logtime"
 )
 
 // Retrying is a run that is alive and cannot lead: it never took its
@@ -46,27 +48,10 @@ func retryingOf(r *Run, now time.Time) *Retrying {
 	if rt.Last == nil {
 		return nil
 	}
-	t, ok := klogTime(r.Log.Lines[rt.Last.Line], now)
+	t, ok := logtime.Of(r.Log.Lines[rt.Last.Line], now)
 	if !ok || now.Sub(t) > retryFresh || now.Sub(t) < -time.Minute {
 		return nil
 	}
 	rt.Age = max(now.Sub(t), 0)
 	return &rt
-}
-
-// klogTime reads the time of a klog line ("E1203 12:27:50.617926 ..."),
-// in now's year (the year before, for a date after now).
-func klogTime(line string, now time.Time) (time.Time, bool) {
-	if len(line) < 21 || !strings.ContainsRune("IWEF", rune(line[0])) {
-		return time.Time{}, false
-	}
-	t, err := time.ParseInLocation("0102 15:04:05.000000", line[1:21], time.UTC)
-	if err != nil {
-		return time.Time{}, false
-	}
-	t = t.AddDate(now.Year(), 0, 0)
-	if t.After(now.Add(24 * time.Hour)) {
-		t = t.AddDate(-1, 0, 0)
-	}
-	return t, true
 }

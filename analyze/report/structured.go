@@ -12,8 +12,8 @@ import (
 	"github.com/nsbundle/nsbundle/analyze"
 )
 
-// normalized returns a shallow copy of r whose findings and chains are never
-// nil, so JSON shows [] rather than null (scripts index into them), and
+// normalized returns a shallow copy of r whose findings, chains and
+// timelines are never nil, so JSON shows [] rather than null (scripts index into them), and
 // whose findings all carry a signature. r is not modified.
 func normalized(r *analyze.Report) *analyze.Report {
 	c := *r
@@ -22,6 +22,9 @@ func normalized(r *analyze.Report) *analyze.Report {
 	for i := range c.Findings {
 		if c.Findings[i].Chain == nil {
 			c.Findings[i].Chain = []analyze.Link{}
+		}
+		if c.Findings[i].Timeline == nil {
+			c.Findings[i].Timeline = []analyze.Moment{}
 		}
 		if c.Findings[i].Signature == "" {
 			// A report built by hand (or read from an older nsbundle) still

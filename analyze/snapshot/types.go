@@ -203,6 +203,7 @@ type ContainerState struct {
 		ExitCode   int32      `json:"exitCode"`
 		Reason     string     `json:"reason,omitempty"`
 		Message    string     `json:"message,omitempty"`
+		StartedAt  *time.Time `json:"startedAt,omitempty"`
 		FinishedAt *time.Time `json:"finishedAt,omitempty"`
 	} `json:"terminated,omitempty"`
 }
@@ -299,7 +300,15 @@ type Event struct {
 	Reason         string          `json:"reason,omitempty"`
 	Message        string          `json:"message,omitempty"`
 	Count          int32           `json:"count,omitempty"`
+	FirstTimestamp *time.Time      `json:"firstTimestamp,omitempty"`
 	LastTimestamp  *time.Time      `json:"lastTimestamp,omitempty"`
+	// EventTime and Series are set instead of the timestamps and count by
+	// clients of the events.k8s.io API (MicroTime, RFC 3339 with microseconds).
+	EventTime *time.Time `json:"eventTime,omitempty"`
+	Series    *struct {
+		Count            int32      `json:"count,omitempty"`
+		LastObservedTime *time.Time `json:"lastObservedTime,omitempty"`
+	} `json:"series,omitempty"`
 }
 
 // PersistentVolumeClaim is a core/v1 PVC.

@@ -1,0 +1,447 @@
+package analyze
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nsbundle/nsbundle/analyze/logtime"
+	"github.com/nsbundle/nsbundle/analyze/snapshot"
+)
+
+// stamp is one moment the bundle dates for a link: when, what happened
+// then, and the evidence (a timestamp field or a log line) that says so.
+type stamp struct {
+	t    time.Time
+	what string
+	ev   Evidence
+	// onset marks a moment the link's problem shows itself (a condition
+	// turning, an error logged, an event, a container exiting), as opposed
+	// to one that dates its context (a deletion requested, a container or
+	// lease started or renewed). Only onsets are compared for an
+	// impossible order.
+	onset bool
+}
+
+// dater finds the times that the evidence of a link points at. It is the
+// one place that knows where objects keep their dates: a condition's
+// lastTransitionTime, an event's first and last time and count, a lease's
+// acquire and renew times, a container's start and finish, a
+// deletionTimestamp, the time at the start of a log line.
+type dater struct {
+	s *snapshot.Snapshot
+	// objs holds every dated object by where it sits in the bundle.
+	objs map[snapshot.Location]any
+	// byRef holds the same objects by kind, namespace and name.
+	byRef map[Ref]snapshot.Location
+	logs map[string]*snapshot.Log
+	// alike caches the log lines with the same message (see alikeLines).
+	alike map[string][]stamp
+}
+
+func newDater(s *snapshot.Snapshot) *dater {
+	d := &dater{s: s, objs: map[snapshot.Location]any{}, logs: map[string]*snapshot.Log{}, alike: map[string][]stamp{}}
+	for _, o := range s.Namespaces {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.APIServices {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Pods {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Nodes {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Leases {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Events {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.PVCs {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.CRDs {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Workloads {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Services {
+		d.objs[o.Loc] = o
+	}
+	for _, o := range s.Webhooks {
+		d.objs[o.Loc] = o
+	}
+	for _, l := range s.Logs {
+		d.logs[l.Path] = l
+	}
+	d.byRef = map[Ref]snapshot.Location{}
+	for loc, o := range d.objs {
+		if m, kind, _, _ := objectInfo(o); m != nil {
+			d.byRef[Ref{Kind: ObjectKind(kind), Namespace: m.Namespace, Name: m.Name}] = loc
+		}
+	}
+	return d
+}
+
+// ownStamps dates an object by what it says of itself, for a symptom that is
+// not a link of the chain (Finding.AlsoAffects): its deletion, its
+// containers, and the warning events about it.
+func (d *dater) ownStamps(r Ref) []stamp {
+	var out []stamp
+	if loc, ok := d.byRef[r]; ok {
+		out = append(out, d.objectStamps(r, Evidence{Path: loc.Path, Pointer: loc.Pointer})...)
+	}
+	for _, e := range d.s.EventsFor(r.Kind.String(), r.Namespace, r.Name) {
+		if e.Type == "Warning" {
+			out = append(out, d.objectStamps(r, Evidence{Path: e.Loc.Path, Pointer: e.Loc.Pointer})...)
+		}
+	}
+	return out
+}
+
+// stamps returns every moment the evidence of link l dates.
+func (d *dater) stamps(l Link) []stamp {
+	var out []stamp
+	for _, e := range l.Evidence {
+		switch {
+		case e.Line > 0:
+			out = append(out, d.logStamps(e)...)
+		case e.Pointer != "" || e.Path != "":
+			out = append(out, d.objectStamps(l.Ref, e)...)
+		}
+	}
+	return out
+}
+
+// find returns the object holding the evidence's pointer and the rest of the
+// pointer below it, split into unescaped tokens.
+func (d *dater) find(e Evidence) (any, []string) {
+	toks := strings.Split(e.Pointer, "/")
+	if e.Pointer == "" || toks[0] != "" {
+		o, ok := d.objs[snapshot.Location{Path: e.Path, Pointer: e.Pointer}]
+		if ok {
+			return o, nil
+		}
+		return nil, nil
+	}
+	toks = toks[1:]
+	for k := len(toks); k >= 0; k-- {
+		ptr := ""
+		if k > 0 {
+			ptr = "/" + strings.Join(toks[:k], "/")
+		}
+		if o, ok := d.objs[snapshot.Location{Path: e.Path, Pointer: ptr}]; ok {
+			sub := make([]string, len(toks)-k)
+			for i, t := range toks[k:] {
+				sub[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+			}
+			return o, sub
+		}
+	}
+	return nil, nil
+}
+
+// objectStamps dates evidence that points into an object. A field the
+// pointer names is dated whatever the link; the object's own dates
+// (deletion, containers) only when the object is the link's.
+func (d *dater) objectStamps(link Ref, e Evidence) []stamp {
+	o, sub := d.find(e)
+	if o == nil {
+		return nil
+	}
+	var out []stamp
+	add := func(t *time.Time, loc snapshot.Location, field, what string, onset bool) {
+		if t == nil || t.IsZero() {
+			return
+		}
+		out = append(out, stamp{t: t.UTC(), what: what, onset: onset, ev: Evidence{Path: loc.Path, Pointer: loc.Pointer + "/" + field, Value: field + " " + t.UTC().Format(time.RFC3339)}})
+	}
+	meta, kind, oloc, conds := objectInfo(o)
+	own := meta != nil && link.Kind.String() == kind && link.Name == meta.Name && link.Namespace == meta.Namespace
+	label := ""
+	if !own && meta != nil {
+		label = kind + " " + key(meta) + ": "
+	}
+	if meta != nil && (own || under(sub, "metadata", "deletionTimestamp")) {
+		add(meta.DeletionTimestamp, oloc.At("metadata"), "deletionTimestamp", label+"deletion requested (deletionTimestamp)", false)
+	}
+	if conds != nil && under(sub, "status", "conditions") && len(sub) >= 3 {
+		if i, err := strconv.Atoi(sub[2]); err == nil && i >= 0 && i < len(conds) {
+			c := conds[i]
+			loc := oloc.At("status", "conditions", sub[2])
+			state := c.Type + "=" + c.Status
+			if c.Reason != "" {
+				state += " (" + c.Reason + ")"
+			}
+			add(c.LastTransitionTime, loc, "lastTransitionTime", label+"became "+state, true)
+			add(c.LastHeartbeatTime, loc, "lastHeartbeatTime", label+"last heartbeat, "+state, true)
+		}
+	}
+	switch v := o.(type) {
+	case *snapshot.Lease:
+		name := "lease " + key(&v.Meta)
+		tr := ""
+		if v.Spec.LeaseTransitions != nil {
+			tr = fmt.Sprintf(" (leaseTransitions %d)", *v.Spec.LeaseTransitions)
+		}
+		add(v.Spec.AcquireTime, v.Loc.At("spec"), "acquireTime", name+" taken by its current holder"+tr, false)
+		add(v.Spec.RenewTime, v.Loc.At("spec"), "renewTime", name+" last renewed", false)
+	case *snapshot.Event:
+		what := "event " + v.Reason
+		if v.InvolvedObject.Name != "" && !(link.Kind.String() == v.InvolvedObject.Kind && link.Name == v.InvolvedObject.Name) {
+			what += " on " + v.InvolvedObject.Kind + " " + v.InvolvedObject.Name
+		}
+		count := v.Count
+		first, firstField := v.FirstTimestamp, "firstTimestamp"
+		if first == nil {
+			first, firstField = v.EventTime, "eventTime"
+		}
+		last, lastLoc, lastField := v.LastTimestamp, v.Loc, "lastTimestamp"
+		if v.Series != nil {
+			count = max(count, v.Series.Count)
+			if v.Series.LastObservedTime != nil {
+				last, lastLoc, lastField = v.Series.LastObservedTime, v.Loc.At("series"), "lastObservedTime"
+			}
+		}
+		if first != nil && last != nil && first.Equal(*last) {
+			last = nil
+		}
+		times := ""
+		if count > 1 {
+			times = fmt.Sprintf(" (%d times)", count)
+		}
+		add(first, v.Loc, firstField, what+" first seen"+times, true)
+		add(last, lastLoc, lastField, what+" last seen"+times, false)
+	case *snapshot.Pod:
+		for i, cs := range v.Status.ContainerStatuses {
+			if !own && !under(sub, "status", "containerStatuses", strconv.Itoa(i)) {
+				continue
+			}
+			loc := v.Loc.At("status", "containerStatuses", strconv.Itoa(i))
+			cn := label + "container " + cs.Name
+			if r := cs.State.Running; r != nil {
+				add(r.StartedAt, loc.At("state", "running"), "startedAt", cn+" started (running)", false)
+			}
+			if t := cs.State.Terminated; t != nil {
+				add(t.StartedAt, loc.At("state", "terminated"), "startedAt", cn+" started", false)
+				add(t.FinishedAt, loc.At("state", "terminated"), "finishedAt", fmt.Sprintf("%s exited (code %d)", cn, t.ExitCode), true)
+			}
+			if t := cs.LastState.Terminated; t != nil {
+				add(t.StartedAt, loc.At("lastState", "terminated"), "startedAt", cn+" started (previous run)", false)
+				add(t.FinishedAt, loc.At("lastState", "terminated"), "finishedAt", fmt.Sprintf("%s exited (previous run, code %d)", cn, t.ExitCode), true)
+			}
+		}
+	}
+	return out
+}
+
+// under reports whether sub starts with prefix.
+func under(sub []string, prefix ...string) bool {
+	if len(sub) < len(prefix) {
+		return false
+	}
+	for i, p := range prefix {
+		if sub[i] != p {
+			return false
+		}
+	}
+	return true
+}
+
+func key(m *snapshot.Meta) string {
+	if m.Namespace == "" {
+		return m.Name
+	}
+	return m.Namespace + "/" + m.Name
+}
+
+// objectInfo returns an object's metadata, kind, location and
+// status.conditions (nil when it has none).
+func objectInfo(o any) (*snapshot.Meta, string, snapshot.Location, []snapshot.Condition) {
+	switch v := o.(type) {
+	case *snapshot.Namespace:
+		return &v.Meta, "Namespace", v.Loc, v.Status.Conditions
+	case *snapshot.APIService:
+		return &v.Meta, "APIService", v.Loc, v.Status.Conditions
+	case *snapshot.Pod:
+		return &v.Meta, "Pod", v.Loc, v.Status.Conditions
+	case *snapshot.Node:
+		return &v.Meta, "Node", v.Loc, v.Status.Conditions
+	case *snapshot.CustomResourceDefinition:
+		return &v.Meta, "CustomResourceDefinition", v.Loc, v.Status.Conditions
+	case *snapshot.Workload:
+		return &v.Meta, v.Kind, v.Loc, v.Status.Conditions
+	case *snapshot.Lease:
+		return &v.Meta, "Lease", v.Loc, nil
+	case *snapshot.Event:
+		return &v.Meta, "Event", v.Loc, nil
+	case *snapshot.PersistentVolumeClaim:
+		return &v.Meta, "PersistentVolumeClaim", v.Loc, nil
+	case *snapshot.Service:
+		return &v.Meta, "Service", v.Loc, nil
+	case *snapshot.WebhookConfiguration:
+		return &v.Meta, v.Kind, v.Loc, nil
+	}
+	return nil, "", snapshot.Location{}, nil
+}
+
+// maxExcerpt caps the part of a log message a timeline entry quotes in its
+// what; the evidence holds the line.
+const maxExcerpt = 80
+
+// maxLogValue caps a log line quoted as timeline evidence.
+const maxLogValue = 600
+
+// logStamps dates a quoted log line, and finds the first and last lines of
+// the component's logs (the same file, when its component is not known)
+// with the same message: the first and last time the bundle shows it.
+func (d *dater) logStamps(e Evidence) []stamp {
+	text := e.Value
+	l := d.logs[e.Path]
+	if l != nil {
+		if i := e.Line - l.FirstLine; i >= 0 && i < len(l.Lines) {
+			text = l.Lines[i]
+		}
+	}
+	t, ok := logtime.Of(text, d.s.Now)
+	if !ok {
+		return nil
+	}
+	quoted := stamp{t: t, onset: true, ev: Evidence{Path: e.Path, Line: e.Line, Value: clipText(text, maxLogValue)}}
+	alike := []stamp{quoted}
+	if l != nil {
+		if a := d.alikeLines(l, logShape(logtime.Message(text))); len(a) > 0 {
+			alike = a
+		}
+	}
+	where := fileName(e.Path)
+	if l != nil && l.Component != "" {
+		where = l.Component + "'s log"
+	}
+	excerpt := func(s stamp) string { return excerptOf(logtime.Message(s.ev.Value), maxExcerpt) }
+	if len(alike) == 1 {
+		s := alike[0]
+		s.what = "logged in " + where + ": " + excerpt(s)
+		return []stamp{s}
+	}
+	first, last := alike[0], alike[len(alike)-1]
+	first.what = fmt.Sprintf("first of %d like lines in %s: %s", len(alike), where, excerpt(first))
+	last.what = fmt.Sprintf("last of %d like lines in %s: %s", len(alike), where, excerpt(last))
+	return []stamp{first, last}
+}
+
+// logShape is a log message with what varies between lines that say the
+// same thing masked: digits (pids, counts, addresses) and quoted names
+// (tokens without spaces between quotes, escaped or not), so "forbidden for
+// \"endpoint-controller\"" and "forbidden for \"ttl-controller\"" are alike.
+func logShape(msg string) string {
+	var b strings.Builder
+	b.Grow(len(msg))
+	for i := 0; i < len(msg); i++ {
+		c := msg[i]
+		switch {
+		case c >= '0' && c <= '9':
+			for i+1 < len(msg) && msg[i+1] >= '0' && msg[i+1] <= '9' {
+				i++
+			}
+			b.WriteByte('0')
+		case c == '"':
+			// A quoted token without spaces: keep the quotes, mask the name.
+			end := i + 1
+			for end < len(msg) && msg[end] != '"' && msg[end] != ' ' {
+				end++
+			}
+			if end < len(msg) && msg[end] == '"' && end > i+1 {
+				tok := msg[i+1 : end]
+				esc := strings.HasSuffix(tok, `\`)
+				b.WriteString(`"*`)
+				if esc {
+					b.WriteByte('\\')
+				}
+				b.WriteByte('"')
+				i = end
+				continue
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// alikeLines returns, oldest first, the dated lines shaped like shape in the
+// logs of l's component (l alone when it has none), one per moment: a line
+// present in two files (a run's log and the log of all runs) counts once.
+func (d *dater) alikeLines(l *snapshot.Log, shape string) []stamp {
+	ck := l.Component + "\x00" + l.Path + "\x00" + shape
+	if c, ok := d.alike[ck]; ok {
+		return c
+	}
+	logs := []*snapshot.Log{l}
+	if l.Component != "" {
+		logs = nil
+		for _, o := range d.s.Logs {
+			if o.Component == l.Component {
+				logs = append(logs, o)
+			}
+		}
+	}
+	seen := map[time.Time]bool{}
+	var out []stamp
+	for _, o := range logs {
+		for i, line := range o.Lines {
+			if len(line) < len(shape)/2 || logShape(logtime.Message(line)) != shape {
+				continue
+			}
+			t, ok := logtime.Of(line, d.s.Now)
+			if !ok || seen[t] {
+				continue
+			}
+			seen[t] = true
+			out = append(out, stamp{t: t, onset: true, ev: Evidence{Path: o.Path, Line: o.FirstLine + i, Value: clipText(line, maxLogValue)}})
+		}
+	}
+	sortStamps(out)
+	d.alike[ck] = out
+	return out
+}
+
+// excerptOf keeps the start and the end of s (where klog puts the error
+// and its keys) within about n bytes.
+func excerptOf(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	head := clipText(s, n/2)
+	head = strings.TrimSuffix(head, "…")
+	i := len(s) - n/2
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return head + " … " + s[i:]
+}
+
+func fileName(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// clipText cuts s to at most n bytes, never inside a character, marking the cut.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
