@@ -36,7 +36,7 @@ type dater struct {
 	objs map[snapshot.Location]any
 	// byRef holds the same objects by kind, namespace and name.
 	byRef map[Ref]snapshot.Location
-	logs map[string]*snapshot.Log
+	logs  map[string]*snapshot.Log
 	// alike caches the log lines with the same message (see alikeLines).
 	alike map[string][]stamp
 }
