@@ -105,6 +105,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		return nil, err
 	}
 	c = &Cluster{Dir: dir, opts: opts, binDir: bin}
+	started := c // `return nil, err` clears c before the deferred Stop runs
 	c.Logs = Logs{
 		Etcd:              filepath.Join(dir, "logs", "etcd.log"),
 		APIServer:         filepath.Join(dir, "logs", "kube-apiserver.log"),
@@ -113,7 +114,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	}
 	defer func() {
 		if err != nil {
-			c.Stop()
+			started.Stop()
 		}
 	}()
 	if err = os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
