@@ -21,47 +21,8 @@ func (l *loader) finish() {
 		best = snapshot.LayoutNative
 	}
 	s.Layout = best
-	if m := s.Manifest; m != nil {
-		if !m.End.IsZero() {
-			s.Now = m.End
-		}
-		if s.GitVersion == "" {
-			s.GitVersion = m.Cluster.GitVersion
-		}
-		for _, req := range m.Requests {
-			if req.File == "" || !req.Failed() {
-				continue
-			}
-			if res, ok := resourceKeyFor(req.File); ok {
-				s.MarkFailed(res, req.Status, req.Error)
-			} else if req.File == bundle.DiscoveryResultsPath {
-				s.MarkFailed(snapshot.ResDiscovery, req.Status, req.Error)
-			}
-		}
-		for _, req := range m.Requests {
-			if req.File != "" || !req.Failed() || req.Verb != "list" {
-				continue
-			}
-			if res, ok := resourceKeyForURL(req.Path); ok {
-				s.MarkFailed(res, req.Status, req.Error)
-			}
-		}
-		for _, lf := range m.Logs {
-			for _, lg := range s.Logs {
-				if lg.Path == lf.Path && lf.Component != "" {
-					// "--log kube-controller-manager.previous=..." still
-					// belongs to kube-controller-manager.
-					if c := snapshot.ComponentOf(lf.Component); c != "" {
-						lg.Component = c
-					} else {
-						lg.Component = lf.Component
-					}
-				}
-			}
-			if lf.Error != "" {
-				s.MarkFailed(snapshot.ResLogs, 0, lf.Error)
-			}
-		}
+	if s.Manifest != nil {
+		applyManifest(s, s.Manifest)
 	}
 	if s.Now.IsZero() && !l.mgTime.IsZero() {
 		s.Now = l.mgTime
@@ -97,6 +58,51 @@ func (l *loader) layoutGaps() {
 	for _, g := range gapChecks {
 		if !l.s.Collected(g.res) {
 			l.note("this %s bundle holds no %s: %s; `nsbundle collect` gathers them", l.s.Layout, g.label, g.hides)
+		}
+	}
+}
+
+// applyManifest takes from an nsbundle manifest the collection time, the
+// cluster version, the requests that failed and the logs' components.
+func applyManifest(s *snapshot.Snapshot, m *bundle.Manifest) {
+	if !m.End.IsZero() {
+		s.Now = m.End
+	}
+	if s.GitVersion == "" {
+		s.GitVersion = m.Cluster.GitVersion
+	}
+	for _, req := range m.Requests {
+		if req.File == "" || !req.Failed() {
+			continue
+		}
+		if res, ok := resourceKeyFor(req.File); ok {
+			s.MarkFailed(res, req.Status, req.Error)
+		} else if req.File == bundle.DiscoveryResultsPath {
+			s.MarkFailed(snapshot.ResDiscovery, req.Status, req.Error)
+		}
+	}
+	for _, req := range m.Requests {
+		if req.File != "" || !req.Failed() || req.Verb != "list" {
+			continue
+		}
+		if res, ok := resourceKeyForURL(req.Path); ok {
+			s.MarkFailed(res, req.Status, req.Error)
+		}
+	}
+	for _, lf := range m.Logs {
+		for _, lg := range s.Logs {
+			if lg.Path == lf.Path && lf.Component != "" {
+				// "--log kube-controller-manager.previous=..." still
+				// belongs to kube-controller-manager.
+				if c := snapshot.ComponentOf(lf.Component); c != "" {
+					lg.Component = c
+				} else {
+					lg.Component = lf.Component
+				}
+			}
+		}
+		if lf.Error != "" {
+			s.MarkFailed(snapshot.ResLogs, 0, lf.Error)
 		}
 	}
 }
