@@ -26,6 +26,9 @@ const (
 	// LogsDir holds logs/<namespace>/<pod>/<container>[.previous].log and
 	// logs/files/<name>.log for files given with --log.
 	LogsDir = "logs"
+	// AuditDir holds the kube-apiserver audit logs given with --audit-log:
+	// logs/audit/<file name>.
+	AuditDir = "logs/audit"
 )
 
 // Manifest describes how a bundle was collected. Every request the collector
@@ -142,6 +145,15 @@ type LogFile struct {
 	Bytes     int64  `json:"bytes"`
 	Truncated bool   `json:"truncated,omitempty"`
 	Error     string `json:"error,omitempty"`
+	// Audit is true for a kube-apiserver audit log added with --audit-log
+	// (logs/audit/<name>).
+	Audit bool `json:"audit,omitempty"`
+	// Redacted counts audit events whose requestObject and responseObject
+	// were dropped (Secrets, ConfigMaps, TokenReviews, ServiceAccount tokens).
+	Redacted int `json:"redacted,omitempty"`
+	// Dropped counts audit lines left out because they were not JSON (a
+	// line cut while being written, garbage).
+	Dropped int `json:"dropped,omitempty"`
 }
 
 // Totals sums up the collection.

@@ -37,6 +37,11 @@
 //	                                  behind APIService, webhook and CRD conversion
 //	                                  Services; newest MaxLogBytes kept
 //	logs/files/<NAME>.log             --log NAME=PATH files, newest MaxLogBytes
+//	logs/audit/<file name>            --audit-log files (kube-apiserver audit
+//	                                  JSON lines, gzip read), newest MaxAuditBytes;
+//	                                  request and response bodies of Secrets,
+//	                                  ConfigMaps, TokenReviews and ServiceAccount
+//	                                  tokens dropped, non-JSON lines dropped
 //
 // A resource type's file exists only if its first page arrived; the
 // manifest says why not (status, error verbatim).

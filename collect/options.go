@@ -41,6 +41,12 @@ type Options struct {
 	MaxLogBytes int64
 	// LogFiles are local files added with --log NAME=PATH.
 	LogFiles []LogFileSpec
+	// AuditLogs are local kube-apiserver audit logs added with --audit-log
+	// (plain or gzip-compressed JSON lines).
+	AuditLogs []string
+	// MaxAuditBytes caps each audit log kept in the bundle; the newest
+	// part is kept.
+	MaxAuditBytes int64
 
 	// Timeout bounds each HTTP request attempt.
 	Timeout time.Duration
@@ -102,6 +108,7 @@ func NewOptions() Options {
 		Codec:                    bundle.CodecGzip,
 		Tool:                     bundle.ToolInfo{Name: "nsbundle"},
 		MaxLogBytes:              5 << 20,
+		MaxAuditBytes:            64 << 20,
 		EventsWindow:             DefaultEventsWindow,
 		Timeout:                  60 * time.Second,
 		PageSize:                 500,
@@ -152,6 +159,14 @@ func (o *Options) Validate() error {
 	}
 	if o.EventsWindow < 0 {
 		errs = append(errs, fmt.Errorf("--events-window must not be negative, got %s", o.EventsWindow))
+	}
+	if o.MaxAuditBytes <= 0 {
+		errs = append(errs, fmt.Errorf("--max-audit-bytes must be positive, got %d", o.MaxAuditBytes))
+	}
+	for _, p := range o.AuditLogs {
+		if p == "" {
+			errs = append(errs, errors.New("--audit-log: empty path"))
+		}
 	}
 	if o.MaxLogBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--max-log-bytes must be positive, got %d", o.MaxLogBytes))

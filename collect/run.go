@@ -134,6 +134,7 @@ func (r *run) collect(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.health(ctx) })
 	wg.Go(func() { r.logFiles(ctx) })
+	wg.Go(func() { r.auditLogs(ctx) })
 	r.discover(ctx)
 	r.resources(ctx, &wg)
 	wg.Wait()

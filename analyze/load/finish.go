@@ -101,7 +101,9 @@ func applyManifest(s *snapshot.Snapshot, m *bundle.Manifest) {
 				}
 			}
 		}
-		if lf.Error != "" {
+		if lf.Error != "" && lf.Audit {
+			s.MarkFailed(snapshot.ResAudit, 0, lf.Error)
+		} else if lf.Error != "" {
 			s.MarkFailed(snapshot.ResLogs, 0, lf.Error)
 		}
 	}

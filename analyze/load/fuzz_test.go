@@ -25,6 +25,7 @@ var fuzzNames = []string{
 	bundle.DiscoveryResultsPath,
 	"terminating/app.json",
 	"logs/files/kube-controller-manager.log",
+	"logs/audit/audit.log",
 	"kube-system/kcm/logs.txt",
 	"health/version.json",
 	"namespaces/x/core/pods.yaml",                     // must-gather list

@@ -171,6 +171,8 @@ func (l *loader) file(name string, r io.Reader) error {
 		}
 		l.s.MarkCollected(snapshot.ResDiscovery)
 		return nil
+	case strings.HasPrefix(name, bundle.AuditDir+"/"):
+		return l.audit(name, r)
 	case strings.HasPrefix(name, bundle.LogsDir+"/") && strings.HasSuffix(name, ".log"):
 		return l.log(name, r, logFromNativePath(name))
 	case strings.HasPrefix(name, troubleshootPodLogs) && strings.HasSuffix(name, ".log"):

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"github.com/nsbundle/nsbundle/analyze/audit"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ const (
 	ResDaemonSets      = "daemonsets.apps"
 	ResDiscovery       = "discovery"
 	ResLogs            = "logs"
+	ResAudit           = "audit"
 )
 
 // Snapshot is everything the rules know about a cluster.
@@ -83,6 +85,9 @@ type Snapshot struct {
 	Content map[string]*Located[bundle.NamespaceContent]
 	// Logs are the collected logs.
 	Logs []*Log
+	// Audit indexes the kube-apiserver audit logs of the bundle
+	// (logs/audit/) and those given beside it; nil when there are none.
+	Audit *audit.Log
 
 	// Notes are problems met while reading (wrong types, unreadable files).
 	Notes []string

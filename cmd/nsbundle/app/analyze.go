@@ -23,6 +23,7 @@ type analyzeOptions struct {
 	verbose bool
 	width   int
 	limits  bundle.Limits
+	audit   []string
 }
 
 func newAnalyzeCommand(streams Streams, name string) *cobra.Command {
@@ -46,6 +47,7 @@ Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 		Example: fmt.Sprintf(`  %[1]s analyze bundle.tgz
   %[1]s analyze bundle.tgz -o json | jq '.findings[].rootCause'
   %[1]s analyze bundle.tgz -o dot | dot -Tsvg > chains.svg
+  %[1]s analyze bundle.tgz --audit-log audit.log
   ssh support-host cat /tickets/4711/bundle.tgz | %[1]s analyze -`, name),
 		Args: exactArgs(1, "BUNDLE"),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -56,6 +58,7 @@ Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 	f := c.Flags()
 	f.VarP(&o.format, "output", "o", "output format: "+joinNames(report.FormatNames()))
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "show evidence values in full")
+	f.StringArrayVar(&o.audit, "audit-log", nil, "also read this kube-apiserver audit log (JSON lines, .gz read) to name who changed a root cause (repeatable)")
 	f.IntVar(&o.width, "width", 0, "wrap the table output at this many columns (default: terminal width or 100)")
 	addLimitFlags(c, &o.limits)
 	_ = c.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -68,6 +71,11 @@ func (o *analyzeOptions) run(c *cobra.Command, streams Streams) error {
 	snap, name, err := readBundle(streams, o.path, analyze.Options{Limits: o.limits, Memory: &GCPolicy{}})
 	if err != nil {
 		return err
+	}
+	for _, p := range o.audit {
+		if err := analyze.AddAuditLog(snap, p); err != nil {
+			return &ExitError{Code: ExitUnreadable, Err: err}
+		}
 	}
 	rep, err := analyze.Run(snap, rules.All())
 	if err != nil {

@@ -214,6 +214,8 @@ func (o *collectOptions) addFlags(c *cobra.Command, output bool) {
 		f.BoolVar(&o.opts.Force, "force", false, "overwrite the output file if it exists")
 	}
 	f.StringArrayVar(&o.logs, "log", nil, "add a local log file as NAME=PATH, e.g. kube-controller-manager=/var/log/kcm.log (repeatable)")
+	f.StringArrayVar(&o.opts.AuditLogs, "audit-log", nil, "add a local kube-apiserver audit log (JSON lines, .gz read), e.g. /var/log/kubernetes/audit.log on kubeadm; bodies of Secrets, ConfigMaps and token reviews are dropped (repeatable)")
+	f.Int64Var(&o.opts.MaxAuditBytes, "max-audit-bytes", o.opts.MaxAuditBytes, "keep at most this many bytes (the newest) of each audit log")
 	f.DurationVar(&o.opts.Since, "since", o.opts.Since, "only container logs newer than this (e.g. 2h; 0 = no limit)")
 	f.Int64Var(&o.opts.MaxLogBytes, "max-log-bytes", o.opts.MaxLogBytes, "keep at most this many bytes (the newest) of each log")
 	f.DurationVar(&o.opts.Timeout, "timeout", o.opts.Timeout, "timeout of each API request attempt")
