@@ -136,20 +136,32 @@ func (r *run) logFiles(ctx context.Context) {
 	}
 }
 
+// openRegular opens a local file collect copies, refusing anything that is
+// not a regular file (a FIFO or device would block or never end).
+func openRegular(name string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	return f, fi, nil
+}
+
 // readTail reads the last max bytes of a file, from a line start when cut.
 func readTail(name string, limit int64) ([]byte, bool, error) {
-	f, err := os.Open(name)
+	f, fi, err := openRegular(name)
 	if err != nil {
 		return nil, false, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, false, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("%s: not a regular file", name)
-	}
 	off := max(fi.Size()-limit, 0)
 	data, err := io.ReadAll(io.NewSectionReader(f, off, limit))
 	if err != nil {
