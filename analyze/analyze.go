@@ -97,6 +97,7 @@ func Run(snap *snapshot.Snapshot, rules []Rule) (*Report, error) {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
+	Attribute(snap, r.Findings)
 	Timelines(snap, r.Findings)
 	return r, nil
 }

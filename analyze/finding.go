@@ -46,6 +46,10 @@ type Link struct {
 	// Problem says what is wrong with this object, in one sentence.
 	Problem  string     `json:"problem"`
 	Evidence []Evidence `json:"evidence,omitempty"`
+	// ChangedBy names who last changed (or deleted) the link's object, from
+	// the kube-apiserver audit log; set on a root cause that is a deleted or
+	// changed object, when the bundle's audit log names it (see Attribute).
+	ChangedBy *Change `json:"changedBy,omitempty"`
 }
 
 // RootCause is the last link of a chain.

@@ -107,8 +107,13 @@ func (d *dater) ownStamps(r Ref) []stamp {
 // stamps returns every moment the evidence of link l dates.
 func (d *dater) stamps(l Link) []stamp {
 	var out []stamp
+	if c := l.ChangedBy; c != nil {
+		out = append(out, stamp{t: c.Time, what: changeWhat(c.Verb, c.User), ev: c.Evidence, onset: true})
+	}
 	for _, e := range l.Evidence {
 		switch {
+		case e.Line > 0 && isAuditLine(e.Value):
+			out = append(out, auditStamps(e)...)
 		case e.Line > 0:
 			out = append(out, d.logStamps(e)...)
 		case e.Pointer != "" || e.Path != "":

@@ -43,6 +43,11 @@ an archive from standard input. The bundle is untrusted input: unsafe entries ar
 and sizes are capped (see the --max-* flags). Nothing is written to disk and no
 network connection is opened.
 
+When the root cause is a deleted or changed object (a bootstrap ClusterRole or binding,
+an APIService, a Service, a webhook configuration), the kube-apiserver audit log names
+who did it: the bundle's own (collect --audit-log) or a file given with --audit-log.
+An audit file that cannot be read is exit status 4.
+
 Exit status: 0 no finding, 3 findings, 4 unreadable bundle, 2 bad usage.`,
 		Example: fmt.Sprintf(`  %[1]s analyze bundle.tgz
   %[1]s analyze bundle.tgz -o json | jq '.findings[].rootCause'
