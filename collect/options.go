@@ -147,6 +147,11 @@ func (s LogFileSpec) validate() error {
 
 // Validate checks the options and returns every problem found.
 func (o *Options) Validate() error {
+	return errors.Join(errors.Join(o.outputErrors()...), errors.Join(o.limitErrors()...), errors.Join(o.inputErrors()...))
+}
+
+// outputErrors checks where and how the bundle is written.
+func (o *Options) outputErrors() []error {
 	var errs []error
 	if o.Output == StreamOutput && o.Stream == nil {
 		errs = append(errs, errors.New("output - needs a stream to write to"))
@@ -154,6 +159,12 @@ func (o *Options) Validate() error {
 	if o.Codec != bundle.CodecGzip && o.Codec != bundle.CodecZstd {
 		errs = append(errs, fmt.Errorf("unknown codec %q: want %q or %q", o.Codec, bundle.CodecGzip, bundle.CodecZstd))
 	}
+	return errs
+}
+
+// limitErrors checks the durations, sizes, rates and caps.
+func (o *Options) limitErrors() []error {
+	var errs []error
 	if o.Since < 0 {
 		errs = append(errs, fmt.Errorf("--since must not be negative, got %s", o.Since))
 	}
@@ -162,11 +173,6 @@ func (o *Options) Validate() error {
 	}
 	if o.MaxAuditBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--max-audit-bytes must be positive, got %d", o.MaxAuditBytes))
-	}
-	for _, p := range o.AuditLogs {
-		if p == "" {
-			errs = append(errs, errors.New("--audit-log: empty path"))
-		}
 	}
 	if o.MaxLogBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--max-log-bytes must be positive, got %d", o.MaxLogBytes))
@@ -192,6 +198,17 @@ func (o *Options) Validate() error {
 	if o.MaxTerminatingNamespaces < 0 || o.MaxItemsPerType < 0 || o.MaxPodsPerService < 0 {
 		errs = append(errs, errors.New("caps must not be negative"))
 	}
+	return errs
+}
+
+// inputErrors checks the log and audit files and the namespaces named.
+func (o *Options) inputErrors() []error {
+	var errs []error
+	for _, p := range o.AuditLogs {
+		if p == "" {
+			errs = append(errs, errors.New("--audit-log: empty path"))
+		}
+	}
 	seen := map[string]bool{}
 	for _, s := range o.LogFiles {
 		if err := s.validate(); err != nil {
@@ -207,7 +224,7 @@ func (o *Options) Validate() error {
 			errs = append(errs, fmt.Errorf("invalid namespace %q", ns))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // DefaultOutputName returns the default bundle file name for a cluster or
