@@ -215,7 +215,7 @@ func TestLoadMalformed(t *testing.T) {
 
 func TestLoadManifestErrors(t *testing.T) {
 	t.Parallel()
-	if _, err := Snapshot(walkFiles(map[string]string{"manifest.json": "{not json"}), Options{}); err == nil || !strings.Contains(err.Error(), "manifest.json") {
+	if _, err := Snapshot(MapWalk(map[string]string{"manifest.json": "{not json"}), Options{}); err == nil || !strings.Contains(err.Error(), "manifest.json") {
 		t.Errorf("garbage manifest: err %v", err)
 	}
 	if s := mustLoad(t, map[string]string{}); s.Layout != snapshot.LayoutNative || len(s.Notes) != 1 || !s.Now.IsZero() {

@@ -97,7 +97,7 @@ func FuzzListLayouts(f *testing.F) {
 		}
 		variants := listVariants(t, []string{nsActive, c.String(), nsStuck})
 		load := func(text string) string {
-			s, err := Snapshot(walkFiles(map[string]string{"resources/core/v1/namespaces.json": text}), Options{})
+			s, err := Snapshot(MapWalk(map[string]string{"resources/core/v1/namespaces.json": text}), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

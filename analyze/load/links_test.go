@@ -49,7 +49,7 @@ func TestLoadLinks(t *testing.T) {
 				for _, k := range tt.links {
 					link(k)
 				}
-				return walkFiles(files)(file)
+				return MapWalk(files)(file)
 			}
 			s, err := SnapshotBundle(walk, Options{})
 			if err != nil {

@@ -2,8 +2,6 @@ package load
 
 import (
 	"encoding/json"
-	"io"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -15,26 +13,9 @@ import (
 
 var collectedAt = time.Date(2026, 11, 23, 5, 10, 0, 0, time.UTC)
 
-// walkFiles turns bundle path -> text into a WalkFunc, in name order.
-func walkFiles(files map[string]string) WalkFunc {
-	return func(fn func(name string, r io.Reader) error) error {
-		names := make([]string, 0, len(files))
-		for n := range files {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			if err := fn(n, strings.NewReader(files[n])); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
 func mustLoad(t *testing.T, files map[string]string) *snapshot.Snapshot {
 	t.Helper()
-	s, err := Snapshot(walkFiles(files), Options{})
+	s, err := Snapshot(MapWalk(files), Options{})
 	if err != nil {
 		t.Fatalf("Snapshot: %v", err)
 	}

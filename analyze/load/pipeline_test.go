@@ -179,7 +179,7 @@ func TestMemoryPolicy(t *testing.T) {
 	}
 	files := map[string]string{"manifest.json": manifestJSON(t), "resources/core/v1/namespaces.json": oneLine(items...)}
 	var c countingPolicy
-	s, err := Snapshot(walkFiles(files), Options{Memory: &c})
+	s, err := Snapshot(MapWalk(files), Options{Memory: &c})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -117,27 +115,10 @@ func mustJSON(t testing.TB, v any) string {
 	return string(b)
 }
 
-// walkMap turns bundle files into a load.WalkFunc, in name order.
-func walkMap(files map[string]string) load.WalkFunc {
-	return func(fn func(name string, r io.Reader) error) error {
-		names := make([]string, 0, len(files))
-		for n := range files {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			if err := fn(n, strings.NewReader(files[n])); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
 // loadFiles builds a snapshot from bundle files.
 func loadFiles(t testing.TB, files map[string]string) *snapshot.Snapshot {
 	t.Helper()
-	s, err := load.Snapshot(walkMap(files), load.Options{})
+	s, err := load.Snapshot(load.MapWalk(files), load.Options{})
 	if err != nil {
 		t.Fatalf("load.Snapshot: %v", err)
 	}

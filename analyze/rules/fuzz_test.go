@@ -53,7 +53,7 @@ func FuzzRun(f *testing.F) {
 		}
 		name := names[int(sel)%len(names)]
 		files[name] = string(data)
-		s, err := load.Snapshot(walkMap(files), load.Options{})
+		s, err := load.Snapshot(load.MapWalk(files), load.Options{})
 		if err != nil {
 			return // a broken manifest.json is an unreadable bundle
 		}

@@ -3,8 +3,6 @@ package snapshottest_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -176,7 +174,7 @@ func bundleFiles(t *testing.T) map[string]string {
 func TestBuilderMatchesLoader(t *testing.T) {
 	t.Parallel()
 	files := bundleFiles(t)
-	loaded, err := load.Snapshot(walkMap(files), load.Options{})
+	loaded, err := load.Snapshot(load.MapWalk(files), load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,21 +275,4 @@ func lineDiff(got, want string) string {
 		return fmt.Sprintf("built (line %d):\n%s\nloaded:\n%s", i+1, strings.Join(g[from:min(len(g), i+4)], "\n"), strings.Join(w[from:min(len(w), i+4)], "\n"))
 	}
 	return ""
-}
-
-// walkMap turns bundle files into a load.WalkFunc, in name order.
-func walkMap(files map[string]string) load.WalkFunc {
-	return func(fn func(name string, r io.Reader) error) error {
-		names := make([]string, 0, len(files))
-		for n := range files {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			if err := fn(n, strings.NewReader(files[n])); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 }
