@@ -26,9 +26,21 @@ func renderDOT(w io.Writer, r *analyze.Report, _ Options) error {
 	if len(r.Findings) == 0 {
 		title = "nsbundle: no blocking chains found in " + bundleName(r.Bundle)
 	}
+	if g.when != "" {
+		title += " (" + g.when + ")"
+	}
 	fmt.Fprintf(w, "  label=%s;\n  labelloc=t;\n  rankdir=TB;\n  fontname=\"Helvetica\";\n", dotQuote(clean(title)))
 	fmt.Fprintln(w, `  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11];`)
 	fmt.Fprintln(w, `  edge [fontname="Helvetica", fontsize=9];`)
+	var began []string // the sequence of each dated finding, for tools that read the graph
+	for _, f := range r.Findings {
+		if b := beganText(&f); b != "" {
+			began = append(began, "["+f.ID+"] began "+b+": "+f.Sequence)
+		}
+	}
+	if len(began) > 0 {
+		fmt.Fprintf(w, "  comment=%s;\n", dotQuote(strings.Join(began, "; ")))
+	}
 	ids := dotIDs(g)
 	for i, n := range g.nodes {
 		attrs := []string{"label=" + dotLabel(n.labelLines(3))}

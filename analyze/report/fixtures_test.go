@@ -1,6 +1,19 @@
 package report
 
-import "github.com/nsbundle/nsbundle/analyze"
+import (
+	"time"
+
+	"github.com/nsbundle/nsbundle/analyze"
+)
+
+// at parses an RFC 3339 time for a fixture's timeline.
+func at(s string) *time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return &t
+}
 
 // Reports built by hand the way the rules will build them. Each is rendered
 // to every format and compared with testdata/<name>.<format>.golden.
@@ -90,6 +103,29 @@ func ccmRoutesReport() *analyze.Report {
 					},
 				},
 			},
+			Timeline: []analyze.Moment{
+				{Time: at("2026-11-19T23:58:12.441207Z"), Ref: analyze.Ref{Kind: analyze.KindComponent, Namespace: "kube-system", Name: "cloud-controller-manager"},
+					What:     `first of 361 like lines in cloud-controller-manager's log: "Could not create route" err="googleapi: Error 403: Required 'compute.routes.insert' … forbidden"`,
+					Evidence: &analyze.Evidence{Path: "logs/kube-system/cloud-controller-manager-cp-1/cloud-controller-manager.log", Line: 12, Value: `E1119 23:58:12.441207       1 route_controller.go:325] "Could not create route" err="googleapi: Error 403: Required 'compute.routes.insert' permission, forbidden"`}},
+				{Time: at("2026-11-20T00:00:03Z"), Ref: analyze.Ref{Kind: analyze.KindNode, Name: "worker-3"}, What: "became NetworkUnavailable=True (NoRouteCreated)",
+					Evidence: &analyze.Evidence{Path: "resources/core/v1/nodes.json", Pointer: "/items/3/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T00:00:03Z"}},
+				{Time: at("2026-11-20T00:01:10Z"), Ref: analyze.Ref{Kind: analyze.KindAPIService, Name: "v1beta1.metrics.k8s.io"}, What: "became Available=False (FailedDiscoveryCheck)",
+					Evidence: &analyze.Evidence{Path: apiFile, Pointer: "/items/21/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T00:01:10Z"}},
+				{Time: at("2026-11-20T02:14:00Z"), Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "analytics"}, What: "deletion requested (deletionTimestamp)",
+					Evidence: &analyze.Evidence{Path: nsFile, Pointer: "/items/4/metadata/deletionTimestamp", Value: "deletionTimestamp 2026-11-20T02:14:00Z"}},
+				{Time: at("2026-11-20T02:14:05Z"), Ref: analyze.Ref{Kind: analyze.KindGroupVersion, Name: "metrics.k8s.io/v1beta1"}, What: "Namespace analytics: became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed)",
+					Evidence: &analyze.Evidence{Path: nsFile, Pointer: "/items/4/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T02:14:05Z"}},
+				{Time: at("2026-11-20T02:14:05Z"), Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "analytics"}, What: "became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed)",
+					Evidence: &analyze.Evidence{Path: nsFile, Pointer: "/items/4/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T02:14:05Z"}},
+				{Time: at("2026-11-23T06:28:12.440012Z"), Ref: analyze.Ref{Kind: analyze.KindComponent, Namespace: "kube-system", Name: "cloud-controller-manager"},
+					What:     `last of 361 like lines in cloud-controller-manager's log: "Could not create route" err="googleapi: Error 403: Required 'compute.routes.insert' … forbidden"`,
+					Evidence: &analyze.Evidence{Path: "logs/kube-system/cloud-controller-manager-cp-1/cloud-controller-manager.log", Line: 5210, Value: `E1123 06:28:12.440012       1 route_controller.go:325] "Could not create route" err="googleapi: Error 403: Required 'compute.routes.insert' permission, forbidden" node="worker-3"`}},
+				{Ref: analyze.Ref{Kind: analyze.KindService, Namespace: "kube-system", Name: "metrics-server"}, What: analyze.Undated},
+				{Ref: analyze.Ref{Kind: analyze.KindEndpointSlice, Namespace: "kube-system", Name: "metrics-server-8xk2p"}, What: analyze.Undated},
+				{Ref: analyze.Ref{Kind: analyze.KindPod, Namespace: "kube-system", Name: "metrics-server-6d94bc8694-q7vls"}, What: analyze.Undated},
+			},
+			Began:    at("2026-11-19T23:58:12.441207Z"),
+			Sequence: "2026-11-19 23:58:12 Component/kube-system/cloud-controller-manager → 2026-11-20 00:00:03 Node/worker-3 → undated Pod/kube-system/metrics-server-6d94bc8694-q7vls → undated EndpointSlice/kube-system/metrics-server-8xk2p → undated Service/kube-system/metrics-server → 00:01:10 APIService/v1beta1.metrics.k8s.io → 02:14:05 GroupVersion/metrics.k8s.io/v1beta1 → 02:14:00 Namespace/analytics",
 			RootCause: analyze.RootCause{
 				Ref:     analyze.Ref{Kind: analyze.KindComponent, Namespace: "kube-system", Name: "cloud-controller-manager"},
 				Problem: "its cloud identity lacks compute.routes.insert, so no route exists for worker-3's pod CIDR",
@@ -108,6 +144,12 @@ func ccmRoutesReport() *analyze.Report {
 // ClusterRole was deleted; three namespaces wait on it.
 func kcmClusterRoleReport() *analyze.Report {
 	const kcmLog = "logs/kube-system/kube-controller-manager-cp-1/kube-controller-manager.previous.log"
+	const (
+		kcmFirst = `first of 38 like lines in kube-controller-manager's log: "Error initializing a controller" err="f … controller="namespace"`
+		kcmLast  = `last of 38 like lines in kube-controller-manager's log: "Error initializing a controller" err="f … controller="namespace"`
+	)
+	kcmFirstLine := analyze.Evidence{Path: kcmLog, Line: 3, Value: `E1123 05:12:40.118020       1 controllermanager.go:794] "Error initializing a controller" err="…" controller="namespace"`}
+	kcmLastLine := analyze.Evidence{Path: kcmLog, Line: 212, Value: `E1123 06:40:51.002311       1 controllermanager.go:794] "Error initializing a controller" err="…" controller="namespace"`}
 	return &analyze.Report{
 		Bundle: analyze.BundleInfo{
 			Path:           "samples/kcm-clusterrole-deleted.tgz",
@@ -148,6 +190,15 @@ func kcmClusterRoleReport() *analyze.Report {
 					},
 				},
 			},
+			Timeline: []analyze.Moment{
+				{Time: at("2026-11-23T05:12:40.118020Z"), Ref: analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"}, What: kcmFirst, Evidence: &kcmFirstLine},
+				{Time: at("2026-11-23T05:12:40.118020Z"), Ref: analyze.Ref{Kind: analyze.KindComponent, Namespace: "kube-system", Name: "kube-controller-manager"}, What: kcmFirst, Evidence: &kcmFirstLine},
+				{Time: at("2026-11-23T05:54:02Z"), Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "team-a"}, What: "deletion requested (deletionTimestamp)",
+					Evidence: &analyze.Evidence{Path: "resources/core/v1/namespaces.json", Pointer: "/items/7/metadata/deletionTimestamp", Value: "deletionTimestamp 2026-11-23T05:54:02Z"}},
+				{Time: at("2026-11-23T06:40:51.002311Z"), Ref: analyze.Ref{Kind: analyze.KindComponent, Namespace: "kube-system", Name: "kube-controller-manager"}, What: kcmLast, Evidence: &kcmLastLine},
+			},
+			Began:    at("2026-11-23T05:12:40.118020Z"),
+			Sequence: "2026-11-23 05:12:40 ClusterRole/system:kube-controller-manager → 05:12:40 Component/kube-system/kube-controller-manager → 05:54:02 Namespace/team-a",
 			RootCause: analyze.RootCause{
 				Ref:     analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"},
 				Problem: "deleted; kube-apiserver recreates bootstrap roles only when it starts",
@@ -197,10 +248,17 @@ func hostileReport() *analyze.Report {
 					Evidence: []analyze.Evidence{{Path: "logs/a b/c.log", Line: 7, Value: "```\n</pre><script>x()</script>\\"}}},
 				{Ref: analyze.Ref{Kind: analyze.KindEvidence, Name: "kube-controller-manager logs"}, Rule: "NSB-999", Problem: "not collected (403)"},
 			},
-			RootCause: analyze.RootCause{Ref: analyze.Ref{Kind: analyze.KindEvidence, Name: "kube-controller-manager logs"}, Problem: "not collected (403)"},
-			Fix:       "```\nrm -rf / # no\n</pre>" + nasty,
-			Verify:    analyze.Verify{Command: "echo \"done\" | grep '`' \\\n  && true", Expect: "<b>done</b> & `quoted`"},
-			Missing:   []string{"> not a quote", nasty},
+			Timeline: []analyze.Moment{
+				{Time: at("2026-11-23T23:59:59Z"), Ref: ref, What: "became " + nasty, Evidence: &analyze.Evidence{Path: "resources/x.json", Pointer: "/items/0/status/conditions/0/lastTransitionTime", Value: nasty}},
+				{Time: at("2026-11-24T00:00:01Z"), Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "1. not a list"}, What: "1. " + nasty, Evidence: &analyze.Evidence{Path: "logs/a b/c.log", Line: 7, Value: nasty}},
+				{Ref: analyze.Ref{Kind: analyze.KindEvidence, Name: "kube-controller-manager logs"}, What: analyze.Undated},
+			},
+			Sequence:      "undated Evidence/kube-controller-manager logs → 2026-11-23 23:59:59 " + nasty,
+			OrderWarnings: []string{"impossible order: " + nasty},
+			RootCause:     analyze.RootCause{Ref: analyze.Ref{Kind: analyze.KindEvidence, Name: "kube-controller-manager logs"}, Problem: "not collected (403)"},
+			Fix:           "```\nrm -rf / # no\n</pre>" + nasty,
+			Verify:        analyze.Verify{Command: "echo \"done\" | grep '`' \\\n  && true", Expect: "<b>done</b> & `quoted`"},
+			Missing:       []string{"> not a quote", nasty},
 		}},
 		Notes: []string{nasty},
 	}

@@ -1,6 +1,10 @@
 package report
 
-import "github.com/nsbundle/nsbundle/analyze"
+import (
+	"time"
+
+	"github.com/nsbundle/nsbundle/analyze"
+)
 
 // A graph is the union of the chains of some findings: each object once,
 // edges pointing from the blocked object to what blocks it.
@@ -9,6 +13,10 @@ type graph struct {
 	edges []gedge
 	byKey map[analyze.Ref]int
 	seen  map[gedge]bool
+	// day is the date node times leave out; when says how it began (see
+	// graphTime).
+	day  time.Time
+	when string
 }
 
 // gnode is one object of a chain.
@@ -18,6 +26,7 @@ type gnode struct {
 	symptom bool   // a chain starts here
 	root    bool   // a chain ends here
 	missing bool   // evidence that was not in the bundle
+	since   string // when the timeline first dates it (see seenLabel)
 }
 
 // gedge goes from the blocked node to its blocker; same marks the dashed
@@ -31,6 +40,11 @@ func newGraph(fs []analyze.Finding) *graph {
 	g := &graph{byKey: map[analyze.Ref]int{}, seen: map[gedge]bool{}}
 	for i := range fs {
 		g.addFinding(&fs[i])
+	}
+	first := firstSeen(fs)
+	g.day, g.when = graphTime(fs, first)
+	for _, n := range g.nodes {
+		n.since = seenLabel(first, n.ref, g.day)
 	}
 	return g
 }
@@ -84,8 +98,9 @@ func (g *graph) addFinding(f *analyze.Finding) {
 	}
 }
 
-// labelLines is what a node shows: its kind, its name (with namespace), and
-// its problem wrapped to a few short lines; every part is cleaned.
+// labelLines is what a node shows: its kind, its name (with namespace), its
+// problem wrapped to a few short lines, and when it was first seen; every
+// part is cleaned.
 func (n *gnode) labelLines(maxProblemLines int) []string {
 	name := n.ref.Name
 	if n.ref.Namespace != "" {
@@ -93,7 +108,7 @@ func (n *gnode) labelLines(maxProblemLines int) []string {
 	}
 	out := []string{clean(n.ref.Kind.String()), clean(name)}
 	if n.problem == "" {
-		return out
+		return n.withSince(out)
 	}
 	const lineWidth = 40
 	ws := wrap(clean(n.problem), lineWidth)
@@ -104,5 +119,12 @@ func (n *gnode) labelLines(maxProblemLines int) []string {
 	for i, w := range ws {
 		ws[i] = shorten(w, lineWidth+10) // one unbreakable word must not widen the box
 	}
-	return append(out, ws...)
+	return n.withSince(append(out, ws...))
+}
+
+func (n *gnode) withSince(ls []string) []string {
+	if n.since == "" {
+		return ls
+	}
+	return append(ls, n.since)
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/nsbundle/nsbundle/analyze"
 )
@@ -28,6 +29,17 @@ type htmlFinding struct {
 	Boxes                         []htmlBox
 	Fix, Verify, Expect           string
 	Missing                       []string
+	// Began is when the chain began at BeganAt, its root ("" if undated).
+	Began, BeganAt string
+	Timeline       []htmlMoment
+	Warnings       []string
+}
+
+// htmlMoment is one timeline entry (see timelineEntries); Datetime is its
+// RFC 3339 time, "" when undated.
+type htmlMoment struct {
+	When, Datetime, What, Location string
+	Refs                           []string
 }
 
 // htmlBox is one link of a chain, drawn as a box.
@@ -85,6 +97,25 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 	}
 	for _, m := range f.Missing {
 		hf.Missing = append(hf.Missing, clean(m))
+	}
+	if hf.Began = beganText(f); hf.Began != "" {
+		hf.BeganAt = clean(refString(f.Chain[len(f.Chain)-1].Ref))
+	}
+	for _, e := range timelineEntries(f.Timeline) {
+		m := htmlMoment{When: e.when, What: clean(e.what)}
+		if e.time != nil {
+			m.Datetime = e.time.UTC().Format(time.RFC3339Nano)
+		}
+		if e.ev != nil {
+			m.Location = clean(location(*e.ev))
+		}
+		for _, r := range e.refs {
+			m.Refs = append(m.Refs, clean(refString(r)))
+		}
+		hf.Timeline = append(hf.Timeline, m)
+	}
+	for _, o := range f.OrderWarnings {
+		hf.Warnings = append(hf.Warnings, clean(o))
 	}
 	for i, l := range f.Chain {
 		b := htmlBox{Kind: clean(l.Kind.String()), Name: clean(refName(l.Ref)), Problem: clean(l.Problem)}

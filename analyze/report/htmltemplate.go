@@ -26,6 +26,9 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 .chain > li.symptom { background: #fff3cd; }
 .chain > li.root { background: #f8d7da; border: 3px solid #b00020; }
 .chain > li.missing { border-style: dashed; color: #6c757d; }
+.timeline time, .timeline .undated { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: bold; }
+.timeline .undated { color: #6c757d; }
+.warn { background: #fff3cd; border-left: 4px solid #b00020; padding: .4em .8em; }
 .kind { font-weight: bold; }
 .problem { margin-top: .2em; }
 .ev { margin: .4em 0 0 1em; font-size: .9em; overflow-wrap: anywhere; }
@@ -52,6 +55,18 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 <section class="finding" id="{{.Anchor}}">
 <h2>{{.Num}}. {{.ID}} <span class="sev sev-{{.Severity}}">{{.Severity}}</span> {{.Summary}}</h2>
 <p>Symptom: <code>{{.Symptom}}</code>{{if .Also}}; also affects{{range .Also}} <code>{{.}}</code>{{end}}{{end}}</p>
+{{- if .Timeline}}
+<h3>Timeline (UTC)</h3>
+<p>Began: {{if .Began}}{{.Began}}, at <code>{{.BeganAt}}</code>{{else}}not dated: the bundle shows no time for the root cause{{end}}</p>
+<ol class="timeline">
+{{- range .Timeline}}
+<li{{if .Location}} title="{{.Location}}"{{end}}>{{if .Datetime}}<time datetime="{{.Datetime}}">{{.When}}</time>{{else}}<span class="undated">{{.When}}</span>{{end}}{{range $i, $r := .Refs}}{{if $i}},{{end}} <code>{{$r}}</code>{{end}}: {{.What}}</li>
+{{- end}}
+</ol>
+{{- range .Warnings}}
+<p class="warn"><strong>Order warning:</strong> {{.}}</p>
+{{- end}}
+{{- end}}
 <ol class="chain">
 {{- range .Boxes}}
 <li{{if .Class}} class="{{.Class}}"{{end}}><span class="kind">{{.Kind}}</span> <code>{{.Name}}</code>

@@ -66,7 +66,9 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 		}
 		fmt.Fprintf(w, " (also affects %s)", strings.Join(refs, ", "))
 	}
-	fmt.Fprintf(w, "\n\n### Blocking chain\n\n")
+	fmt.Fprint(w, "\n\n")
+	writeMDTimeline(w, f)
+	fmt.Fprintf(w, "### Blocking chain\n\n")
 	for i, l := range f.Chain {
 		marker := fmt.Sprintf("%d. ", i+1)
 		indent := strings.Repeat(" ", len(marker))
@@ -105,6 +107,33 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 	var chart strings.Builder
 	writeMermaidChart(&chart, newGraph([]analyze.Finding{*f}), "")
 	writeFence(w, "mermaid", strings.Split(strings.TrimSuffix(chart.String(), "\n"), "\n"))
+}
+
+// writeMDTimeline writes the finding's timeline first: when it began at its
+// root, one numbered line per entry (see timelineEntries), then the order
+// warnings as quotes.
+func writeMDTimeline(w io.Writer, f *analyze.Finding) {
+	es := timelineEntries(f.Timeline)
+	if len(es) == 0 {
+		return
+	}
+	fmt.Fprint(w, "### Timeline (UTC)\n\n")
+	if b := beganText(f); b != "" {
+		fmt.Fprintf(w, "**Began:** %s, at %s\n\n", b, mdCode(refString(f.Chain[len(f.Chain)-1].Ref)))
+	} else {
+		fmt.Fprint(w, "**Began:** not dated: the bundle shows no time for the root cause\n\n")
+	}
+	for i, e := range es {
+		refs := make([]string, len(e.refs))
+		for j, r := range e.refs {
+			refs[j] = mdCode(refString(r))
+		}
+		fmt.Fprintf(w, "%d. %s %s: %s\n", i+1, e.when, strings.Join(refs, ", "), mdText(e.what))
+	}
+	fmt.Fprintln(w)
+	for _, o := range f.OrderWarnings {
+		fmt.Fprintf(w, "> **Order warning:** %s\n\n", mdText(o))
+	}
 }
 
 // writeMDFix writes a fix as prose paragraphs and, for its indented lines

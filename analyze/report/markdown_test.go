@@ -9,11 +9,13 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
+	"golang.org/x/net/html"
 )
 
 // TestMarkdownRendersAsIntended parses the markdown with goldmark (CommonMark
 // plus GFM tables, as ticket systems render it) and checks the structure:
-// one numbered list per chain with one item per link, each piece of evidence
+// a numbered timeline per finding, then its chain as a numbered list with one
+// item per link, each piece of evidence
 // a quote holding its location and value as code, fix and verify in fenced
 // blocks, a mermaid block; and that no value turned into markup.
 func TestMarkdownRendersAsIntended(t *testing.T) {
@@ -43,12 +45,36 @@ func TestMarkdownRendersAsIntended(t *testing.T) {
 			} else if tables := findAll(page, "table", ""); len(tables) != 1 || len(findAll(tables[0], "tr", "")) != len(fs)+1 {
 				t.Errorf("want one summary table with %d rows", len(fs)+1)
 			}
+			// Per finding, its timeline (when it has one), then its chain.
 			lists := findAll(page, "ol", "")
-			if len(lists) != len(fs) {
-				t.Fatalf("%d numbered lists, want one per finding (%d)\n%s", len(lists), len(fs), md.String())
+			var chains [][]*html.Node
+			for i, f := range fs {
+				es := timelineEntries(f.Timeline)
+				if len(es) > 0 {
+					if len(lists) == 0 {
+						t.Fatalf("finding %d: no timeline list\n%s", i, md.String())
+					}
+					items := children(lists[0], "li")
+					if len(items) != len(es) {
+						t.Fatalf("finding %d: %d timeline items, want %d", i, len(items), len(es))
+					}
+					for j, e := range es {
+						if got := textOf(items[j]); !strings.HasPrefix(got, e.when+" ") {
+							t.Errorf("finding %d: timeline item %q does not start with %q", i, got, e.when)
+						}
+					}
+					lists = lists[1:]
+				}
+				if len(lists) == 0 {
+					t.Fatalf("finding %d: no chain list\n%s", i, md.String())
+				}
+				chains, lists = append(chains, children(lists[0], "li")), lists[1:]
+			}
+			if len(lists) != 0 {
+				t.Fatalf("%d numbered lists more than a timeline and a chain per finding\n%s", len(lists), md.String())
 			}
 			for i, f := range fs {
-				items := children(lists[i], "li")
+				items := chains[i]
 				if len(items) != len(f.Chain) {
 					t.Fatalf("finding %d: %d list items, want %d links", i, len(items), len(f.Chain))
 				}

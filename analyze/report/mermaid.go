@@ -27,8 +27,13 @@ func renderMermaid(w io.Writer, r *analyze.Report, _ Options) error {
 
 // writeMermaidFinding writes the flowchart of one finding's chain.
 func writeMermaidFinding(w io.Writer, f *analyze.Finding) {
-	fmt.Fprintf(w, "%%%% [%s] %s: %s\n", clean(f.ID), clean(string(f.Severity)), clean(f.Summary))
-	writeMermaidChart(w, newGraph([]analyze.Finding{*f}), "")
+	g := newGraph([]analyze.Finding{*f})
+	when := ""
+	if g.when != "" {
+		when = " (" + g.when + ")"
+	}
+	fmt.Fprintf(w, "%%%% [%s] %s: %s%s\n", clean(f.ID), clean(string(f.Severity)), clean(f.Summary), when)
+	writeMermaidChart(w, g, "")
 }
 
 // writeMermaidChart writes g as a flowchart; indent prefixes every line (for

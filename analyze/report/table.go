@@ -3,13 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/nsbundle/nsbundle/analyze"
 )
@@ -114,6 +109,7 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 		}
 		fmt.Fprintf(w, "  Also affects: %s\n", strings.Join(refs, ", "))
 	}
+	writeBegan(w, f, p, width)
 	if len(f.Chain) == 0 {
 		fmt.Fprintln(w, "    (no chain recorded)")
 	}
@@ -156,6 +152,7 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 		}
 		fmt.Fprintf(w, "    %s\n", line)
 	}
+	writeTimeline(w, f.Timeline, p, width, verbose)
 	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold+ansiGreen, "Fix:"))
 	writeBlock(w, lines(f.Fix), "", width)
 	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold, "Verify:"))
@@ -174,6 +171,98 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 				fmt.Fprintf(w, "%s%s\n", lead, line)
 			}
 		}
+	}
+}
+
+// maxMoments is how many timeline entries the table shows unless Verbose.
+const maxMoments = 5
+
+// writeBegan writes the chain's sequence, root first ("Began: 2026-11-23
+// 07:57:31 ClusterRole/x → 07:57:31 Component/y"), then each order warning,
+// so a chain the clocks contradict is flagged before it is read.
+func writeBegan(w io.Writer, f *analyze.Finding, p painter, width int) {
+	if f.Sequence != "" {
+		const label = "Began:"
+		n := max(width-len(label)-3, 20)
+		var ls []string // whole steps per line, unless one is too long
+		for _, step := range strings.Split(clean(f.Sequence), " → ") {
+			switch last := len(ls) - 1; {
+			case last >= 0 && utf8.RuneCountInString(ls[last]+" → "+step+" →") <= n:
+				ls[last] += " → " + step
+			case last >= 0:
+				ls[last] += " →"
+				fallthrough
+			default:
+				ls = append(ls, step)
+			}
+		}
+		writeLabelled(w, p.paint(ansiBold, label), label, ls, width)
+	}
+	for _, o := range f.OrderWarnings {
+		const label = "Order warning:"
+		writeLabelled(w, p.paint(ansiBold+ansiYellow, label), label, wrap(clean(o), max(width-len(label)-3, 20)), width)
+	}
+}
+
+// writeLabelled writes "  label line", the further lines under the first's
+// start, each wrapped again if still too long.
+func writeLabelled(w io.Writer, painted, label string, ls []string, width int) {
+	indent := strings.Repeat(" ", 3+utf8.RuneCountInString(label))
+	var out []string
+	for _, l := range ls {
+		out = append(out, wrap(l, max(width-len(indent), 20))...)
+	}
+	for j, line := range out {
+		if j == 0 {
+			fmt.Fprintf(w, "  %s %s\n", painted, line)
+			continue
+		}
+		fmt.Fprintf(w, "%s%s\n", indent, line)
+	}
+}
+
+// writeTimeline writes the timeline's entries (see timelineEntries), times
+// right-aligned, at most maxMoments of them unless verbose; verbose adds the
+// location of the evidence that dates each.
+func writeTimeline(w io.Writer, tl []analyze.Moment, p painter, width int, verbose bool) {
+	es := timelineEntries(tl)
+	if len(es) == 0 {
+		return
+	}
+	shown := es
+	if !verbose && len(es) > maxMoments {
+		shown = es[:maxMoments]
+	}
+	col := 0
+	for _, e := range shown {
+		col = max(col, len(e.when))
+	}
+	// Times in a column of their own, or, when that leaves too little room
+	// for the text, each on its own line above it.
+	indent := strings.Repeat(" ", 4+col+2)
+	narrow := width-len(indent) < 60
+	if narrow {
+		indent = "      "
+	}
+	fmt.Fprintf(w, "  %s\n", p.paint(ansiBold, "Timeline (UTC):"))
+	for _, e := range shown {
+		text := clean(refList(e.refs) + ": " + e.what)
+		if narrow {
+			fmt.Fprintf(w, "    %s\n", e.when)
+		}
+		for j, line := range wrapHard(text, width-len(indent)) {
+			if j == 0 && !narrow {
+				fmt.Fprintf(w, "    %*s  %s\n", col, e.when, line)
+				continue
+			}
+			fmt.Fprintf(w, "%s%s\n", indent, line)
+		}
+		if verbose && e.ev != nil {
+			fmt.Fprintf(w, "%s%s\n", indent, p.paint(ansiDim, clean(location(*e.ev))))
+		}
+	}
+	if n := len(es) - len(shown); n > 0 {
+		fmt.Fprintf(w, "    %s\n", p.paint(ansiDim, fmt.Sprintf("… %d more (verbose output shows all)", n)))
 	}
 }
 
@@ -284,113 +373,6 @@ func writeBlock(w io.Writer, text []string, prompt string, width int) {
 			}
 		}
 	}
-}
-
-// writeSummary writes one row per finding, narrowing the symptom and root
-// cause columns (breaking refs after a "/") when the table is wider than
-// width.
-func writeSummary(w io.Writer, fs []analyze.Finding, width int) error {
-	header := []string{"ID", "Severity", "Symptom", "Root cause", "Links"}
-	rows := make([][]string, len(fs))
-	for i, f := range fs {
-		symptom := clean(refString(f.Symptom))
-		if n := len(f.AlsoAffects); n > 0 {
-			symptom += fmt.Sprintf(" (+%d)", n)
-		}
-		rows[i] = []string{clean(f.ID), clean(string(f.Severity)), symptom, clean(refString(f.RootCause.Ref)), fmt.Sprint(len(f.Chain))}
-	}
-	fitColumns(rows, header, width, 2, 3)
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols: tw.NewSymbols(tw.StyleLight),
-		})),
-		tablewriter.WithConfig(tablewriter.Config{
-			Row: tw.CellConfig{
-				Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone},
-				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
-			},
-		}),
-	)
-	t.Header(header)
-	for _, row := range rows {
-		if err := t.Append(row); err != nil {
-			return fmt.Errorf("summary table: %w", err)
-		}
-	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("summary table: %w", err)
-	}
-	return nil
-}
-
-// fitColumns breaks the cells of the flexible columns into lines so that a
-// bordered table of rows is at most width wide; the other columns keep their
-// natural width.
-func fitColumns(rows [][]string, header []string, width int, flexible ...int) {
-	natural := make([]int, len(header))
-	for i, h := range header {
-		natural[i] = utf8.RuneCountInString(h)
-	}
-	for _, row := range rows {
-		for i, c := range row {
-			natural[i] = max(natural[i], utf8.RuneCountInString(c))
-		}
-	}
-	avail := width - 3*len(header) - 1 // borders and padding
-	for i, n := range natural {
-		if !slices.Contains(flexible, i) {
-			avail -= n
-		}
-	}
-	flexTotal := 0
-	for _, i := range flexible {
-		flexTotal += natural[i]
-	}
-	if flexTotal <= avail {
-		return
-	}
-	// Narrow the widest flexible column, one rune at a time, down to minCol.
-	const minCol = 12
-	widths := map[int]int{}
-	for _, i := range flexible {
-		widths[i] = natural[i]
-	}
-	for over := flexTotal - avail; over > 0; over-- {
-		widest := flexible[0]
-		for _, i := range flexible {
-			if widths[i] > widths[widest] {
-				widest = i
-			}
-		}
-		if widths[widest] <= minCol {
-			break
-		}
-		widths[widest]--
-	}
-	for _, row := range rows {
-		for _, i := range flexible {
-			row[i] = strings.Join(breakRef(row[i], widths[i]), "\n")
-		}
-	}
-}
-
-// breakRef splits s into lines of at most n runes, preferring to break after
-// a "/" or at a space, otherwise anywhere.
-func breakRef(s string, n int) []string {
-	var out []string
-	rs := []rune(s)
-	for len(rs) > n {
-		cut := n
-		for i := n; i > n/3; i-- {
-			if rs[i-1] == '/' || rs[i] == ' ' {
-				cut = i
-				break
-			}
-		}
-		out = append(out, strings.TrimRight(string(rs[:cut]), " "))
-		rs = []rune(strings.TrimLeft(string(rs[cut:]), " "))
-	}
-	return append(out, string(rs))
 }
 
 func writeNotes(w io.Writer, notes []string, p painter) {
