@@ -28,8 +28,9 @@ import (
 func TestMain(m *testing.M) { lab.RunIsolated(m) }
 
 // collectorUser is the identity the lab tests collect as, so the audit log
-// can tell its requests from the scenario's.
-const collectorUser = "nsbundle-collector"
+// can tell its requests from the scenario's (the lab's audit policy logs
+// every request of this user).
+const collectorUser = lab.CollectorUser
 
 // plantSecret creates a Secret with `kubectl apply`, so its
 // last-applied-configuration annotation holds the value too.

@@ -2,7 +2,10 @@
 # collect-samples.sh re-creates samples/<scenario>.tgz: for each lab scenario it
 # starts the real control plane in a private network namespace, builds the
 # broken state, and runs `nsbundle collect` against it (inside the namespace),
-# adding the components' log files as a self-managed host would (--log).
+# adding the components' log files as a self-managed host would (--log) and
+# kube-apiserver's audit log (--audit-log; the lab's policy logs RBAC,
+# APIService, Service and webhook configuration changes at Metadata, so the
+# RBAC samples name the user who deleted the objects).
 #
 # Each scenario settles for SETTLE seconds (default 70) before the collection,
 # as a real cluster would have by the time a ticket is opened: leases go stale,
@@ -31,7 +34,8 @@ for s in "${scenarios[@]}"; do
 		IFS=, read -ra kv <<<"${NSBUNDLE_LAB_LOGS:-}"
 		for x in "${kv[@]}"; do [[ -n $x ]] && logs+=(--log "$x"); done
 		sleep "$2"
-		exec "$0" collect --quiet --force --max-log-bytes 131072 -o "$1" "${logs[@]}"
+		exec "$0" collect --quiet --force --max-log-bytes 131072 \
+			--audit-log "$NSBUNDLE_LAB_AUDIT" --max-audit-bytes 262144 -o "$1" "${logs[@]}"
 	' "$bin" "$out/$s.tgz" "$settle" || echo "samples: $s: exited $?" >&2
 	chmod 0644 "$out/$s.tgz" 2>/dev/null || echo "samples: $s: no bundle written" >&2
 done

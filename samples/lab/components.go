@@ -14,11 +14,30 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-const auditPolicy = `apiVersion: audit.k8s.io/v1
+// auditPolicy is kube-apiserver's audit policy (first matching rule wins,
+// none matching is level None): every request of the users tests audit
+// (AuditedUsers: a collector must only read), and at Metadata the changes
+// of the objects whose deletion or change roots a chain, so the audit log a
+// sample carries names who made them and stays small (no reads, no status
+// updates: a subresource is "resource/subresource" and matches no rule).
+var auditPolicy = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: ["RequestReceived"]
 rules:
 - level: Metadata
+  users: ["` + strings.Join(AuditedUsers, `", "`) + `"]
+- level: Metadata
+  verbs: ["create", "update", "patch", "delete", "deletecollection"]
+  resources:
+  - group: rbac.authorization.k8s.io
+    resources: ["clusterroles", "clusterrolebindings", "roles", "rolebindings"]
+  - group: apiregistration.k8s.io
+    resources: ["apiservices"]
+  - group: ""
+    resources: ["services"]
+  - group: admissionregistration.k8s.io
+    resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"]
+- level: None
 `
 
 func (c *Cluster) startEtcd() error {

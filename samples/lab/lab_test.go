@@ -91,21 +91,27 @@ func TestIntegrationRBACDeleted(t *testing.T) {
 		// upTo30 are the further lines on v1.30 and older, exact;
 		// from31 are substrings of further lines from v1.31.
 		upTo30, from31 []string
+		// deleted are the objects RBACUser deletes ("resource/name"), as
+		// the audit log must show them.
+		deleted []string
 	}{
 		{"rbac-deleted-clusterrole", []string{
 			"namespace/old-project phase=Terminating conditions=none",
 			"pvc/data/postgres-data phase=Pending",
 		}, []string{kcmStaysUp, kcmLeaseForbidden + `: RBAC: clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`},
-			[]string{"kube-controller-manager restarts>=2", `log kube-controller-manager: "Error initializing a controller"`}},
+			[]string{"kube-controller-manager restarts>=2", `log kube-controller-manager: "Error initializing a controller"`},
+			[]string{"clusterroles/system:kube-controller-manager"}},
 		{"rbac-deleted-discovery", []string{
 			"namespace/old-project phase=Terminating conditions=none",
 		}, []string{kcmStaysUp, kcmLeaseForbidden + `: RBAC: clusterrole.rbac.authorization.k8s.io "system:kube-controller-manager" not found`},
-			[]string{"kube-controller-manager restarts>=2", "failed to wait for apiserver being healthy"}},
+			[]string{"kube-controller-manager restarts>=2", "failed to wait for apiserver being healthy"},
+			[]string{"clusterroles/system:kube-controller-manager", "clusterrolebindings/system:discovery", "clusterrolebindings/system:public-info-viewer"}},
 		{"rbac-deleted-binding", []string{
 			"namespace/old-project phase=Terminating conditions=none",
 			"pvc/data/postgres-data phase=Pending",
 		}, []string{kcmStaysUp, kcmLeaseForbidden},
-			[]string{"kube-controller-manager restarts>=2", `log kube-controller-manager: "Error initializing a controller"`}},
+			[]string{"kube-controller-manager restarts>=2", `log kube-controller-manager: "Error initializing a controller"`},
+			[]string{"clusterrolebindings/system:kube-controller-manager"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -117,6 +123,9 @@ func TestIntegrationRBACDeleted(t *testing.T) {
 			}
 			t.Logf("%s: scenario took %v; observed:\n%s", c.GitVersion, time.Since(t0), strings.Join(info.Observed, "\n"))
 			expectObserved(t, info, tc.want...)
+			for _, d := range tc.deleted {
+				expectObserved(t, info, fmt.Sprintf("audit: dana [dashboard-admins system:authenticated] delete %s code=200 userAgent=%q sourceIPs=[127.0.0.1]", d, c.RBACUserAgent()))
+			}
 			if c.Minor <= 30 {
 				expectObserved(t, info, tc.upTo30...)
 				return
@@ -175,7 +184,7 @@ func TestIntegrationAuditAndKubeconfigFor(t *testing.T) {
 	t.Parallel()
 	c := StartT(t, Options{})
 	ctx := context.Background()
-	path, err := c.KubeconfigFor("nsbundle-reader", "readers")
+	path, err := c.KubeconfigFor(ReaderUser, "readers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +200,7 @@ func TestIntegrationAuditAndKubeconfigFor(t *testing.T) {
 	if !apierrors.IsForbidden(err) {
 		t.Fatalf("list namespaces as an unbound user: %v, want Forbidden", err)
 	}
-	if err := c.GrantClusterRole(ctx, "nsbundle-reader", "view"); err != nil {
+	if err := c.GrantClusterRole(ctx, ReaderUser, "view"); err != nil {
 		t.Fatal(err)
 	}
 	err = poll(ctx, 10*time.Second, 200*time.Millisecond, func() (bool, string, error) {
@@ -202,7 +211,7 @@ func TestIntegrationAuditAndKubeconfigFor(t *testing.T) {
 		t.Fatalf("list configmaps with view: %v", err)
 	}
 	err = poll(ctx, 30*time.Second, 200*time.Millisecond, func() (bool, string, error) {
-		evs, err := c.AuditEvents("nsbundle-reader")
+		evs, err := c.AuditEvents(ReaderUser)
 		if err != nil {
 			return false, "", err
 		}
@@ -216,4 +225,27 @@ func TestIntegrationAuditAndKubeconfigFor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The policy logs other users' changes of RBAC objects, never their
+	// reads (the control plane's own reads would make the log MiBs).
+	all, err := c.AuditEvents("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	granted := false
+	for _, e := range all {
+		r := e.ObjectRef
+		switch {
+		case e.User.Username == ReaderUser || e.User.Username == CollectorUser:
+		case e.Verb == "get" || e.Verb == "list" || e.Verb == "watch":
+			t.Errorf("audit log holds a read by %s: %s %s", e.User.Username, e.Verb, e.RequestURI)
+		case r != nil && r.Subresource != "":
+			t.Errorf("audit log holds a subresource change by %s: %s %s", e.User.Username, e.Verb, e.RequestURI)
+		case e.Verb == "create" && r != nil && r.Resource == "clusterrolebindings" && r.Name == "lab:"+ReaderUser+":view":
+			granted = e.User.Username == "kubernetes-admin"
+		}
+	}
+	if !granted {
+		t.Errorf("audit log has no create of clusterrolebinding lab:%s:view by kubernetes-admin (%d events)", ReaderUser, len(all))
+	}
+	t.Logf("audit log: %d events", len(all))
 }

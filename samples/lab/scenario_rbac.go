@@ -75,12 +75,12 @@ func (c *Cluster) leaseLockError(err string) string {
 	return "error retrieving resource lock kube-system/kube-controller-manager: " + err
 }
 
-// rbacCrashLoop deletes the controller-manager's ClusterRole (deleteRole)
-// and the given ClusterRoleBindings, then runs kcmCrashLoop: each run takes
+// rbacCrashLoop deletes, as RBACUser, the controller-manager's ClusterRole
+// (deleteRole) and the given ClusterRoleBindings, then runs kcmCrashLoop: each run takes
 // the lease, is forbidden and exits, and its log shows want. Where the lease
 // needs the ClusterRole (LeaseNeedsClusterRole) the controller-manager is
 // forbidden its lease instead, never leads and never exits; want is not
-// checked then.
+// checked then. The audit log must show each delete (sawDeletes).
 func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteRole bool, bindings []string, want string) (*ScenarioInfo, error) {
 	must := []string{want, `"leaderelection lost/stopped"`}
 	if deleteRole {
@@ -98,20 +98,58 @@ func (c *Cluster) rbacCrashLoop(ctx context.Context, info *ScenarioInfo, deleteR
 		}
 		must = []string{forbidden}
 	}
-	return c.kcmCrashLoop(ctx, info, func(ctx context.Context) error {
-		rbac := c.Client.RbacV1()
+	var deleted []string
+	info, err := c.kcmCrashLoop(ctx, info, func(ctx context.Context) error {
+		cs, err := c.RBACUserClient(ctx)
+		if err != nil {
+			return err
+		}
+		rbac := cs.RbacV1()
 		if deleteRole {
 			if err := rbac.ClusterRoles().Delete(ctx, "system:kube-controller-manager", metav1.DeleteOptions{}); err != nil {
-				return fmt.Errorf("delete clusterrole: %w", err)
+				return fmt.Errorf("delete clusterrole as %s: %w", RBACUser, err)
 			}
+			deleted = append(deleted, "clusterroles/system:kube-controller-manager")
 		}
 		for _, b := range bindings {
 			if err := rbac.ClusterRoleBindings().Delete(ctx, b, metav1.DeleteOptions{}); err != nil {
-				return fmt.Errorf("delete clusterrolebinding %s: %w", b, err)
+				return fmt.Errorf("delete clusterrolebinding %s as %s: %w", b, RBACUser, err)
 			}
+			deleted = append(deleted, "clusterrolebindings/"+b)
 		}
 		return nil
 	}, exits, must)
+	if err != nil {
+		return nil, err
+	}
+	return info, c.sawDeletes(info, deleted)
+}
+
+// sawDeletes checks that the audit log shows RBACUser's successful delete
+// of each of deleted ("resource/name", rbac.authorization.k8s.io), and
+// records each line as observed.
+func (c *Cluster) sawDeletes(info *ScenarioInfo, deleted []string) error {
+	evs, err := c.AuditEvents(RBACUser)
+	if err != nil {
+		return err
+	}
+	for _, d := range deleted {
+		found := false
+		for _, e := range evs {
+			r := e.ObjectRef
+			if e.Verb != "delete" || r == nil || r.APIGroup != "rbac.authorization.k8s.io" || r.Resource+"/"+r.Name != d ||
+				e.ResponseStatus == nil || e.ResponseStatus.Code != 200 {
+				continue
+			}
+			info.saw("audit: %s %v delete %s code=200 userAgent=%q sourceIPs=%v", e.User.Username, e.User.Groups, d, e.UserAgent, e.SourceIPs)
+			found = true
+			break
+		}
+		if !found {
+			return fmt.Errorf("audit log %s has no successful delete of %s by %s", c.Logs.Audit, d, RBACUser)
+		}
+	}
+	return nil
 }
 
 // ScenarioKCMExpiredCert: kube-controller-manager's client certificate

@@ -8,7 +8,8 @@
 //
 // The command runs inside the namespace with KUBECONFIG (admin),
 // NSBUNDLE_LAB_LOGS (name=path,... of extra logs), NSBUNDLE_LAB_LOG_ARGS
-// ("--log name=path ..." for nsbundle collect), NSBUNDLE_LAB_DIR set, and
+// ("--log name=path ..." for nsbundle collect), NSBUNDLE_LAB_AUDIT
+// (kube-apiserver's audit log, for collect --audit-log), NSBUNDLE_LAB_DIR set, and
 // the lab's kubectl first in PATH. K8S_VERSION (default v1.37.2) chooses
 // the Kubernetes version; NSBUNDLE_LAB_VERSION tells the command which one runs.
 // Results go to stdout, progress to stderr.
@@ -146,6 +147,7 @@ func runLab(ctx context.Context, dir, scenario string, wait time.Duration, comma
 		"PATH="+c.BinDir()+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"NSBUNDLE_LAB_LOGS="+strings.Join(pairs, ","),
 		"NSBUNDLE_LAB_LOG_ARGS="+strings.Join(logArgs, " "),
+		"NSBUNDLE_LAB_AUDIT="+c.Logs.Audit,
 		"NSBUNDLE_LAB_DIR="+c.Dir,
 		"NSBUNDLE_LAB_SCENARIO="+info.Name,
 		"NSBUNDLE_LAB_VERSION="+c.GitVersion,
