@@ -144,7 +144,7 @@ func (l *loader) file(name string, r io.Reader) error {
 			return nil
 		}
 		l.s.Discovery = append(l.s.Discovery, res...)
-		l.s.MarkCollected(snapshot.ResDiscovery)
+		l.s.MarkRead(snapshot.ResDiscovery, snapshot.ListFile{Path: name})
 		return nil
 	case name == bundle.VersionPath || name == "cluster-info/cluster_version.json":
 		return l.version(name, r)
@@ -169,7 +169,7 @@ func (l *loader) file(name string, r io.Reader) error {
 		for i, e := range errs {
 			l.s.DiscoveryErrors = append(l.s.DiscoveryErrors, snapshot.Located[string]{Value: e, Loc: snapshot.Location{Path: name, Pointer: fmt.Sprintf("/%d", i)}})
 		}
-		l.s.MarkCollected(snapshot.ResDiscovery)
+		l.s.MarkRead(snapshot.ResDiscovery, snapshot.ListFile{Path: name})
 		return nil
 	case strings.HasPrefix(name, bundle.AuditDir+"/"):
 		return l.audit(name, r)

@@ -47,6 +47,7 @@ const (
 type mgFile struct {
 	kind mgKind
 	res  string       // resource key of an mgObjects file
+	ns   string       // the namespace an mgObjects file lists ("" if cluster-scoped)
 	log  snapshot.Log // Namespace, Pod, Container, Previous of an mgLog file
 }
 
@@ -73,9 +74,11 @@ func mustGatherPath(name string) mgFile {
 	case len(parts) == 3 && parts[2] == parts[1]+".yaml":
 		return mgFile{kind: mgObjects, res: snapshot.ResNamespaces}
 	case len(parts) == 4 && parts[2] != "pods":
-		return mgObjectsOf(parts[2], strings.TrimSuffix(parts[3], ".yaml"), parts[3])
+		f := mgObjectsOf(parts[2], strings.TrimSuffix(parts[3], ".yaml"), parts[3])
+		f.ns = parts[1]
+		return f
 	case len(parts) == 5 && parts[2] == "pods" && parts[4] == parts[3]+".yaml":
-		return mgFile{kind: mgObjects, res: snapshot.ResPods}
+		return mgFile{kind: mgObjects, res: snapshot.ResPods, ns: parts[1]}
 	case len(parts) == 8:
 		return mgLogOf(parts)
 	}
@@ -124,7 +127,7 @@ func (l *loader) mustGather(name string, r io.Reader) (bool, error) {
 			return true, nil
 		}
 		l.vote(snapshot.LayoutMustGather)
-		return true, l.yamlObjects(name, f.res, sk, r)
+		return true, l.yamlObjects(snapshot.ListFile{Path: name, Namespace: f.ns}, f.res, sk, r)
 	case mgLog:
 		l.vote(snapshot.LayoutMustGather)
 		lg := f.log
@@ -139,7 +142,8 @@ func (l *loader) mustGather(name string, r io.Reader) (bool, error) {
 // yamlObjects decodes a must-gather YAML file (a list, or one object per
 // document) into the snapshot. An object already read from another file
 // (must-gather writes some both in a list and alone) is kept once.
-func (l *loader) yamlObjects(name, res string, sk sink, r io.Reader) error {
+func (l *loader) yamlObjects(file snapshot.ListFile, res string, sk sink, r io.Reader) error {
+	name := file.Path
 	lr := &listReader{l: l, name: name, sink: sk}
 	if l.mgSeen == nil {
 		l.mgSeen = map[string]bool{}
@@ -195,6 +199,7 @@ func (l *loader) yamlObjects(name, res string, sk sink, r io.Reader) error {
 	}
 	lr.finish()
 	l.s.MarkPartial(res, mustGatherPartial)
+	l.s.MarkRead(res, file)
 	return nil
 }
 

@@ -34,6 +34,26 @@ func resourceKeyFor(name string) (string, bool) {
 	return "", false
 }
 
+// listFileOf is the snapshot.ListFile of a JSON list file resourceKeyFor
+// accepts: troubleshoot's cluster-resources/<resource>/<namespace>.json and
+// a cluster-info dump's <namespace>/<resource>.json list one namespace;
+// nsbundle's lists, troubleshoot's cluster-resources/<resource>.json and
+// the dump's nodes.json every namespace.
+func listFileOf(name string) snapshot.ListFile {
+	f := snapshot.ListFile{Path: name}
+	if strings.HasPrefix(name, bundle.ResourcesDir+"/") {
+		return f
+	}
+	parts := strings.Split(strings.TrimSuffix(name, ".json"), "/")
+	switch {
+	case len(parts) == 3 && parts[0] == "cluster-resources":
+		f.Namespace = parts[2]
+	case len(parts) == 2 && parts[0] != "cluster-resources":
+		f.Namespace = parts[0]
+	}
+	return f
+}
+
 // troubleshootNames maps troubleshoot's cluster-resources file names.
 var troubleshootNames = map[string]string{
 	"namespaces": snapshot.ResNamespaces, "nodes": snapshot.ResNodes, "pods": snapshot.ResPods, "services": snapshot.ResServices,

@@ -61,9 +61,8 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	}
 	if dump {
 		l.s.MarkPartial(res, dumpPartial)
-	} else {
-		l.s.MarkCollected(res)
 	}
+	l.s.MarkRead(res, listFileOf(name))
 	return nil
 }
 

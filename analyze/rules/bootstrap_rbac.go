@@ -37,7 +37,7 @@ func (r bootstrapRBAC) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		out = append(out, analyze.Node{
 			Ref:      m,
 			Problem:  problem,
-			Evidence: []analyze.Evidence{{Path: rbacFile(s, m.Kind), Value: value + "; compared with " + check.policy}},
+			Evidence: rbacEvidence(s, m, value+"; compared with "+check.policy),
 			Severity: analyze.SeverityWarning,
 			Summary:  "Bootstrap " + describeRef(m) + " " + problem,
 			Root:     true,
@@ -173,7 +173,16 @@ func compareBootstrap(s *snapshot.Snapshot) bootstrapCheck {
 	if p.Note != "" {
 		name += " (" + p.Note + ")"
 	}
-	return bootstrapCheck{diffs: bootstrap.Compare(p, actual), policy: name}
+	var diffs []bootstrap.Diff
+	for _, d := range bootstrap.Compare(p, actual) {
+		// A layout that lists roles one file per namespace may lack the
+		// file of kube-system or kube-public: absence is then unknown.
+		if d.Kind == bootstrap.Missing && !s.CompleteIn(rbacRes(rbacRef(d.Ref).Kind), d.Ref.Namespace) {
+			continue
+		}
+		diffs = append(diffs, d)
+	}
+	return bootstrapCheck{diffs: diffs, policy: name}
 }
 
 func kindArg(kind analyze.Kind) string { return strings.ToLower(kind.String()) }

@@ -30,7 +30,7 @@ func TestBootstrapRBAC(t *testing.T) {
 			fix:    "Restore ClusterRole system:kube-controller-manager from nsbundle's embedded bootstrap policy:\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\nRestarting kube-apiserver restores it too",
 			mutate: func(f *fx) { dropRules(f.find(pCRoles, "", "system:kube-controller-manager"), "serviceaccounts") },
 			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "no longer grants the bootstrap rules",
-				evidence: []wantEv{{link: 0, path: pCRoles, value: "missing rules: "}}}},
+				evidence: []wantEv{{link: 0, path: pCRoles, pointer: "/items/59", value: "missing rules: "}}}},
 		},
 		{
 			name: "RoleBinding points at another role",
@@ -42,7 +42,7 @@ func TestBootstrapRBAC(t *testing.T) {
 			want: []want{{id: "NSB-RBAC-001", symptom: "RoleBinding kube-system/system::leader-locking-kube-controller-manager",
 				chain: []string{"RoleBinding kube-system/system::leader-locking-kube-controller-manager"},
 				root:  "RoleBinding kube-system/system::leader-locking-kube-controller-manager", rootProblem: "points at another role",
-				evidence: []wantEv{{link: 0, path: pRoleBinds, value: "roleRef Role something-else"}}}},
+				evidence: []wantEv{{link: 0, path: pRoleBinds, pointer: "/items/2", value: "roleRef Role something-else"}}}},
 		},
 		{
 			name: "protected object (autoupdate false) reduced: a restart will not repair it",

@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 
+	rbacv1 "k8s.io/api/rbac/v1"
+
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/flavor"
@@ -27,40 +29,57 @@ var kcmBootstrap = []analyze.Ref{
 // kcmBinding gives ClusterRole system:kube-controller-manager to its user.
 var kcmBinding = analyze.Ref{Kind: analyze.KindClusterRoleBinding, Name: "system:kube-controller-manager"}
 
-// hasRBAC reports whether the bundle holds an RBAC object, and whether the
-// answer is known (the type was collected completely).
-func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
+// rbacRes is the resource key of an RBAC kind ("" for another kind).
+func rbacRes(kind analyze.Kind) string {
+	switch kind {
+	case analyze.KindClusterRole:
+		return snapshot.ResClusterRoles
+	case analyze.KindClusterRoleBinding:
+		return snapshot.ResClusterBindings
+	case analyze.KindRole:
+		return snapshot.ResRoles
+	case analyze.KindRoleBinding:
+		return snapshot.ResRoleBindings
+	}
+	return ""
+}
+
+// rbacLoc returns where the bundle holds an RBAC object, if it does.
+func rbacLoc(s *snapshot.Snapshot, r analyze.Ref) (snapshot.Location, bool) {
 	switch r.Kind {
 	case analyze.KindClusterRole:
-		for _, x := range s.ClusterRoles {
-			if x.Value.Name == r.Name {
-				return true, true
-			}
-		}
-		return false, s.Complete(snapshot.ResClusterRoles)
+		return findLoc(s.ClusterRoles, func(x *rbacv1.ClusterRole) bool { return x.Name == r.Name })
 	case analyze.KindClusterRoleBinding:
-		for _, x := range s.ClusterBindings {
-			if x.Value.Name == r.Name {
-				return true, true
-			}
-		}
-		return false, s.Complete(snapshot.ResClusterBindings)
+		return findLoc(s.ClusterBindings, func(x *rbacv1.ClusterRoleBinding) bool { return x.Name == r.Name })
 	case analyze.KindRole:
-		for _, x := range s.Roles {
-			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
-				return true, true
-			}
-		}
-		return false, s.Complete(snapshot.ResRoles)
+		return findLoc(s.Roles, func(x *rbacv1.Role) bool { return x.Name == r.Name && x.Namespace == r.Namespace })
 	case analyze.KindRoleBinding:
-		for _, x := range s.RoleBindings {
-			if x.Value.Name == r.Name && x.Value.Namespace == r.Namespace {
-				return true, true
-			}
-		}
-		return false, s.Complete(snapshot.ResRoleBindings)
+		return findLoc(s.RoleBindings, func(x *rbacv1.RoleBinding) bool { return x.Name == r.Name && x.Namespace == r.Namespace })
 	}
-	return false, false
+	return snapshot.Location{}, false
+}
+
+// findLoc returns the location of the first value of list that match
+// accepts.
+func findLoc[T any](list []snapshot.Located[T], match func(*T) bool) (snapshot.Location, bool) {
+	for i := range list {
+		if match(&list[i].Value) {
+			return list[i].Loc, true
+		}
+	}
+	return snapshot.Location{}, false
+}
+
+// hasRBAC reports whether the bundle holds an RBAC object, and whether the
+// answer is known: the object is there, or its type was collected
+// completely, with the file of its namespace where the layout writes one
+// per namespace.
+func hasRBAC(s *snapshot.Snapshot, r analyze.Ref) (present, known bool) {
+	if _, ok := rbacLoc(s, r); ok {
+		return true, true
+	}
+	res := rbacRes(r.Kind)
+	return false, res != "" && s.CompleteIn(res, r.Namespace)
 }
 
 // missingBootstrapForKCM returns the bootstrap objects kube-controller-manager
@@ -98,33 +117,19 @@ func alteredBootstrapForKCM(s *snapshot.Snapshot) map[analyze.Ref]alteration {
 	return out
 }
 
-// rbacFile is the bundle file an RBAC kind is listed in.
-func rbacFile(s *snapshot.Snapshot, kind analyze.Kind) string {
-	// Where the bundle's list of that kind was read (troubleshoot:
-	// cluster-resources/clusterroles.json ...), not nsbundle's own path.
-	var loc snapshot.Location
-	switch kind {
-	case analyze.KindClusterRole:
-		if len(s.ClusterRoles) > 0 {
-			loc = s.ClusterRoles[0].Loc
-		}
-	case analyze.KindClusterRoleBinding:
-		if len(s.ClusterBindings) > 0 {
-			loc = s.ClusterBindings[0].Loc
-		}
-	case analyze.KindRole:
-		if len(s.Roles) > 0 {
-			loc = s.Roles[0].Loc
-		}
-	case analyze.KindRoleBinding:
-		if len(s.RoleBindings) > 0 {
-			loc = s.RoleBindings[0].Loc
-		}
+// rbacEvidence is the evidence about an RBAC object the bundle shows: the
+// object itself when present, else the list files it would be in (those of
+// its namespace for a layout that writes one file per namespace), each
+// read and found without it.
+func rbacEvidence(s *snapshot.Snapshot, r analyze.Ref, value string) []analyze.Evidence {
+	if loc, ok := rbacLoc(s, r); ok {
+		return []analyze.Evidence{{Path: loc.Path, Pointer: loc.Pointer, Value: value}}
 	}
-	if loc.Path != "" {
-		return loc.Path
+	var out []analyze.Evidence
+	for _, p := range s.ListFiles(rbacRes(r.Kind), r.Namespace) {
+		out = append(out, analyze.Evidence{Path: p, Value: value})
 	}
-	return "resources/rbac.authorization.k8s.io/v1/" + strings.ToLower(kind.String()) + "s.json"
+	return out
 }
 
 // rbacRef is the graph ref of a bootstrap policy object.
@@ -145,7 +150,7 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 		c.alteredCause(s, st, altered)
 	}
 	if present, known := hasRBAC(s, c.primary); known && !present {
-		c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(s, c.primary.Kind), Value: c.primary.Kind.String() + " " + c.primary.Name + " is absent from the collected list"})
+		c.evs = append(c.evs, rbacEvidence(s, c.primary, c.primary.Kind.String()+" "+c.primary.Name+" is absent from the collected list")...)
 	}
 	if st.Causes.BuildFailed != nil && !st.Causes.BuildFailed.Same(st.Causes.RoleNotFound) {
 		c.evs = append(c.evs, hitEv(st.Causes.BuildFailed))
@@ -283,7 +288,7 @@ func (c *rbacCause) alteredCause(s *snapshot.Snapshot, st *kcm.Facts, altered ma
 	}
 	a := altered[c.primary]
 	c.problem = a.problem + ", so kube-controller-manager is forbidden what it needs and exits"
-	c.evs = append(c.evs, analyze.Evidence{Path: rbacFile(s, c.primary.Kind), Value: describeRef(c.primary) + ": " + a.value})
+	c.evs = append(c.evs, rbacEvidence(s, c.primary, describeRef(c.primary)+": "+a.value)...)
 	if f := st.Causes.Forbidden; f != nil && !f.Same(st.Causes.HealthzForbidden) && !f.Same(st.Causes.WatchForbidden) {
 		c.evs = append(c.evs, hitEv(f))
 	}

@@ -172,7 +172,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				fix:  "\n  nsbundle bootstrap-rbac --version v1.37 clusterrole/system:kube-controller-manager | kubectl auth reconcile -f -\n",
 				also: []string{lnTeamA, lnPVC},
 				evidence: []wantEv{
-					{link: 1, path: pCRoles, value: "ClusterRole system:kube-controller-manager: missing rules: "},
+					{link: 1, path: pCRoles, pointer: "/items/59", value: "ClusterRole system:kube-controller-manager: missing rules: "},
 					{link: 1, path: pKCMLog, line: 2, value: `serviceaccounts \"namespace-controller\" is forbidden`},
 				},
 			}},
@@ -233,7 +233,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 				id: "NSB-KCM-002", symptom: lnKCM,
 				chain: []string{lnKCM, "ClusterRoleBinding system:kube-controller-manager"},
 				root:  "ClusterRoleBinding system:kube-controller-manager", rootProblem: "lost bootstrap subjects, so kube-controller-manager is forbidden",
-				evidence: []wantEv{{link: 1, path: pCRBindings, value: "missing subjects: User system:kube-controller-manager"}},
+				evidence: []wantEv{{link: 1, path: pCRBindings, pointer: "/items/45", value: "missing subjects: User system:kube-controller-manager"}},
 			}},
 		},
 		{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
+	"github.com/nsbundle/nsbundle/bundle"
 )
 
 // nsDiscovery (NSB-NS-002): the namespace controller could not discover
@@ -78,7 +79,7 @@ func collectorDiscoveryEvidence(s *snapshot.Snapshot, gv string) []analyze.Evide
 	var out []analyze.Evidence
 	for i, d := range s.Discovery {
 		if d.GroupVersion == gv && d.Error != "" {
-			out = append(out, analyze.Evidence{Path: "discovery/results.json", Pointer: "/" + itoa(i) + "/error", Value: quote(d.Error)})
+			out = append(out, analyze.Evidence{Path: bundle.DiscoveryResultsPath, Pointer: "/" + itoa(i) + "/error", Value: quote(d.Error)})
 		}
 	}
 	for _, e := range s.DiscoveryErrors {

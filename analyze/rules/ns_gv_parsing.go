@@ -6,6 +6,7 @@ import (
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
+	"github.com/nsbundle/nsbundle/bundle"
 )
 
 // nsGVParsing (NSB-NS-009): discovery lists a group-version the namespace
@@ -44,7 +45,7 @@ func (r nsGVParsing) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 	if bad != "" {
 		for k, d := range s.Discovery {
 			if d.GroupVersion == bad {
-				evs = append(evs, analyze.Evidence{Path: "discovery/results.json", Pointer: "/" + itoa(k) + "/groupVersion",
+				evs = append(evs, analyze.Evidence{Path: bundle.DiscoveryResultsPath, Pointer: "/" + itoa(k) + "/groupVersion",
 					Value: quote(d.GroupVersion + " (" + d.Source + " discovery, " + d.Path + ")")})
 			}
 		}

@@ -118,6 +118,27 @@ type Collection struct {
 	// Partial is true when only some of the data was collected (some
 	// namespaces forbidden, a cap hit).
 	Partial bool
+	// Files are the bundle files the list was read from, in the order
+	// read, whatever the layout: nsbundle's one
+	// resources/<group>/<version>/<resource>.json; troubleshoot's
+	// cluster-resources/<resource>.json, or one
+	// cluster-resources/<resource>/<namespace>.json per namespace; a
+	// cluster-info dump's nodes.json or one <namespace>/<resource>.json per
+	// namespace; a must-gather's YAML lists and one-object files. For
+	// ResDiscovery: bundle.DiscoveryResultsPath and troubleshoot's
+	// groups-resources-errors.json. Evidence that an object is absent
+	// from a list cites these files (ListFiles).
+	Files []ListFile
+}
+
+// ListFile is one bundle file a list was read from.
+type ListFile struct {
+	// Path is the slash-separated bundle path, as in Location.Path.
+	Path string
+	// Namespace is the one namespace the file lists, for a layout that
+	// writes one file per namespace; "" for a file of every namespace or
+	// of a cluster-scoped resource.
+	Namespace string
 }
 
 // Collection reports whether resource key res was collected.
@@ -150,6 +171,47 @@ func (s *Snapshot) MarkCollected(res string) {
 	c := s.collected[res]
 	c.Collected = true
 	s.collected[res] = c
+}
+
+// MarkRead records that (part of) res's list was read from file f: res is
+// collected and f is one of its Files (recorded once).
+func (s *Snapshot) MarkRead(res string, f ListFile) {
+	s.MarkCollected(res)
+	c := s.collected[res]
+	for _, g := range c.Files {
+		if g == f {
+			return
+		}
+	}
+	c.Files = append(c.Files, f)
+	s.collected[res] = c
+}
+
+// ListFiles returns the paths of the files that res's objects of
+// namespace ns were read from: the files of ns alone and those of every
+// namespace; for ns "" (a cluster-scoped resource, or every namespace), all
+// of res's files. Nil when no such file was read.
+func (s *Snapshot) ListFiles(res, ns string) []string {
+	var out []string
+	for _, f := range s.Collection(res).Files {
+		if ns == "" || f.Namespace == "" || f.Namespace == ns {
+			out = append(out, f.Path)
+		}
+	}
+	return out
+}
+
+// CompleteIn reports whether res was collected whole (Complete) and, for a
+// layout that lists it one file per namespace, with a file for namespace
+// ns: only then does the list prove that an object of ns is absent. A list
+// marked collected with no file recorded (a snapshot built in Go with
+// MarkCollected) counts as holding every namespace.
+func (s *Snapshot) CompleteIn(res, ns string) bool {
+	if !s.Complete(res) {
+		return false
+	}
+	c := s.Collection(res)
+	return ns == "" || len(c.Files) == 0 || len(s.ListFiles(res, ns)) > 0
 }
 
 // MarkPartial records that res was read from the bundle but holds only

@@ -287,7 +287,14 @@ func (b *Builder) Build() *snapshot.Snapshot {
 		}
 	}
 	for _, res := range b.lists {
-		s.MarkCollected(res)
+		switch p, ok := filePaths[res]; {
+		case ok:
+			s.MarkRead(res, snapshot.ListFile{Path: p.file})
+		case res == snapshot.ResDiscovery:
+			s.MarkRead(res, snapshot.ListFile{Path: bundle.DiscoveryResultsPath})
+		default:
+			s.MarkCollected(res)
+		}
 	}
 	for _, p := range b.partial {
 		s.MarkPartial(p.res, p.why)
