@@ -27,6 +27,8 @@ type gnode struct {
 	root    bool   // a chain ends here
 	missing bool   // evidence that was not in the bundle
 	since   string // when the timeline first dates it (see seenLabel)
+	// changed is who changed the object, from a root link (ChangedBy).
+	changed *analyze.Change
 }
 
 // gedge goes from the blocked node to its blocker; same marks the dashed
@@ -45,6 +47,9 @@ func newGraph(fs []analyze.Finding) *graph {
 	g.day, g.when = graphTime(fs, first)
 	for _, n := range g.nodes {
 		n.since = seenLabel(first, n.ref, g.day)
+		if n.changed != nil {
+			n.since = changeLabel(n.changed, g.day)
+		}
 	}
 	return g
 }
@@ -73,6 +78,9 @@ func (g *graph) addFinding(f *analyze.Finding) {
 	prev := -1
 	for _, l := range f.Chain {
 		i := g.node(l.Ref, l.Problem)
+		if l.ChangedBy != nil && g.nodes[i].changed == nil {
+			g.nodes[i].changed = l.ChangedBy
+		}
 		if prev < 0 {
 			g.nodes[i].symptom = true
 		} else {
@@ -99,8 +107,8 @@ func (g *graph) addFinding(f *analyze.Finding) {
 }
 
 // labelLines is what a node shows: its kind, its name (with namespace), its
-// problem wrapped to a few short lines, and when it was first seen; every
-// part is cleaned.
+// problem wrapped to a few short lines, and when it was first seen (or who
+// changed it, for a root the audit log attributes); every part is cleaned.
 func (n *gnode) labelLines(maxProblemLines int) []string {
 	name := n.ref.Name
 	if n.ref.Namespace != "" {
@@ -126,5 +134,5 @@ func (n *gnode) withSince(ls []string) []string {
 	if n.since == "" {
 		return ls
 	}
-	return append(ls, n.since)
+	return append(ls, shorten(clean(n.since), 50))
 }

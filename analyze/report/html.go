@@ -47,6 +47,10 @@ type htmlBox struct {
 	Kind, Name, Problem string
 	Class               string
 	Evidence            []htmlEvidence
+	// Changed says who changed the object (Link.ChangedBy), quoting
+	// ChangedEv, the audit line.
+	Changed   string
+	ChangedEv *htmlEvidence
 }
 
 type htmlEvidence struct{ Location, Value string }
@@ -132,6 +136,10 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 		b.Class = strings.Join(classes, " ")
 		for _, e := range l.Evidence {
 			b.Evidence = append(b.Evidence, htmlEvidence{Location: clean(location(e)), Value: shorten(clean(e.Value), limit)})
+		}
+		if c := l.ChangedBy; c != nil {
+			b.Changed = clean(changeText(c))
+			b.ChangedEv = &htmlEvidence{Location: clean(location(c.Evidence)), Value: shorten(clean(c.Evidence.Value), limit)}
 		}
 		hf.Boxes = append(hf.Boxes, b)
 	}

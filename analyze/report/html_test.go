@@ -64,10 +64,10 @@ func TestHTMLPage(t *testing.T) {
 				}
 				for j, l := range f.Chain {
 					quotes := findAll(boxes[j], "blockquote", "")
-					if len(quotes) != len(l.Evidence) {
-						t.Fatalf("link %d: %d evidence quotes, want %d", j, len(quotes), len(l.Evidence))
+					if len(quotes) != len(linkEvidence(l)) {
+						t.Fatalf("link %d: %d evidence quotes, want %d", j, len(quotes), len(linkEvidence(l)))
 					}
-					for k, e := range l.Evidence {
+					for k, e := range linkEvidence(l) {
 						if got, want := textOf(quotes[k]), shorten(clean(e.Value), docValueLimit); got != want {
 							t.Errorf("evidence %q, want %q", got, want)
 						}

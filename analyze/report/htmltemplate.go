@@ -29,6 +29,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 .timeline time, .timeline .undated { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: bold; }
 .timeline .undated { color: #6c757d; }
 .warn { background: #fff3cd; border-left: 4px solid #b00020; padding: .4em .8em; }
+.changed { margin-top: .4em; font-weight: bold; color: #b00020; }
 .kind { font-weight: bold; }
 .problem { margin-top: .2em; }
 .ev { margin: .4em 0 0 1em; font-size: .9em; overflow-wrap: anywhere; }
@@ -73,6 +74,12 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; }
 {{- if .Problem}}<div class="problem">{{.Problem}}</div>{{end}}
 {{- range .Evidence}}
 <div class="ev"><code>{{.Location}}</code><blockquote>{{.Value}}</blockquote></div>
+{{- end}}
+{{- if .Changed}}
+<div class="changed"><strong>Changed by:</strong> {{.Changed}}</div>
+{{- with .ChangedEv}}
+<div class="ev"><code>{{.Location}}</code><blockquote>{{.Value}}</blockquote></div>
+{{- end}}
 {{- end}}
 </li>
 {{- end}}

@@ -77,7 +77,12 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 			fmt.Fprintf(w, ": %s", mdText(l.Problem))
 		}
 		fmt.Fprintln(w)
-		for _, e := range l.Evidence {
+		evs := l.Evidence
+		if c := l.ChangedBy; c != nil {
+			fmt.Fprintf(w, "\n%s**Changed by:** %s\n", indent, mdText(changeText(c)))
+			evs = append(evs[:len(evs):len(evs)], c.Evidence)
+		}
+		for _, e := range evs {
 			// A quote per item: its location, a hard line break, the value.
 			fmt.Fprintf(w, "\n%s> %s\\\n%s> %s\n", indent, mdCode(location(e)), indent, mdCode(shorten(clean(e.Value), limit)))
 		}

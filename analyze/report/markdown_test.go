@@ -84,10 +84,10 @@ func TestMarkdownRendersAsIntended(t *testing.T) {
 						t.Errorf("link %d: first code is not the name %q", j, clean(refName(l.Ref)))
 					}
 					quotes := findAll(items[j], "blockquote", "")
-					if len(quotes) != len(l.Evidence) {
-						t.Fatalf("link %d: %d quotes, want %d", j, len(quotes), len(l.Evidence))
+					if len(quotes) != len(linkEvidence(l)) {
+						t.Fatalf("link %d: %d quotes, want %d", j, len(quotes), len(linkEvidence(l)))
 					}
-					for k, e := range l.Evidence {
+					for k, e := range linkEvidence(l) {
 						qc := findAll(quotes[k], "code", "")
 						if len(qc) != 2 || len(findAll(quotes[k], "br", "")) != 1 {
 							t.Fatalf("link %d evidence %d: want location<br>value, got %q", j, k, textOf(quotes[k]))

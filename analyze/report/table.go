@@ -121,25 +121,7 @@ func writeFinding(w io.Writer, f *analyze.Finding, p painter, width int, verbose
 		if i > 0 {
 			prefix = "  " + p.paint(ansiCyan, "→") + " "
 		}
-		head := clean(refString(l.Ref))
-		text := head
-		if l.Problem != "" {
-			text += " — " + clean(l.Problem)
-		}
-		if verbose && l.Rule != "" {
-			text += " [" + clean(l.Rule) + "]"
-		}
-		for j, line := range wrap(text, width-6) {
-			if j == 0 {
-				if rest, ok := strings.CutPrefix(line, head); ok {
-					line = p.paint(ansiBold, head) + rest
-				}
-				fmt.Fprintf(w, "%s%s\n", prefix, line)
-				continue
-			}
-			fmt.Fprintf(w, "      %s\n", line)
-		}
-		writeEvidence(w, l.Evidence, p, width, verbose, quoted)
+		writeLink(w, &l, prefix, p, width, verbose, quoted)
 	}
 	rc := clean(refString(f.RootCause.Ref))
 	if f.RootCause.Problem != "" {
@@ -196,25 +178,25 @@ func writeBegan(w io.Writer, f *analyze.Finding, p painter, width int) {
 				ls = append(ls, step)
 			}
 		}
-		writeLabelled(w, p.paint(ansiBold, label), label, ls, width)
+		writeLabelled(w, "  ", p.paint(ansiBold, label), label, ls, width)
 	}
 	for _, o := range f.OrderWarnings {
 		const label = "Order warning:"
-		writeLabelled(w, p.paint(ansiBold+ansiYellow, label), label, wrap(clean(o), max(width-len(label)-3, 20)), width)
+		writeLabelled(w, "  ", p.paint(ansiBold+ansiYellow, label), label, wrap(clean(o), max(width-len(label)-3, 20)), width)
 	}
 }
 
-// writeLabelled writes "  label line", the further lines under the first's
-// start, each wrapped again if still too long.
-func writeLabelled(w io.Writer, painted, label string, ls []string, width int) {
-	indent := strings.Repeat(" ", 3+utf8.RuneCountInString(label))
+// writeLabelled writes "lead label line", the further lines under the
+// first's start, each wrapped again if still too long.
+func writeLabelled(w io.Writer, lead, painted, label string, ls []string, width int) {
+	indent := strings.Repeat(" ", len(lead)+1+utf8.RuneCountInString(label))
 	var out []string
 	for _, l := range ls {
 		out = append(out, wrap(l, max(width-len(indent), 20))...)
 	}
 	for j, line := range out {
 		if j == 0 {
-			fmt.Fprintf(w, "  %s %s\n", painted, line)
+			fmt.Fprintf(w, "%s%s %s\n", lead, painted, line)
 			continue
 		}
 		fmt.Fprintf(w, "%s%s\n", indent, line)
@@ -263,6 +245,36 @@ func writeTimeline(w io.Writer, tl []analyze.Moment, p painter, width int, verbo
 	}
 	if n := len(es) - len(shown); n > 0 {
 		fmt.Fprintf(w, "    %s\n", p.paint(ansiDim, fmt.Sprintf("… %d more (verbose output shows all)", n)))
+	}
+}
+
+// writeLink writes one link of a chain after prefix: its ref and problem,
+// its evidence, and who changed its object (Link.ChangedBy) with the audit
+// line quoted.
+func writeLink(w io.Writer, l *analyze.Link, prefix string, p painter, width int, verbose bool, quoted map[evidenceKey]bool) {
+	head := clean(refString(l.Ref))
+	text := head
+	if l.Problem != "" {
+		text += " — " + clean(l.Problem)
+	}
+	if verbose && l.Rule != "" {
+		text += " [" + clean(l.Rule) + "]"
+	}
+	for j, line := range wrap(text, width-6) {
+		if j == 0 {
+			if rest, ok := strings.CutPrefix(line, head); ok {
+				line = p.paint(ansiBold, head) + rest
+			}
+			fmt.Fprintf(w, "%s%s\n", prefix, line)
+			continue
+		}
+		fmt.Fprintf(w, "      %s\n", line)
+	}
+	writeEvidence(w, l.Evidence, p, width, verbose, quoted)
+	if c := l.ChangedBy; c != nil {
+		const label = "Changed by:"
+		writeLabelled(w, "      ", p.paint(ansiBold+ansiRed, label), label, []string{clean(changeText(c))}, width)
+		writeEvidence(w, []analyze.Evidence{c.Evidence}, p, width, verbose, quoted)
 	}
 }
 

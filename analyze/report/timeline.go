@@ -157,3 +157,33 @@ func seenLabel(seen map[analyze.Ref]time.Time, r analyze.Ref, day time.Time) str
 	}
 	return "first seen " + t.Format(tlClock)
 }
+
+// changeText says who changed a root object, e.g. "dana (groups
+// dashboard-admins) delete at 2026-11-23 10:38:07 UTC from 10.0.0.7 with
+// kubectl/v1.37.2" (uncleaned).
+func changeText(c *analyze.Change) string {
+	var b strings.Builder
+	b.WriteString(c.User)
+	if len(c.Groups) > 0 {
+		b.WriteString(" (groups " + strings.Join(c.Groups, ", ") + ")")
+	}
+	b.WriteString(" " + c.Verb + " at " + c.Time.UTC().Format(tlDay+" "+tlClock) + " UTC")
+	if len(c.SourceIPs) > 0 {
+		b.WriteString(" from " + strings.Join(c.SourceIPs, ", "))
+	}
+	if c.UserAgent != "" {
+		b.WriteString(" with " + c.UserAgent)
+	}
+	return b.String()
+}
+
+// changeLabel is a graph node's attribution line, "delete by dana at
+// 10:38:07", with the date when it is not day's.
+func changeLabel(c *analyze.Change, day time.Time) string {
+	t := c.Time.UTC()
+	when := t.Format(tlClock)
+	if t.Format(tlDay) != day.Format(tlDay) {
+		when = t.Format(tlDay + " " + tlClock)
+	}
+	return c.Verb + " by " + c.User + " at " + when
+}

@@ -16,6 +16,15 @@ var (
 	tlRole = analyze.Ref{Kind: analyze.KindClusterRole, Name: "system:kube-controller-manager"}
 )
 
+// linkEvidence is what a document format quotes for a link: its evidence,
+// then the audit line of its ChangedBy.
+func linkEvidence(l analyze.Link) []analyze.Evidence {
+	if l.ChangedBy == nil {
+		return l.Evidence
+	}
+	return append(l.Evidence[:len(l.Evidence):len(l.Evidence)], l.ChangedBy.Evidence)
+}
+
 // moment is a dated timeline moment whose evidence is line of the kcm log.
 func moment(ts string, r analyze.Ref, what string, line int) analyze.Moment {
 	return analyze.Moment{Time: at(ts), Ref: r, What: what, Evidence: &analyze.Evidence{Path: "logs/kcm.log", Line: line, Value: "E1123 ..."}}
@@ -168,20 +177,72 @@ func TestTimelineFormats(t *testing.T) {
 			if err := Render(&buf, r, c.format, Options{Width: 120, Verbose: c.verbose}); err != nil {
 				t.Fatal(err)
 			}
-			out := buf.String()
-			rest := out
-			for _, w := range c.want {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Fatalf("lacks (in this order) %q\n%s", w, out)
-				}
-				rest = rest[i+len(w):]
-			}
-			for _, a := range c.absent {
-				if strings.Contains(out, a) {
-					t.Errorf("holds %q\n%s", a, out)
-				}
-			}
+			checkInOrder(t, buf.String(), c.want, c.absent)
 		})
+	}
+}
+
+func TestChangedByFormats(t *testing.T) {
+	t.Parallel()
+	audit := analyze.Evidence{Path: "logs/audit/audit.log", Line: 42, Value: `{"auditID":"a1","verb":"delete","user":{"username":"dana"}}`}
+	change := &analyze.Change{User: "dana", Groups: []string{"dashboard-admins"}, UserAgent: "kubectl/v1.37.2", SourceIPs: []string{"10.0.0.7"},
+		Verb: "delete", Time: *at("2026-11-23T10:38:07.25Z"), Evidence: audit}
+	const says = "dana (groups dashboard-admins) delete at 2026-11-23 10:38:07 UTC from 10.0.0.7 with kubectl/v1.37.2"
+	attributed := func(c *analyze.Change, began string) analyze.Finding {
+		f := tlFinding([]analyze.Moment{moment(began, tlRole, "deleted by dana (audit log)", 42)}, at(began))
+		f.Chain[1].ChangedBy = c
+		return f
+	}
+	for _, c := range []struct {
+		name   string
+		f      analyze.Finding
+		format Format
+		// want must appear in this order; absent must not appear.
+		want, absent []string
+	}{
+		{"table: on the root link, its audit line quoted", attributed(change, "2026-11-23T10:38:07Z"), FormatTable,
+			[]string{"  → ClusterRole/system:kube-controller-manager — was deleted\n", "logs/kcm.log:2 (quoted above)\n",
+				"      Changed by: " + says + "\n", "        logs/audit/audit.log:42\n          > {\"auditID\":\"a1\"", "Root cause:"}, nil},
+		{"table: only the fields given", attributed(&analyze.Change{User: "system:admin", Verb: "patch", Time: *at("2026-11-23T10:38:07Z"), Evidence: audit}, "2026-11-23T10:38:07Z"), FormatTable,
+			[]string{"      Changed by: system:admin patch at 2026-11-23 10:38:07 UTC\n"}, []string{"groups", " from ", " with "}},
+		{"table: not attributed, not said", tlFinding(nil, nil), FormatTable, nil, []string{"Changed by"}},
+		{"markdown: in the root's item, then its quote", attributed(change, "2026-11-23T10:38:07Z"), FormatMarkdown,
+			[]string{"2. **ClusterRole** `system:kube-controller-manager`: was deleted\n", "\n   **Changed by:** " + says + "\n",
+				"\n   > `logs/audit/audit.log:42`\\\n   > `{\"auditID\":\"a1\",", "**Root cause:**"}, nil},
+		{"html: in the root's box, then its quote", attributed(change, "2026-11-23T10:38:07Z"), FormatHTML,
+			[]string{`<li class="root"><span class="kind">ClusterRole</span>`, `<div class="changed"><strong>Changed by:</strong> ` + says + `</div>`,
+				`<div class="ev"><code>logs/audit/audit.log:42</code><blockquote>{&#34;auditID&#34;:&#34;a1&#34;`, "</li>\n</ol>"}, nil},
+		{"dot: the change on the root's node", attributed(change, "2026-11-23T10:38:07Z"), FormatDOT,
+			[]string{`was deleted\ndelete by dana at 10:38:07"`}, []string{`was deleted\nfirst seen`}},
+		{"mermaid: the change on the root's node, dated when another day", attributed(change, "2026-11-24T08:00:00Z"), FormatMermaid,
+			[]string{`was deleted<br/>delete by dana at 2026-11-23 10:38:07"]`}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := Render(&buf, &analyze.Report{Findings: []analyze.Finding{c.f}}, c.format, Options{Width: 140}); err != nil {
+				t.Fatal(err)
+			}
+			checkInOrder(t, buf.String(), c.want, c.absent)
+		})
+	}
+}
+
+// checkInOrder fails unless out holds every want, in that order, and no
+// absent.
+func checkInOrder(t *testing.T, out string, want, absent []string) {
+	t.Helper()
+	rest := out
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("lacks (in this order) %q\n%s", w, out)
+		}
+		rest = rest[i+len(w):]
+	}
+	for _, a := range absent {
+		if strings.Contains(out, a) {
+			t.Errorf("holds %q\n%s", a, out)
+		}
 	}
 }
