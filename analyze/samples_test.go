@@ -56,20 +56,27 @@ var sampleExpectations = map[string]expectation{
 	"missing-endpoints": {
 		rule: "NSB-POD-001", symptom: ref(analyze.KindNamespace, "", "analytics"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Service", "Pod"},
+		timeline: []string{ // APIService created before the pod existed (MissingEndpoints), then the pod Running unready, then the namespace deleted
+			"Service/metrics-server", "APIService/v1beta1.metrics.k8s.io", "Pod/metrics-server-5b8cd9b74f-5mj9p", "Namespace/analytics", "GroupVersion/metrics.k8s.io/v1beta1"},
 	},
 	"failed-discovery-check": {
 		rule: "NSB-CCM-001", symptom: ref(analyze.KindNamespace, "", "reporting"), root: ref(analyze.KindComponent, "", "cloud-controller-manager"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Endpoint", "Pod", "Node", "Component"},
+		timeline: []string{ // metrics-server started, route lost and not re-created, discovery check fails, namespace deleted
+			"Pod/metrics-server-7d9c5b8f6-x2k4p", "Component/cloud-controller-manager", "Node/worker-1", "Endpoint/10.244.1.5:10250",
+			"APIService/v1beta1.metrics.k8s.io", "Namespace/reporting", "GroupVersion/metrics.k8s.io/v1beta1"},
 	},
 	"service-not-found": {
 		rule: "NSB-APISVC-001", symptom: ref(analyze.KindNamespace, "", "analytics"), root: ref(analyze.KindService, "kube-system", "metrics-server"), findings: 1,
 		chainKinds: []string{"Namespace", "GroupVersion", "APIService", "Service"},
+		timeline:   []string{"Service/metrics-server", "APIService/v1beta1.metrics.k8s.io", "Namespace/analytics", "GroupVersion/metrics.k8s.io/v1beta1"},
 	},
 	"rbac-deleted-clusterrole": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRole, "", "system:kube-controller-manager"),
 		chainKinds:  []string{"Component", "ClusterRole"},
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
+		timeline:    rbacTimeline("ClusterRole/system:kube-controller-manager"),
 	},
 	"rbac-deleted-discovery": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRoleBinding, "", "system:discovery"),
@@ -77,39 +84,48 @@ var sampleExpectations = map[string]expectation{
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data"),
 			ref(analyze.KindClusterRole, "", "system:kube-controller-manager"), ref(analyze.KindClusterRoleBinding, "", "system:public-info-viewer")},
 		findings: 1,
+		timeline: rbacTimeline("ClusterRoleBinding/system:discovery"),
 	},
 	"rbac-deleted-binding": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRoleBinding, "", "system:kube-controller-manager"),
 		chainKinds:  []string{"Component", "ClusterRoleBinding"},
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
+		timeline:    rbacTimeline("ClusterRoleBinding/system:kube-controller-manager"),
 	},
 	"kcm-absent": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindComponent, "", "kube-controller-manager"),
 		rootProblem: "is not running: nobody renews its leader lease",
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "legacy-apps")},
 		findings:    1,
+		timeline:    []string{"Component/kube-controller-manager", "Namespace/legacy-apps"}, // stopped, then the namespace deleted
 	},
 	"kcm-expired-cert": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindComponent, "", "kube-controller-manager"),
 		rootProblem: "kube-apiserver rejects its credentials (401 Unauthorized",
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
+		timeline:    []string{"Component/kube-controller-manager", "Namespace/old-project"},
 	},
 	"pod-on-dead-node": {
 		rule: "NSB-NODE-001", chainKinds: []string{"Namespace", "Pod", "Node"},
+		timeline: []string{"Node/worker-2", "Pod/report-generator", "Namespace/batch-jobs"},
 	},
 	"spec-finalizer": {
 		rule: "NSB-NS-005", chainKinds: []string{"Namespace", "Finalizer"},
+		timeline: []string{"Namespace/legacy-tenant"},
 	},
 	"metadata-finalizer": {
 		rule: "NSB-FIN-001", chainKinds: []string{"Namespace", "Finalizer"},
+		timeline: []string{"Namespace/archive", "Finalizer/example.com/protect"},
 	},
 	"admission-webhook": {
 		rule: "NSB-WH-001", chainKinds: []string{"Namespace", "ValidatingWebhookConfiguration", "Service"},
+		timeline: []string{"Namespace/frontend", "ValidatingWebhookConfiguration/policy.example.com"},
 	},
 	"conversion-webhook": {
 		rule: "NSB-CRD-001", chainKinds: []string{"Namespace", "CustomResourceDefinition", "Service"},
+		timeline: []string{"Namespace/inventory", "CustomResourceDefinition/widgets.example.com"},
 	},
 	"healthy": {none: true},
 }
@@ -124,8 +140,8 @@ var versionSamples = map[string]map[string]expectation{
 		"healthy":                  sampleExpectations["healthy"],
 		"spec-finalizer":           sampleExpectations["spec-finalizer"],
 		"failed-discovery-check":   sampleExpectations["failed-discovery-check"],
-		"rbac-deleted-clusterrole": rbacDeleted130("rbac-deleted-clusterrole", "its own leader lease ("),
-		"rbac-deleted-binding":     rbacDeleted130("rbac-deleted-binding", "is bound to no ClusterRole"),
+		"rbac-deleted-clusterrole": rbacDeleted130("rbac-deleted-clusterrole", []string{"Component/kube-controller-manager", "ClusterRole/system:kube-controller-manager", "Namespace/old-project"}, "its own leader lease ("),
+		"rbac-deleted-binding":     rbacDeleted130("rbac-deleted-binding", []string{"Component/kube-controller-manager", "Namespace/old-project", "ClusterRoleBinding/system:kube-controller-manager"}, "is bound to no ClusterRole"),
 		"kcm-expired-cert":         sampleExpectations["kcm-expired-cert"],
 	},
 }
@@ -135,9 +151,13 @@ var versionSamples = map[string]map[string]expectation{
 // v1.30 only the ClusterRole grants it), it runs and retries `error
 // retrieving resource lock` every few seconds, never leading, and takes the
 // lease by itself once RBAC is restored. The analysis must say so: want are
-// the scenario's own wordings, besides the common ones.
-func rbacDeleted130(name string, want ...string) expectation {
+// the scenario's own wordings, besides the common ones. timeline is the
+// version's order: the lease the first controller-manager took before the
+// delete dates kube-controller-manager first, and the forbidden lines that
+// date the deleted object fall within a second of the namespace's deletion.
+func rbacDeleted130(name string, timeline []string, want ...string) expectation {
 	e := sampleExpectations[name]
+	e.timeline = timeline
 	e.wantText = append([]string{
 		"kube-controller-manager runs but does not lead: nobody renewed its leader lease",
 		"retries and never leads",
@@ -145,6 +165,16 @@ func rbacDeleted130(name string, want ...string) expectation {
 	}, want...)
 	e.knownWrong = nil
 	return e
+}
+
+// rbacTimeline is the timeline order of an RBAC sample whose root (deleted,
+// as "Kind/name") the sample has no audit log for: the scenario deletes it,
+// restarts kube-controller-manager and deletes namespace old-project; the
+// root is dated by the first forbidden line of the new run (some seconds
+// after the namespace's deletion), which also dates kube-controller-manager.
+// With an audit log the root is dated by its delete and comes first.
+func rbacTimeline(root string) []string {
+	return []string{"Namespace/old-project", root, "Component/kube-controller-manager"}
 }
 
 func ref(kind analyze.Kind, ns, name string) analyze.Ref {
