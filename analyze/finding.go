@@ -36,6 +36,10 @@ type Evidence struct {
 	Line int `json:"line,omitempty"`
 	// Value is the quoted value found there.
 	Value string `json:"value"`
+	// Match is the part of Value the rule matched (e.g. `forbidden: User
+	// "x" cannot` in a long log line), when the rule knows it: a value
+	// shortened for display keeps the text from there.
+	Match string `json:"match,omitempty"`
 }
 
 // Link is one step of a blocking chain: Ref is blocked because of Problem.

@@ -82,6 +82,20 @@ var lineMatchers = [...]struct {
 	{func(l string) bool { return forbiddenUser(l) == User }, func(c *Causes) **Hit { return &c.Forbidden }},
 }
 
+// Focus is the part of a controller-manager log line that says what is
+// wrong with its credentials or rights, the most specific first: a
+// ClusterRole or binding not found, `cannot get path "/healthz"`,
+// `forbidden: User "x" cannot`, Unauthorized ("" when none). A shortened
+// quote keeps it.
+func Focus(line string) string {
+	for _, re := range []*regexp.Regexp{reRoleNotFound, reBindingNotFound, reHealthz, reForbiddenUser, reUnauthorized} {
+		if m := re.FindString(line); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
 // isBuildFailure: the run could not build its controllers (v1.35+ and
 // older wordings).
 func isBuildFailure(line string) bool {

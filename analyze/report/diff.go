@@ -153,7 +153,7 @@ func renderDiffTable(w io.Writer, r *diff.Result, opts Options) {
 		case diff.Persists:
 			fmt.Fprintln(w, "          still there:")
 			for _, e := range c.Evidence {
-				fmt.Fprintf(w, "            %s: %s\n", clean(location(e)), clean(shorten(e.Value, limit)))
+				fmt.Fprintf(w, "            %s: %s\n", clean(location(e)), clean(shortenAround(e.Value, e.Match, limit)))
 			}
 		case diff.Changed:
 			fmt.Fprintf(w, "          was: [%s] %s\n", clean(c.Before.ID), clean(c.Before.Summary))
@@ -227,7 +227,7 @@ func renderDiffMarkdown(w io.Writer, r *diff.Result, opts Options) {
 			case diff.Persists:
 				fmt.Fprint(w, "\nEvidence still in the new bundle:\n\n")
 				for _, e := range c.Evidence {
-					fmt.Fprintf(w, "- %s: %s\n", mdCode(location(e)), mdCode(shorten(e.Value, limit)))
+					fmt.Fprintf(w, "- %s: %s\n", mdCode(location(e)), mdCode(shortenAround(e.Value, e.Match, limit)))
 				}
 			case diff.Changed:
 				fmt.Fprintf(w, "\nWas: %s: %s\n\n%s\n", mdText(c.Before.ID), mdText(c.Before.Summary), mdText(c.Change))

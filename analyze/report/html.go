@@ -135,7 +135,7 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 		}
 		b.Class = strings.Join(classes, " ")
 		for _, e := range l.Evidence {
-			b.Evidence = append(b.Evidence, htmlEvidence{Location: clean(location(e)), Value: shorten(clean(e.Value), limit)})
+			b.Evidence = append(b.Evidence, htmlEvidence{Location: clean(location(e)), Value: shortenAround(clean(e.Value), clean(e.Match), limit)})
 		}
 		if c := l.ChangedBy; c != nil {
 			b.Changed = clean(changeText(c))

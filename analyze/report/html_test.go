@@ -68,7 +68,7 @@ func TestHTMLPage(t *testing.T) {
 						t.Fatalf("link %d: %d evidence quotes, want %d", j, len(quotes), len(linkEvidence(l)))
 					}
 					for k, e := range linkEvidence(l) {
-						if got, want := textOf(quotes[k]), shorten(clean(e.Value), docValueLimit); got != want {
+						if got, want := textOf(quotes[k]), shortenAround(clean(e.Value), clean(e.Match), docValueLimit); got != want {
 							t.Errorf("evidence %q, want %q", got, want)
 						}
 					}

@@ -84,7 +84,7 @@ func writeMDFinding(w io.Writer, n int, f *analyze.Finding, limit int) {
 		}
 		for _, e := range evs {
 			// A quote per item: its location, a hard line break, the value.
-			fmt.Fprintf(w, "\n%s> %s\\\n%s> %s\n", indent, mdCode(location(e)), indent, mdCode(shorten(clean(e.Value), limit)))
+			fmt.Fprintf(w, "\n%s> %s\\\n%s> %s\n", indent, mdCode(location(e)), indent, mdCode(shortenAround(clean(e.Value), clean(e.Match), limit)))
 		}
 		fmt.Fprintln(w)
 	}

@@ -95,7 +95,7 @@ func TestMarkdownRendersAsIntended(t *testing.T) {
 						if got, want := textOf(qc[0]), clean(location(e)); got != want {
 							t.Errorf("location %q, want %q", got, want)
 						}
-						if got, want := textOf(qc[1]), shorten(clean(e.Value), docValueLimit); got != want {
+						if got, want := textOf(qc[1]), shortenAround(clean(e.Value), clean(e.Match), docValueLimit); got != want {
 							t.Errorf("value %q, want %q", got, want)
 						}
 					}

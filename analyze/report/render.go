@@ -213,3 +213,62 @@ func wrap(text string, width int) []string {
 	}
 	return append(out, cur)
 }
+
+// matchContext is how many runes before a matched part a shortened value keeps.
+const matchContext = 16
+
+// shortenAround shortens s to at most limit runes as shorten does, unless
+// that cuts the part match (what the rule matched, when found in s): then it
+// keeps the match and the text after it as far as the limit allows: the start (time, source) up to
+// a quarter of the limit, " … ", then s from shortly before the match,
+// " …" where it is cut. A match near the start keeps s from its start.
+func shortenAround(s, match string, limit int) string {
+	n := utf8.RuneCountInString(s)
+	at := strings.Index(s, match)
+	if limit <= 0 || n <= limit || match == "" || at < 0 {
+		return shorten(s, limit)
+	}
+	if short := shorten(s, limit); strings.Contains(short, match) {
+		return short // the start and the end already keep it
+	}
+	rs := []rune(s)
+	mi := utf8.RuneCountInString(s[:at])
+	const mark, endMark = " … ", " …"
+	head := limit / 4
+	from := mi - matchContext
+	if from <= head+utf8.RuneCountInString(mark) { // no gap worth marking
+		if limit-len(endMark) < 1 {
+			return shorten(s, limit)
+		}
+		end := limit - utf8.RuneCountInString(endMark)
+		for i := end; i > end-12 && i > mi+utf8.RuneCountInString(match); i-- {
+			if rs[i] == ' ' {
+				end = i
+				break
+			}
+		}
+		return strings.TrimRight(string(rs[:end]), " ") + endMark
+	}
+	room := limit - head - utf8.RuneCountInString(mark)
+	for i := head; i > head/2; i-- { // end the start at a space, so words stay whole
+		if rs[i] == ' ' {
+			room += head - i
+			head = i
+			break
+		}
+	}
+	wordStart := func(i int) int { // the next word's start before the match, if any
+		for j := i; j < mi; j++ {
+			if rs[j] == ' ' {
+				return j + 1
+			}
+		}
+		return i
+	}
+	if n-room <= mi { // the rest fits from before the match: show all of it
+		return strings.TrimRight(string(rs[:head]), " ") + mark + string(rs[wordStart(n-room):])
+	}
+	room -= utf8.RuneCountInString(endMark)
+	from = wordStart(from)
+	return strings.TrimRight(string(rs[:head]), " ") + mark + strings.TrimSpace(string(rs[from:min(n, from+room)])) + endMark
+}

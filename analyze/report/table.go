@@ -328,7 +328,7 @@ func writeEvidence(w io.Writer, evs []analyze.Evidence, p painter, width int, ve
 		}
 		ls := []string{v}
 		if !verbose {
-			ls = wrapHard(shorten(v, evidenceLines*n-evidenceLines*8), n)
+			ls = wrapHard(shortenAround(v, clean(e.Match), evidenceLines*n-evidenceLines*8), n)
 		}
 		for j, l := range ls {
 			if j == 0 {

@@ -23,7 +23,7 @@ var routeFailures = []string{
 
 // Cloud permission refusals, per provider.
 var permissionDenied = []string{
-	"UnauthorizedOperation", "AccessDenied", "not authorized to perform", // AWS
+	"not authorized to perform", "UnauthorizedOperation", "AccessDenied", // AWS
 	"AuthorizationFailed", "does not have authorization", // Azure
 	"Required '", "PERMISSION_DENIED", "permission denied", "Permission denied", "forbidden", "Forbidden", "403", // GCE and others
 }
@@ -52,7 +52,7 @@ func (r cloudRoutes) Explain(s *snapshot.Snapshot, n analyze.Node) []analyze.Nod
 			if containsAny(line, permissionDenied...) {
 				refusals++
 				if len(denied) == 0 {
-					denied = append(denied, evLine(l, i))
+					denied = append(denied, evLineMatch(l, i, firstOf(line, permissionDenied)))
 				}
 			} else if len(failed) < 2 {
 				failed = append(failed, evLine(l, i))
@@ -98,4 +98,14 @@ func refusalCount(n int) string {
 		return ""
 	}
 	return " (" + itoa(n) + " refusals in its log, the newest quoted)"
+}
+
+// firstOf is the first of markers that occurs in line ("" if none).
+func firstOf(line string, markers []string) string {
+	for _, m := range markers {
+		if strings.Contains(line, m) {
+			return m
+		}
+	}
+	return ""
 }

@@ -34,7 +34,7 @@ func verifyEvidence(t testing.TB, files map[string]string, r *analyze.Report, sk
 						t.Errorf("%s %s: %s has no line %d", f.ID, refString(l.Ref), e.Path, e.Line)
 						continue
 					}
-					if got := lines[e.Line-1]; !strings.HasPrefix(got, strings.TrimSuffix(e.Value, "…")) {
+					if got := lines[e.Line-1]; !quotes(got, e.Value) {
 						t.Errorf("%s %s: %s:%d is %q, evidence quotes %q", f.ID, refString(l.Ref), e.Path, e.Line, got, e.Value)
 					}
 					continue
@@ -100,4 +100,22 @@ func TestResolves(t *testing.T) {
 			t.Errorf("resolves(%q) = %v, want %v", p, got, want)
 		}
 	}
+}
+
+// quotes reports whether value quotes line: its start, cut with "…" at the
+// end, or its start and a later part around " … " (see quoteAround).
+func quotes(line, value string) bool {
+	parts := strings.Split(strings.TrimSuffix(value, "…"), " … ")
+	if !strings.HasPrefix(line, parts[0]) {
+		return false
+	}
+	rest := line[len(parts[0]):]
+	for _, p := range parts[1:] {
+		i := strings.Index(rest, p)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(p):]
+	}
+	return true
 }

@@ -23,6 +23,42 @@ func evLine(l *snapshot.Log, i int) analyze.Evidence {
 	return analyze.Evidence{Path: l.Path, Line: l.FirstLine + i, Value: quote(l.Lines[i])}
 }
 
+// evLineMatch makes evidence from a log line whose part match (when found
+// in it) is what the rule matched: the quote keeps it even beyond maxQuote.
+func evLineMatch(l *snapshot.Log, i int, match string) analyze.Evidence {
+	line := l.Lines[i]
+	at := strings.Index(line, match)
+	if match == "" || at < 0 {
+		return evLine(l, i)
+	}
+	return analyze.Evidence{Path: l.Path, Line: l.FirstLine + i, Value: quoteAround(line, at, at+len(match)), Match: match}
+}
+
+// quoteAround caps s at about maxQuote bytes like quote, but keeps the
+// matched part s[at:end]: when it ends past the cap, the quote is the start
+// of the line (time, source), " … ", then s from shortly before at.
+func quoteAround(s string, at, end int) string {
+	if len(s) <= maxQuote || end < maxQuote {
+		return quote(s)
+	}
+	from := at - 40
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from--
+	}
+	return runeCut(s, maxQuote/4) + " … " + quote(s[from:])
+}
+
+// runeCut is s cut to at most n bytes, never inside a character.
+func runeCut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 func quote(s string) string {
 	if len(s) > maxQuote {
 		i := maxQuote

@@ -21,7 +21,7 @@ var kcmView = kcm.View
 func readKCM(s *snapshot.Snapshot) *kcm.Facts { return kcmView.Of(s) }
 
 // hitEv quotes a log line the kcm facts point at.
-func hitEv(h *kcm.Hit) analyze.Evidence { return evLine(h.Log, h.Line) }
+func hitEv(h *kcm.Hit) analyze.Evidence { return evLineMatch(h.Log, h.Line, kcm.Focus(h.Text())) }
 
 // kcmCrashLooping reports whether kube-controller-manager keeps restarting:
 // its pod says so, its logs show repeated exits, or its lease keeps
