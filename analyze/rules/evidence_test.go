@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/nsbundle/nsbundle/analyze"
 )
 
 // verifyEvidence checks that every piece of evidence of every finding points
 // at something real in the bundle: a file that exists, a JSON pointer that
-// resolves in it, a log line that exists and reads as quoted. Files named in
-// skip are not checked.
+// resolves in it (in a YAML file, in its JSON form), a log line that exists
+// and reads as quoted. Files named in skip are not checked.
 func verifyEvidence(t testing.TB, files map[string]string, r *analyze.Report, skip ...string) {
 	t.Helper()
 	parsed := map[string]any{}
@@ -44,6 +46,13 @@ func verifyEvidence(t testing.TB, files map[string]string, r *analyze.Report, sk
 				}
 				doc, ok := parsed[e.Path]
 				if !ok {
+					if strings.HasSuffix(e.Path, ".yaml") {
+						// A must-gather's YAML: pointers are into its
+						// JSON form.
+						if js, err := yaml.YAMLToJSON([]byte(text)); err == nil {
+							text = string(js)
+						}
+					}
 					if err := json.Unmarshal([]byte(text), &doc); err != nil {
 						t.Errorf("%s: evidence pointer into unparsable %s: %v", f.ID, e.Path, err)
 						continue
