@@ -278,11 +278,16 @@ func excerptOf(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	head := clipText(s, n/2)
-	head = strings.TrimSuffix(head, "…")
+	head := strings.TrimSuffix(clipText(s, n/2), "…")
+	if i := strings.LastIndexByte(head, ' '); i > len(head)-12 && i > 0 { // keep words whole
+		head = head[:i]
+	}
 	i := len(s) - n/2
 	for i < len(s) && !utf8.RuneStart(s[i]) {
 		i++
+	}
+	if j := strings.IndexByte(s[i:], ' '); j >= 0 && j < 12 && i+j+1 < len(s) {
+		i += j + 1
 	}
 	return head + " … " + s[i:]
 }

@@ -32,10 +32,10 @@ func (d *dater) objectStamps(link Ref, e Evidence) []stamp {
 	own := meta != nil && link.Kind.String() == kind && link.Name == meta.Name && link.Namespace == meta.Namespace
 	label := ""
 	if !own && meta != nil {
-		label = kind + " " + key(meta) + ": "
+		label = " (" + kind + " " + key(meta) + ")"
 	}
 	if meta != nil && (own || under(sub, "metadata", "deletionTimestamp")) {
-		st.add(meta.DeletionTimestamp, oloc.At("metadata"), "deletionTimestamp", label+"deletion requested (deletionTimestamp)", false)
+		st.add(meta.DeletionTimestamp, oloc.At("metadata"), "deletionTimestamp", "deletion requested (deletionTimestamp)"+label, false)
 	}
 	st.condition(conds, sub, oloc, label)
 	switch v := o.(type) {
@@ -64,8 +64,8 @@ func (s *stamper) condition(conds []snapshot.Condition, sub []string, oloc snaps
 	if c.Reason != "" {
 		state += " (" + c.Reason + ")"
 	}
-	s.add(c.LastTransitionTime, loc, "lastTransitionTime", label+"became "+state, true)
-	s.add(c.LastHeartbeatTime, loc, "lastHeartbeatTime", label+"last heartbeat, "+state, true)
+	s.add(c.LastTransitionTime, loc, "lastTransitionTime", "became "+state+label, true)
+	s.add(c.LastHeartbeatTime, loc, "lastHeartbeatTime", "last heartbeat, "+state+label, true)
 }
 
 // lease dates a lease's acquisition and last renewal.
@@ -117,7 +117,7 @@ func (s *stamper) containers(v *snapshot.Pod, sub []string, own bool, label stri
 			continue
 		}
 		loc := v.Loc.At("status", "containerStatuses", strconv.Itoa(i))
-		cn := label + "container " + cs.Name
+		cn := "container " + cs.Name + label
 		if r := cs.State.Running; r != nil {
 			s.add(r.StartedAt, loc.At("state", "running"), "startedAt", cn+" started (running)", false)
 		}

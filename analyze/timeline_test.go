@@ -126,7 +126,7 @@ func TestTimelines(t *testing.T) {
 			},
 			want: "2026-11-23T10:38:07Z APIService/v1beta1.metrics.k8s.io: became Available=False (MissingEndpoints) @resources/apiregistration.k8s.io/v1/apiservices.json/items/3/status/conditions/0/lastTransitionTime\n" +
 				"2026-11-23T10:40:00Z Namespace/old-project: deletion requested (deletionTimestamp) @resources/core/v1/namespaces.json/items/0/metadata/deletionTimestamp\n" +
-				"2026-11-23T10:40:05Z GroupVersion/metrics.k8s.io/v1beta1: Namespace old-project: became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed) @resources/core/v1/namespaces.json/items/0/status/conditions/0/lastTransitionTime\n",
+				"2026-11-23T10:40:05Z GroupVersion/metrics.k8s.io/v1beta1: became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed) (Namespace old-project) @resources/core/v1/namespaces.json/items/0/status/conditions/0/lastTransitionTime\n",
 			began:    "2026-11-23T10:38:07Z",
 			sequence: "2026-11-23 10:38:07 APIService/v1beta1.metrics.k8s.io → 10:40:05 GroupVersion/metrics.k8s.io/v1beta1 → 10:40:00 Namespace/old-project",
 		},
@@ -152,7 +152,7 @@ func TestTimelines(t *testing.T) {
 			},
 			want: "2026-01-01T00:00:20Z Component/kube-controller-manager: logged in kube-controller-manager's log: something else @logs/files/kube-controller-manager.log:4\n" +
 				"2026-11-23T10:39:30Z Component/kube-controller-manager: lease kube-system/kube-controller-manager last renewed @resources/coordination.k8s.io/v1/leases.json/items/1/spec/renewTime\n" +
-				"2026-11-23T10:40:05Z GroupVersion/metrics.k8s.io/v1beta1: Namespace old-project: became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed) @resources/core/v1/namespaces.json/items/0/status/conditions/0/lastTransitionTime\n",
+				"2026-11-23T10:40:05Z GroupVersion/metrics.k8s.io/v1beta1: became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed) (Namespace old-project) @resources/core/v1/namespaces.json/items/0/status/conditions/0/lastTransitionTime\n",
 			began:    "2026-01-01T00:00:20Z",
 			sequence: "2026-01-01 00:00:20 Component/kube-controller-manager → 2026-11-23 10:40:05 GroupVersion/metrics.k8s.io/v1beta1",
 		},

@@ -113,7 +113,7 @@ func ccmRoutesReport() *analyze.Report {
 					Evidence: &analyze.Evidence{Path: apiFile, Pointer: "/items/21/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T00:01:10Z"}},
 				{Time: at("2026-11-20T02:14:00Z"), Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "analytics"}, What: "deletion requested (deletionTimestamp)",
 					Evidence: &analyze.Evidence{Path: nsFile, Pointer: "/items/4/metadata/deletionTimestamp", Value: "deletionTimestamp 2026-11-20T02:14:00Z"}},
-				{Time: at("2026-11-20T02:14:05Z"), Ref: analyze.Ref{Kind: analyze.KindGroupVersion, Name: "metrics.k8s.io/v1beta1"}, What: "Namespace analytics: became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed)",
+				{Time: at("2026-11-20T02:14:05Z"), Ref: analyze.Ref{Kind: analyze.KindGroupVersion, Name: "metrics.k8s.io/v1beta1"}, What: "became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed) (Namespace analytics)",
 					Evidence: &analyze.Evidence{Path: nsFile, Pointer: "/items/4/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T02:14:05Z"}},
 				{Time: at("2026-11-20T02:14:05Z"), Ref: analyze.Ref{Kind: analyze.KindNamespace, Name: "analytics"}, What: "became NamespaceDeletionDiscoveryFailure=True (DiscoveryFailed)",
 					Evidence: &analyze.Evidence{Path: nsFile, Pointer: "/items/4/status/conditions/0/lastTransitionTime", Value: "lastTransitionTime 2026-11-20T02:14:05Z"}},
