@@ -82,3 +82,27 @@ func TestAnalyzeTroubleshootClusterResourcesOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeClusterInfoDumpUnderFolder: `kubectl cluster-info dump
+// --output-directory=cluster-info`, as a folder or tarred, is read as a
+// dump (it was "nothing in it could be read as cluster data").
+func TestAnalyzeClusterInfoDumpUnderFolder(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"cluster-info/nodes.json":                  `{"kind":"NodeList","apiVersion":"v1","items":[{"metadata":{"name":"node-a"}}]}`,
+		"cluster-info/kube-system/pods.json":       `{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"etcd-a","namespace":"kube-system"}}]}`,
+		"cluster-info/kube-system/etcd-a/logs.txt": "started\n",
+		"cluster-info/default/services.json":       `{"kind":"ServiceList","apiVersion":"v1","items":[]}`,
+	}
+	for name, p := range map[string]string{"folder": writeTree(t, files), "tgz": writeTgz(t, files)} {
+		t.Run(name, func(t *testing.T) {
+			rep, err := analyze.Analyze(p, analyze.Options{Limits: bundle.DefaultLimits(), Rules: rules.All()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Bundle.Layout != "cluster-info-dump" {
+				t.Errorf("layout %q, want cluster-info-dump", rep.Bundle.Layout)
+			}
+		})
+	}
+}

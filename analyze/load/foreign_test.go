@@ -304,3 +304,41 @@ func TestLoadTroubleshootPodLogs(t *testing.T) {
 		t.Errorf("layout %q", s.Layout)
 	}
 }
+
+// TestLoadClusterInfoDumpUnderFolder: a dump written with
+// --output-directory=cluster-info keeps that folder in the bundle's names
+// (it is one of troubleshoot's folders, so the walker does not strip it);
+// it loads as the same dump, its evidence paths keeping the folder, and
+// troubleshoot's cluster-info/cluster_version.json is still a version.
+func TestLoadClusterInfoDumpUnderFolder(t *testing.T) {
+	t.Parallel()
+	podList := pretty(t, `{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[`+podMS+`]}`)
+	s := mustLoad(t, map[string]string{
+		"cluster-info/nodes.json":                                      pretty(t, `{"kind":"NodeList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"node-b"}}]}`),
+		"cluster-info/kube-system/pods.json":                           podList,
+		"cluster-info/kube-system/kube-controller-manager-cp/logs.txt": "a\nb\n",
+	})
+	if s.Layout != snapshot.LayoutClusterInfoDump {
+		t.Errorf("layout %q", s.Layout)
+	}
+	if n := s.Node("node-b"); n == nil || n.Loc.Path != "cluster-info/nodes.json" || !s.Complete(snapshot.ResNodes) {
+		t.Errorf("node %+v, nodes %+v", n, s.Collection(snapshot.ResNodes))
+	}
+	p := s.Pod("kube-system", "metrics-server-abc")
+	if p == nil || p.Loc.Path != "cluster-info/kube-system/pods.json" || p.Loc.Pointer != "/items/0" {
+		t.Fatalf("pod %+v", p)
+	}
+	if c := s.Collection(snapshot.ResPods); !c.Partial || len(c.Files) != 1 || c.Files[0] != (snapshot.ListFile{Path: "cluster-info/kube-system/pods.json", Namespace: "kube-system"}) {
+		t.Errorf("pods %+v", c)
+	}
+	if kcm := s.LogsOf("kube-controller-manager"); len(kcm) != 1 || kcm[0].Pod != "kube-controller-manager-cp" || kcm[0].Path != "cluster-info/kube-system/kube-controller-manager-cp/logs.txt" {
+		t.Errorf("logs %+v", kcm)
+	}
+	ts := mustLoad(t, map[string]string{
+		"cluster-resources/pods/kube-system.json": podList,
+		"cluster-info/cluster_version.json":       `{"info":{"gitVersion":"v1.37.2"},"string":"v1.37.2"}`,
+	})
+	if ts.Layout != snapshot.LayoutTroubleshoot || ts.GitVersion != "v1.37.2" {
+		t.Errorf("troubleshoot: layout %q version %q", ts.Layout, ts.GitVersion)
+	}
+}

@@ -182,7 +182,7 @@ func (l *loader) file(name string, r io.Reader) error {
 		}
 	case strings.HasSuffix(name, "/logs.txt"):
 		// kubectl cluster-info dump: <ns>/<pod>/logs.txt
-		parts := strings.Split(name, "/")
+		parts := strings.Split(dumpRel(name), "/")
 		if len(parts) == 3 {
 			l.vote(snapshot.LayoutClusterInfoDump)
 			return l.log(name, r, &snapshot.Log{Namespace: parts[0], Pod: parts[1], Component: snapshot.ComponentOf(parts[1])})

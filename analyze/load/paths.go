@@ -21,10 +21,15 @@ func resourceKeyFor(name string) (string, bool) {
 		return p.Key(), true
 	}
 	parts := strings.Split(strings.TrimSuffix(name, ".json"), "/")
-	switch {
-	case parts[0] == "cluster-resources" && (len(parts) == 2 || len(parts) == 3):
+	if parts[0] == "cluster-resources" {
+		if len(parts) != 2 && len(parts) != 3 {
+			return "", false
+		}
 		res, ok := troubleshootNames[parts[1]]
 		return res, ok
+	}
+	parts = strings.Split(strings.TrimSuffix(dumpRel(name), ".json"), "/")
+	switch {
 	case len(parts) == 1 && parts[0] == "nodes":
 		return snapshot.ResNodes, true // cluster-info dump
 	case len(parts) == 2:
@@ -48,10 +53,27 @@ func listFileOf(name string) snapshot.ListFile {
 	switch {
 	case len(parts) == 3 && parts[0] == "cluster-resources":
 		f.Namespace = parts[2]
-	case len(parts) == 2 && parts[0] != "cluster-resources":
-		f.Namespace = parts[0]
+	case parts[0] != "cluster-resources":
+		if parts = strings.Split(strings.TrimSuffix(dumpRel(name), ".json"), "/"); len(parts) == 2 {
+			f.Namespace = parts[0]
+		}
 	}
 	return f
+}
+
+// dumpPrefix is the folder a cluster-info dump lies under when it was
+// written with --output-directory=cluster-info: bundle's walker keeps that
+// folder (troubleshoot's cluster-info/ is one of its layout folders).
+const dumpPrefix = "cluster-info/"
+
+// dumpRel returns a cluster-info dump's file name relative to the dump:
+// name without the cluster-info/ folder it may lie under (troubleshoot's
+// cluster-info/cluster_version.json is kept as it is).
+func dumpRel(name string) string {
+	if rest, ok := strings.CutPrefix(name, dumpPrefix); ok && rest != "cluster_version.json" {
+		return rest
+	}
+	return name
 }
 
 // troubleshootNames maps troubleshoot's cluster-resources file names.

@@ -24,7 +24,7 @@ func (l *loader) list(name, res string, r io.Reader) error {
 		l.vote(snapshot.LayoutTroubleshoot)
 	} else if !strings.HasPrefix(name, bundle.ResourcesDir+"/") {
 		l.vote(snapshot.LayoutClusterInfoDump)
-		dump = strings.Contains(name, "/") // <namespace>/<resource>.json; nodes.json is whole
+		dump = strings.Contains(dumpRel(name), "/") // <namespace>/<resource>.json; nodes.json is whole
 	}
 	lr := &listReader{l: l, name: name, sink: sk}
 	br := bufio.NewReaderSize(r, 1<<20)
@@ -36,7 +36,7 @@ func (l *loader) list(name, res string, r io.Reader) error {
 		// Not one item per line (or pretty-printed): stream it with the
 		// JSON decoder, after rewriting an old dump's internal types.
 		var in io.Reader = br
-		if dump || name == "nodes.json" {
+		if dump || dumpRel(name) == "nodes.json" {
 			var internal bool
 			if in, internal, err = peekInternal(br); internal && err == nil && !l.internalNoted {
 				l.internalNoted = true
