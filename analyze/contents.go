@@ -38,6 +38,11 @@ type ResourceCount struct {
 	Partial bool `json:"partial,omitempty"`
 	// Error is why some or all are missing (verbatim), if known.
 	Error string `json:"error,omitempty"`
+	// Namespaces are the only namespaces it was listed in, for a layout
+	// of one file per namespace (troubleshoot, cluster-info dump,
+	// must-gather) that does not show it listed in every namespace;
+	// empty when the lists cover every namespace.
+	Namespaces []string `json:"namespaces,omitempty"`
 }
 
 // ReadContents reads the bundle at path (any layout Analyze reads) and
@@ -55,7 +60,11 @@ func ReadContents(path string, lim bundle.Limits) (*Contents, error) {
 	}
 	for _, res := range s.Resources() {
 		col := s.Collection(res)
-		c.Resources = append(c.Resources, ResourceCount{Resource: res, Objects: max(s.Count(res), 0), Partial: col.Partial, Error: col.Error})
+		rc := ResourceCount{Resource: res, Objects: max(s.Count(res), 0), Partial: col.Partial, Error: col.Error}
+		if !s.CompleteAll(res) {
+			rc.Namespaces = s.ListedNamespaces(res)
+		}
+		c.Resources = append(c.Resources, rc)
 	}
 	return c, nil
 }

@@ -328,7 +328,7 @@ func TestLoadClusterInfoDumpUnderFolder(t *testing.T) {
 	if p == nil || p.Loc.Path != "cluster-info/kube-system/pods.json" || p.Loc.Pointer != "/items/0" {
 		t.Fatalf("pod %+v", p)
 	}
-	if c := s.Collection(snapshot.ResPods); !c.Partial || len(c.Files) != 1 || c.Files[0] != (snapshot.ListFile{Path: "cluster-info/kube-system/pods.json", Namespace: "kube-system"}) {
+	if c := s.Collection(snapshot.ResPods); c.Partial || !s.CompleteIn(snapshot.ResPods, "kube-system") || s.CompleteIn(snapshot.ResPods, "default") || len(c.Files) != 1 || c.Files[0] != (snapshot.ListFile{Path: "cluster-info/kube-system/pods.json", Namespace: "kube-system"}) {
 		t.Errorf("pods %+v", c)
 	}
 	if kcm := s.LogsOf("kube-controller-manager"); len(kcm) != 1 || kcm[0].Pod != "kube-controller-manager-cp" || kcm[0].Path != "cluster-info/kube-system/kube-controller-manager-cp/logs.txt" {

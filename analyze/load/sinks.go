@@ -59,15 +59,9 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	if lr.bad > 3 {
 		l.note("%s: %d more items skipped", name, lr.bad-3)
 	}
-	if dump {
-		l.s.MarkPartial(res, dumpPartial)
-	}
 	l.s.MarkRead(res, listFileOf(name))
 	return nil
 }
-
-// dumpPartial is why the namespaced lists of a cluster-info dump are partial.
-const dumpPartial = "kubectl cluster-info dump holds only the namespaces it was asked for (kube-system and default unless --all-namespaces or --namespaces)"
 
 // objSink decodes items into *T and appends them to list.
 type objSink[T any] struct {

@@ -52,6 +52,9 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 				Verify:   verifyCondition("apiservice", "", "--all", "Available", "2m"),
 			}}
 		}
+		if miss, ok := unproven(s, snapshot.ResPods, "", "a pod with IP "+ip, "Pod objects", ", so whether a pod owns "+ip+" is unknown"); ok {
+			return []analyze.Node{miss}
+		}
 		return []analyze.Node{{
 			Ref:      n.Ref,
 			Problem:  "no pod in the bundle has IP " + ip + ": the endpoint is stale or hand-written",

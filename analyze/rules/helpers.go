@@ -206,7 +206,7 @@ func refIn(list []analyze.Ref, r analyze.Ref) bool {
 // CRD conversion): the root cause when it does not exist (problem absent),
 // else a node the Service rule explains further (problem silent).
 func backendService(s *snapshot.Snapshot, sr *snapshot.ServiceReference, evs []analyze.Evidence, absent, silent, fix string, verify analyze.Verify) analyze.Node {
-	if s.Complete(snapshot.ResServices) && s.Service(sr.Namespace, sr.Name) == nil {
+	if s.CompleteIn(snapshot.ResServices, sr.Namespace) && s.Service(sr.Namespace, sr.Name) == nil {
 		return analyze.Node{
 			Ref:      ref(analyze.KindService, sr.Namespace, sr.Name),
 			Problem:  absent,

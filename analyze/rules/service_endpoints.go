@@ -21,10 +21,10 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		return []analyze.Node{nd}
 	}
 	svc := s.Service(n.Namespace, n.Name)
-	if svc == nil && !s.Complete(snapshot.ResServices) {
-		return []analyze.Node{notInPartial(s, snapshot.ResServices, "Service "+n.Namespace+"/"+n.Name, "Service objects", "")}
-	}
 	if svc == nil {
+		if nd, ok := unproven(s, snapshot.ResServices, n.Namespace, "Service "+n.Namespace+"/"+n.Name, "Service objects", ""); ok {
+			return []analyze.Node{nd}
+		}
 		return []analyze.Node{{
 			Ref:     n.Ref,
 			Problem: "does not exist",
@@ -40,7 +40,7 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 	if ep := s.EndpointsFor(svc.Namespace, svc.Name); ep != nil && len(slices) == 0 {
 		slices = append(slices, ev(ep.Loc.At("subsets"), describeEndpoints(ep)))
 	}
-	if len(slices) == 0 && s.Complete(snapshot.ResEndpointSlices) {
+	if len(slices) == 0 && s.CompleteIn(snapshot.ResEndpointSlices, svc.Namespace) {
 		slices = append(slices, ev(svc.Loc, "no EndpointSlice labelled kubernetes.io/service-name="+svc.Name))
 	}
 	if len(svc.Spec.Selector) == 0 {
@@ -95,6 +95,9 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 				Verify:   nd.Verify,
 			}}
 		}
+	}
+	if miss, ok := unproven(s, snapshot.ResPods, svc.Namespace, "a pod matching "+sel, "Pod objects", ", so whether Service "+svc.Name+" has pods is unknown"); ok {
+		return []analyze.Node{miss}
 	}
 	return []analyze.Node{nd}
 }

@@ -1,12 +1,13 @@
 package snapshot
 
 import (
-	"github.com/nsbundle/nsbundle/analyze/audit"
+	"slices"
 	"sync"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/nsbundle/nsbundle/analyze/audit"
 	"github.com/nsbundle/nsbundle/bundle"
 )
 
@@ -212,6 +213,54 @@ func (s *Snapshot) CompleteIn(res, ns string) bool {
 	}
 	c := s.Collection(res)
 	return ns == "" || len(c.Files) == 0 || len(s.ListFiles(res, ns)) > 0
+}
+
+// CompleteAll reports whether res was collected whole in every
+// namespace: Complete, and read from a file of every namespace, or from
+// one file per namespace for each namespace of a complete namespace list.
+// Only then does an object missing from all namespaces (no pod with some
+// IP) prove anything: a cluster-info dump lists only the namespaces it
+// was asked for.
+func (s *Snapshot) CompleteAll(res string) bool {
+	if !s.Complete(res) {
+		return false
+	}
+	c := s.Collection(res)
+	if len(c.Files) == 0 {
+		return true
+	}
+	listed := map[string]bool{}
+	for _, f := range c.Files {
+		if f.Namespace == "" {
+			return true
+		}
+		listed[f.Namespace] = true
+	}
+	if !s.Complete(ResNamespaces) || len(s.Namespaces) == 0 {
+		return false
+	}
+	for _, ns := range s.Namespaces {
+		if !listed[ns.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+// ListedNamespaces returns, sorted, the namespaces that res was read from
+// one file each for; nil when a file of every namespace was read, or none.
+func (s *Snapshot) ListedNamespaces(res string) []string {
+	var out []string
+	for _, f := range s.Collection(res).Files {
+		if f.Namespace == "" {
+			return nil
+		}
+		if !slices.Contains(out, f.Namespace) {
+			out = append(out, f.Namespace)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // MarkPartial records that res was read from the bundle but holds only

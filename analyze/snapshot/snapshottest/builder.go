@@ -50,6 +50,8 @@ type Builder struct {
 	listed  map[string]bool
 	partial []struct{ res, why string }
 	failed  []bundle.Request
+	// perNS are the namespaces a list was read one file each for.
+	perNS map[string][]string
 }
 
 // New returns a builder for a snapshot of an nsbundle bundle collected at
@@ -89,6 +91,19 @@ func (b *Builder) Lists(res ...string) *Builder {
 			b.lists = append(b.lists, r)
 		}
 	}
+	return b
+}
+
+// ListedIn records that the list of res was read from one file per
+// namespace, for these namespaces only, as a cluster-info dump writes
+// <namespace>/<resource>.json: the list proves absence in those
+// namespaces alone.
+func (b *Builder) ListedIn(res string, namespaces ...string) *Builder {
+	b.Lists(res)
+	if b.perNS == nil {
+		b.perNS = map[string][]string{}
+	}
+	b.perNS[res] = append(b.perNS[res], namespaces...)
 	return b
 }
 
@@ -288,6 +303,10 @@ func (b *Builder) Build() *snapshot.Snapshot {
 	}
 	for _, res := range b.lists {
 		switch p, ok := filePaths[res]; {
+		case len(b.perNS[res]) > 0:
+			for _, ns := range b.perNS[res] {
+				s.MarkRead(res, snapshot.ListFile{Path: ns + "/" + res + ".json", Namespace: ns})
+			}
 		case ok:
 			s.MarkRead(res, snapshot.ListFile{Path: p.file})
 		case res == snapshot.ResDiscovery:

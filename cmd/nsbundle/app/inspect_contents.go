@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/olekukonko/tablewriter"
 
@@ -19,14 +20,17 @@ func printContents(w io.Writer, c *analyze.Contents) error {
 	tw := tablewriter.NewTable(w)
 	tw.Header("RESOURCE", "OBJECTS", "READ", "WHY")
 	for _, r := range c.Resources {
-		read := "complete"
+		read, why := "complete", r.Error
 		switch {
 		case r.Partial:
 			read = "partial"
 		case r.Error != "" && r.Objects == 0:
 			read = "failed"
+		case len(r.Namespaces) > 0:
+			read = fmt.Sprintf("in %d namespace(s)", len(r.Namespaces))
+			why = cmp.Or(why, "listed in "+strings.Join(r.Namespaces, ", ")+" only")
 		}
-		if err := tw.Append(r.Resource, fmt.Sprint(r.Objects), read, cut(r.Error, 80)); err != nil {
+		if err := tw.Append(r.Resource, fmt.Sprint(r.Objects), read, cut(why, 80)); err != nil {
 			return err
 		}
 	}
