@@ -184,7 +184,12 @@ func For(gitVersion string) (*Policy, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Note = fmt.Sprintf("Kubernetes version %q unknown: checked only the bootstrap RBAC that %s share", gitVersion, VersionsText())
+		// A dump or a must-gather records no version: say so, not `""`.
+		what := "Kubernetes version not in the bundle"
+		if gitVersion != "" {
+			what = fmt.Sprintf("Kubernetes version %q not understood", gitVersion)
+		}
+		p.Note = what + ": checked only the bootstrap RBAC that " + VersionsText() + " share"
 		return p, nil
 	}
 	for _, k := range Versions() {

@@ -227,3 +227,20 @@ func TestCommon(t *testing.T) {
 		t.Errorf("v1.37 policy compared with an untouched v1.24 cluster: no diffs; want some (version skew)")
 	}
 }
+
+// The note names what is missing: no `""` for a bundle without a version.
+func TestForNoteWording(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":         "Kubernetes version not in the bundle: checked only the bootstrap RBAC that ",
+		"nonsense": `Kubernetes version "nonsense" not understood: checked only the bootstrap RBAC that `,
+	} {
+		p, err := For(in)
+		if err != nil {
+			t.Fatalf("For(%q): %v", in, err)
+		}
+		if !strings.HasPrefix(p.Note, want) || strings.Contains(p.Note, `""`) {
+			t.Errorf("For(%q).Note = %q, want prefix %q", in, p.Note, want)
+		}
+	}
+}

@@ -153,9 +153,14 @@ func (l *loader) sink(res string) sink {
 	case snapshot.ResEndpointSlices:
 		return objOf(&s.EndpointSlices, "EndpointSlice", func(v *snapshot.EndpointSlice) *snapshot.Object { return &v.Object })
 	case snapshot.ResPods:
-		return objOf(&s.Pods, "Pod", func(v *snapshot.Pod) *snapshot.Object { return &v.Object })
+		return &objSink[snapshot.Pod]{list: &s.Pods, kind: "Pod", obj: func(v *snapshot.Pod) *snapshot.Object { return &v.Object },
+			when: func(v *snapshot.Pod) *time.Time { return latestCondition(v.Status.Conditions) }}
 	case snapshot.ResNodes:
-		return objOf(&s.Nodes, "Node", func(v *snapshot.Node) *snapshot.Object { return &v.Object })
+		// A node's heartbeat is the newest time in a quiet cluster: objects
+		// are old, events expired, but the kubelet posts status every few
+		// minutes.
+		return &objSink[snapshot.Node]{list: &s.Nodes, kind: "Node", obj: func(v *snapshot.Node) *snapshot.Object { return &v.Object },
+			when: func(v *snapshot.Node) *time.Time { return latestCondition(v.Status.Conditions) }}
 	case snapshot.ResLeases:
 		return &objSink[snapshot.Lease]{list: &s.Leases, kind: "Lease", obj: func(v *snapshot.Lease) *snapshot.Object { return &v.Object },
 			when: func(v *snapshot.Lease) *time.Time { return v.Spec.RenewTime }}
@@ -194,4 +199,18 @@ func (l *loader) sink(res string) sink {
 var workloadKinds = map[string]string{
 	snapshot.ResDeployments: "Deployment", snapshot.ResReplicaSets: "ReplicaSet",
 	snapshot.ResStatefulSets: "StatefulSet", snapshot.ResDaemonSets: "DaemonSet",
+}
+
+// latestCondition is the newest heartbeat or transition of conditions (nil
+// if none is known).
+func latestCondition(conds []snapshot.Condition) *time.Time {
+	var t *time.Time
+	for i := range conds {
+		for _, c := range []*time.Time{conds[i].LastHeartbeatTime, conds[i].LastTransitionTime} {
+			if c != nil && (t == nil || c.After(*t)) {
+				t = c
+			}
+		}
+	}
+	return t
 }

@@ -95,7 +95,7 @@ func TestBootstrapRBAC(t *testing.T) {
 			fix:    "re-apply ClusterRole system:kube-controller-manager from a healthy cluster of the same version",
 			mutate: func(f *fx) { f.version = "none"; f.remove(pCRoles, "", "system:kube-controller-manager") },
 			want: []want{{id: "NSB-RBAC-001", symptom: lnKCMRole, chain: []string{lnKCMRole}, root: lnKCMRole, rootProblem: "was deleted",
-				evidence: []wantEv{{link: 0, path: pCRoles, value: "Kubernetes version \"\" unknown"}}}},
+				evidence: []wantEv{{link: 0, path: pCRoles, value: "Kubernetes version not in the bundle: checked only"}}}},
 		},
 		{
 			name: "managed control plane (EKS v1.29): ClusterRoleBinding deleted, no restart advice",
