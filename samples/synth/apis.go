@@ -141,10 +141,13 @@ func (m *model) discoveryResults() []bundle.DiscoveryResult {
 			p, file = "/api", bundle.AggregatedAPIPath
 		}
 		r := bundle.DiscoveryResult{GroupVersion: gv, Source: "aggregated", Path: p, Status: 200, Freshness: "Current", Resources: 4, File: file}
-		if gv == "metrics.k8s.io/v1beta1" {
+		if gv == "metrics.k8s.io/v1beta1" && m.plan.has(CauseMetricsCrashLoop) {
 			r.Freshness, r.Resources, r.Error = "Stale", 0, "stale GroupVersion discovery: "+gv
 		}
 		out = append(out, r)
+	}
+	if !m.plan.has(CauseMetricsCrashLoop) {
+		return out
 	}
 	return append(out, bundle.DiscoveryResult{GroupVersion: "metrics.k8s.io/v1beta1", Source: "legacy", Path: "/apis/metrics.k8s.io/v1beta1",
 		Status: 503, Error: "the server is currently unable to handle the request"})
@@ -165,7 +168,7 @@ func (m *model) rbac() (crs []rbacv1.ClusterRole, crbs []rbacv1.ClusterRoleBindi
 	}
 	n := 0
 	for _, x := range a.ClusterRoles {
-		if x.Name == kcmRole {
+		if x.Name == kcmRole && m.plan.has(CauseKCMClusterRole) {
 			continue // planted: deleted
 		}
 		x.TypeMeta = metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"}
@@ -192,7 +195,7 @@ func (m *model) rbac() (crs []rbacv1.ClusterRole, crbs []rbacv1.ClusterRoleBindi
 		rbs = append(rbs, x)
 	}
 	for i, ns := range m.namespaces {
-		if ns.system || ns.name == nsStuck {
+		if ns.system || m.plan.stuckOf(ns.name) != nil {
 			continue
 		}
 		rbs = append(rbs, rbacv1.RoleBinding{

@@ -14,7 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-// namespace renders namespace i (analytics stuck Terminating).
+// namespace renders namespace i (the planted ones Terminating).
 func (m *model) namespace(i int) *corev1.Namespace {
 	r := m.rng(streamNamespace, i)
 	n := m.namespaces[i]
@@ -29,8 +29,8 @@ func (m *model) namespace(i int) *corev1.Namespace {
 		ns.Labels["team"] = n.team
 		ns.Labels["pod-security.kubernetes.io/enforce"] = "baseline"
 	}
-	if n.name == nsStuck {
-		m.stuckNamespace(ns)
+	if st := m.plan.stuckOf(n.name); st != nil {
+		m.stuckNamespace(ns, st)
 	}
 	return ns
 }
@@ -99,7 +99,9 @@ func (m *model) claims() ([]*corev1.PersistentVolumeClaim, []*corev1.PersistentV
 			Status: corev1.PersistentVolumeStatus{Phase: corev1.VolumeBound, LastPhaseTransitionTime: ptr.To(metav1.NewTime(d.created))},
 		})
 	}
-	pvcs = append(pvcs, m.pendingClaim())
+	if m.plan.has(CauseKCMClusterRole) {
+		pvcs = append(pvcs, m.pendingClaim())
+	}
 	return pvcs, pvs
 }
 
@@ -153,5 +155,9 @@ func (m *model) webhooks() ([]*admissionv1.ValidatingWebhookConfiguration, []*ad
 			AdmissionReviewVersions: []string{"v1"}, ReinvocationPolicy: ptr.To(admissionv1.NeverReinvocationPolicy),
 			ObjectSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"sidecar.example.com/inject": "true"}}}},
 	}
-	return []*admissionv1.ValidatingWebhookConfiguration{v}, []*admissionv1.MutatingWebhookConfiguration{mu}
+	vs := []*admissionv1.ValidatingWebhookConfiguration{v}
+	if m.plan.has(CauseWebhookService) {
+		vs = []*admissionv1.ValidatingWebhookConfiguration{m.guardWebhook(), v} // API order: policy-guard, policy-validating
+	}
+	return vs, []*admissionv1.MutatingWebhookConfiguration{mu}
 }

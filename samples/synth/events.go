@@ -18,13 +18,14 @@ const plantedEvents = 2
 // events were last seen uniformly over this span before collection.
 const EventTTL = 4 * time.Hour
 
-// event renders event i: the first ones about the crash-looping
+// event renders event i: the first ones about a crash-looping
 // metrics-server pod, the rest about pods picked at random, last seen
 // within the last EventTTL.
 func (m *model) event(i int) *corev1.Event {
 	r := m.rng(streamEvent, i)
 	p := r.IntN(len(m.pods))
-	if i < plantedEvents {
+	crash := i < plantedEvents && m.plan.has(CauseMetricsCrashLoop)
+	if crash {
 		p = m.metricsPod()
 	}
 	pod := m.pods[p]
@@ -36,11 +37,11 @@ func (m *model) event(i int) *corev1.Event {
 	count := int32(1)
 	typ, reason, msg, field, comp := "Normal", "", "", "spec.containers{"+spec.app+"}", "kubelet"
 	switch k := r.IntN(100); {
-	case i == 0:
+	case crash && i == 0:
 		typ, reason, count = "Warning", "BackOff", 412
 		msg = "Back-off restarting failed container " + spec.app + " in pod " + pod.name + "_" + ns + "(" + m.podUID(p) + ")"
 		first, last = m.ago(35*time.Hour), m.ago(40*time.Second)
-	case i == 1:
+	case crash && i == 1:
 		typ, reason, count = "Warning", "Unhealthy", 1203
 		msg = "Readiness probe failed: HTTP probe failed with statuscode: 500"
 		first, last = m.ago(35*time.Hour), m.ago(70*time.Second)

@@ -3,6 +3,7 @@ package synth
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -39,6 +40,7 @@ type model struct {
 	digests    map[string]string
 	perNode    []int // pods planned per node, for pod IPs
 	nsIdx      map[string]int32
+	plan       plan
 }
 
 type nodeInfo struct {
@@ -90,7 +92,7 @@ type svcInfo struct {
 
 // newModel plans a cluster of o.Size.
 func newModel(o Options) *model {
-	m := &model{o: o, seed: o.Seed, now: o.Now.UTC(), digests: map[string]string{}}
+	m := &model{o: o, seed: o.Seed, now: o.Now.UTC(), digests: map[string]string{}, plan: newPlan(o.Seed)}
 	for _, im := range images {
 		ref := im.repo + ":" + im.tag
 		m.digests[ref] = imageDigest(m.seed, ref)
@@ -135,9 +137,14 @@ func (m *model) planNamespaces() {
 	for _, n := range []string{"default", kubeSystem, "kube-public", "kube-node-lease"} {
 		m.namespaces = append(m.namespaces, nsInfo{name: n, created: birth, system: true, team: "platform"})
 	}
-	m.namespaces = append(m.namespaces,
-		nsInfo{name: nsStuck, created: m.ago(90 * 24 * time.Hour), team: "data"},
-		nsInfo{name: nsPVC, created: m.ago(200 * 24 * time.Hour), team: "payments"})
+	for _, st := range m.plan.stuck {
+		team, _, _ := strings.Cut(st.name, "-")
+		if st.name == nsStuck {
+			team = "data"
+		}
+		m.namespaces = append(m.namespaces, nsInfo{name: st.name, created: m.ago(90 * 24 * time.Hour), team: team})
+	}
+	m.namespaces = append(m.namespaces, nsInfo{name: nsPVC, created: m.ago(200 * 24 * time.Hour), team: "payments"})
 	for i := len(m.namespaces); i < m.o.Size.Namespaces; i++ {
 		a, b := wordsA[r.IntN(len(wordsA))], wordsB[r.IntN(len(wordsB))]
 		m.namespaces = append(m.namespaces, nsInfo{
@@ -187,7 +194,7 @@ func (m *model) planPods() {
 	var weights []int
 	total := 0
 	for ni, ns := range m.namespaces {
-		if ns.system && ns.name != "default" || ns.name == nsStuck || ns.name == "kube-system" {
+		if ns.system && ns.name != "default" || m.plan.stuckOf(ns.name) != nil || ns.name == "kube-system" {
 			continue
 		}
 		for d := range 1 + r.IntN(4) {

@@ -64,10 +64,10 @@ func (m *model) backends(i int) []int {
 	return out
 }
 
-// ready reports whether pod i is ready (all but the planted crash loop).
+// ready reports whether pod i is ready (all but a planted crash loop).
 func (m *model) ready(i int) bool {
 	p := m.pods[i]
-	return p.deploy < 0 || m.deploys[p.deploy].app != metricsServer
+	return p.deploy < 0 || m.deploys[p.deploy].app != metricsServer || !m.plan.has(CauseMetricsCrashLoop)
 }
 
 // targetPort is the port number Service i's pods listen on.

@@ -97,7 +97,7 @@ func (m *model) nodeLease(i int) *coordinationv1.Lease {
 }
 
 // controlLeases are the kube-system leases: the controller-manager's (stale,
-// many transitions: it crash-loops), the scheduler's and the API servers'
+// many transitions when it crash-loops), the scheduler's and the API servers'
 // identity leases.
 func (m *model) controlLeases() []*coordinationv1.Lease {
 	r := m.rng(streamMisc, 7)
@@ -110,8 +110,12 @@ func (m *model) controlLeases() []*coordinationv1.Lease {
 				AcquireTime: ptr.To(metav1.NewMicroTime(acquire)), RenewTime: ptr.To(metav1.NewMicroTime(renew)), LeaseTransitions: ptr.To(transitions)},
 		}
 	}
+	kcmLease := lease(kcmName, "cp-2_"+m.kcmIdentity(2), 15, m.now.Add(-kcmLastStart), m.now.Add(-kcmLastRenew), 14, nil)
+	if !m.plan.has(CauseKCMClusterRole) { // healthy: held for weeks, renewed every 2 s
+		kcmLease = lease(kcmName, "cp-1_"+m.kcmIdentity(0), 15, m.now.Add(-kcmHealthyFor), m.now.Add(-800*time.Millisecond), 2, nil)
+	}
 	out := []*coordinationv1.Lease{
-		lease(kcmName, "cp-2_"+m.kcmIdentity(2), 15, m.now.Add(-kcmLastStart), m.now.Add(-kcmLastRenew), 14, nil),
+		kcmLease,
 		lease("kube-scheduler", "cp-1_"+uid(r), 15, m.ago(20*24*time.Hour), m.now.Add(-1500*time.Millisecond), 2, nil),
 	}
 	for i := range controlPlanes {

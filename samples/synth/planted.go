@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,8 +11,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
-
-	"github.com/nsbundle/nsbundle/bundle"
 )
 
 // Timing of the controller-manager crash loop, before collection.
@@ -23,7 +22,11 @@ const (
 	// once, so the lease was renewed no later: stale by collection time.
 	kcmLastStart = 54 * time.Second
 	kcmLastRenew = kcmLastStart
-	// stuckFor is how long analytics has been Terminating.
+	// kcmHealthyFor is how long a healthy controller-manager has held
+	// its lease.
+	kcmHealthyFor = 19*24*time.Hour + 7*time.Hour
+	// stuckFor is how long the classic plan's analytics has been
+	// Terminating.
 	stuckFor = 26 * time.Hour
 )
 
@@ -31,39 +34,26 @@ const (
 // per process).
 func (m *model) kcmIdentity(k int) string { return uid(m.rng(streamMisc, 9000+k)) }
 
-// stuckNamespace makes ns Terminating with the conditions the namespace
-// controller writes when discovery of metrics.k8s.io/v1beta1 fails.
-func (m *model) stuckNamespace(ns *corev1.Namespace) {
-	del := m.ago(stuckFor)
-	ns.DeletionTimestamp = ptr.To(metav1.NewTime(del))
-	ns.Status.Phase = corev1.NamespaceTerminating
-	at := metav1.NewTime(del.Add(5 * time.Second))
-	c := func(t corev1.NamespaceConditionType, st corev1.ConditionStatus, reason, msg string) corev1.NamespaceCondition {
-		return corev1.NamespaceCondition{Type: t, Status: st, Reason: reason, Message: msg, LastTransitionTime: at}
-	}
-	ns.Status.Conditions = []corev1.NamespaceCondition{
-		c(corev1.NamespaceDeletionDiscoveryFailure, corev1.ConditionTrue, "DiscoveryFailed",
-			"Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: stale GroupVersion discovery: metrics.k8s.io/v1beta1"),
-		c(corev1.NamespaceDeletionGVParsingFailure, corev1.ConditionFalse, "ParsedGroupVersions", "All legacy kube types successfully parsed"),
-		c(corev1.NamespaceDeletionContentFailure, corev1.ConditionFalse, "ContentDeleted", "All content successfully deleted, may be waiting on finalization"),
-		c(corev1.NamespaceContentRemaining, corev1.ConditionFalse, "ContentRemoved", "All content successfully removed"),
-		c(corev1.NamespaceFinalizersRemaining, corev1.ConditionFalse, "ContentHasNoFinalizers", "All content-preserving finalizers finished"),
-	}
-}
-
 // badFlag is the mistyped flag metrics-server exits on.
 const badFlag = "--kubelet-insecure-tls-verify"
 
-// crashLoop makes the metrics-server pod crash-loop on a mistyped flag.
-func (m *model) crashLoop(pod *corev1.Pod, started time.Time) {
+// metricsServerPod makes pod metrics-server's: its flags, port, probes and
+// priority; planted, it crash-loops on a mistyped flag.
+func (m *model) metricsServerPod(pod *corev1.Pod) {
 	c := &pod.Spec.Containers[0]
 	c.Args = []string{"--cert-dir=/tmp", "--secure-port=10250", "--kubelet-preferred-address-types=InternalIP", badFlag, "--metric-resolution=15s"}
+	if !m.plan.has(CauseMetricsCrashLoop) {
+		c.Args = slices.Delete(c.Args, 3, 4)
+	}
 	c.Ports = []corev1.ContainerPort{{Name: "https", ContainerPort: 10250, Protocol: corev1.ProtocolTCP}}
 	c.LivenessProbe.HTTPGet.Path, c.LivenessProbe.HTTPGet.Port.StrVal, c.LivenessProbe.HTTPGet.Scheme = "/livez", "https", corev1.URISchemeHTTPS
 	c.ReadinessProbe.HTTPGet.Path, c.ReadinessProbe.HTTPGet.Port.StrVal, c.ReadinessProbe.HTTPGet.Scheme = "/readyz", "https", corev1.URISchemeHTTPS
 	pod.Spec.ServiceAccountName, pod.Spec.DeprecatedServiceAccount = metricsServer, metricsServer
 	pod.Spec.PriorityClassName = "system-cluster-critical"
 	pod.Spec.Priority = ptr.To[int32](2000000000)
+	if !m.plan.has(CauseMetricsCrashLoop) {
+		return
+	}
 	notReady := func(t corev1.PodConditionType) corev1.PodCondition {
 		return corev1.PodCondition{Type: t, Status: corev1.ConditionFalse, Reason: "ContainersNotReady",
 			Message: "containers with unready status: [" + metricsServer + "]", LastTransitionTime: metav1.NewTime(m.ago(35 * time.Hour))}
@@ -81,6 +71,10 @@ func (m *model) crashLoop(pod *corev1.Pod, started time.Time) {
 
 // metricsAvailable is the Available condition of v1beta1.metrics.k8s.io.
 func (m *model) metricsAvailable() map[string]any {
+	if !m.plan.has(CauseMetricsCrashLoop) {
+		return map[string]any{"type": "Available", "status": "True", "reason": "Passed", "message": "all checks passed",
+			"lastTransitionTime": m.deploys[m.metricsDeploy()].created.Add(time.Minute).Format(time.RFC3339)}
+	}
 	return map[string]any{"type": "Available", "status": "False", "reason": "MissingEndpoints",
 		"message":            `endpointslices for service/metrics-server in "kube-system" have no addresses with port name "https"`,
 		"lastTransitionTime": m.ago(35 * time.Hour).Format(time.RFC3339)}
@@ -109,6 +103,9 @@ func klogTime(sev byte, t time.Time, file string) string {
 // kcmLog is kube-controller-manager's log: kcmRuns start-ups that each
 // acquire the lease, fail on the deleted ClusterRole and exit.
 func (m *model) kcmLog() []byte {
+	if !m.plan.has(CauseKCMClusterRole) {
+		return m.kcmHealthyLog()
+	}
 	var b strings.Builder
 	controllers := []string{"serviceaccount-token-controller", "namespace-controller", "garbage-collector-controller"}
 	forbidden := func(c string) string {
@@ -154,8 +151,32 @@ func (m *model) metricsLog() []byte {
 		klogTime('E', m.ago(4*time.Minute-time.Second), "run.go:74") + `"command failed" err="unknown flag: ` + badFlag + `"` + "\n")
 }
 
-// terminatingContent is terminating/analytics.json as collect writes it.
-func (m *model) terminatingContent() bundle.NamespaceContent {
-	return bundle.NamespaceContent{Namespace: nsStuck, Resources: []bundle.RemainingContent{{
-		Group: "metrics.k8s.io", Version: "v1beta1", Error: "discovery failed: stale GroupVersion discovery: metrics.k8s.io/v1beta1", Status: 200}}}
+// kcmHealthyLog is the log of a controller-manager that started once,
+// kcmHealthyFor ago, and runs.
+func (m *model) kcmHealthyLog() []byte {
+	var b strings.Builder
+	start := m.now.Add(-kcmHealthyFor - kcmAcquireWait)
+	id := "cp-1_" + m.kcmIdentity(0)
+	lines := []struct {
+		at   time.Duration
+		file string
+		msg  string
+	}{
+		{0, "serving.go:386", `"Generated self-signed cert in-memory"`},
+		{480 * time.Millisecond, "controllermanager.go:196", `"Starting" version="` + gitVersion + `"`},
+		{485 * time.Millisecond, "secure_serving.go:211", `"Serving securely on 127.0.0.1:10257"`},
+		{486 * time.Millisecond, "leaderelection.go:257", `"Attempting to acquire leader lease..." lock="kube-system/kube-controller-manager"`},
+		{kcmAcquireWait, "leaderelection.go:271", `"Successfully acquired lease" lock="kube-system/kube-controller-manager"`},
+		{kcmAcquireWait + time.Millisecond, "event.go:389", `"Event occurred" object="kube-system/kube-controller-manager" fieldPath="" kind="Lease" apiVersion="coordination.k8s.io/v1" type="Normal" reason="LeaderElection" message="` + id + ` became leader"`},
+		{kcmAcquireWait + 40*time.Millisecond, "controllermanager.go:797", `"Started controller" controller="serviceaccount-token-controller"`},
+		{kcmAcquireWait + 90*time.Millisecond, "controllermanager.go:797", `"Started controller" controller="namespace-controller"`},
+		{kcmAcquireWait + 130*time.Millisecond, "controllermanager.go:797", `"Started controller" controller="garbage-collector-controller"`},
+		{kcmAcquireWait + 31*time.Second, "shared_informer.go:320", `"Caches are synced" controller="garbage collector"`},
+	}
+	for _, l := range lines {
+		b.WriteString(klogTime('I', start.Add(l.at), l.file))
+		b.WriteString(l.msg)
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
 }

@@ -159,7 +159,7 @@ func (m *model) pod(i int) *corev1.Pod {
 		})
 	}
 	if s.app == metricsServer {
-		m.crashLoop(pod, started)
+		m.metricsServerPod(pod)
 	}
 	return pod
 }

@@ -95,6 +95,8 @@ type Stats struct {
 	JSONBytes int64
 	// Lists counts items per bundle file.
 	Lists map[string]int
+	// Planted are the root causes planted (see Plan).
+	Planted []Planted
 }
 
 // Generate writes a synthetic bundle to path.
@@ -116,7 +118,7 @@ func Generate(path string, o Options) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{m: m, w: w, stats: &Stats{Lists: map[string]int{}}}
+	g := &gen{m: m, w: w, stats: &Stats{Lists: map[string]int{}, Planted: m.planted()}}
 	if err := g.run(o.Workers); err != nil {
 		_ = w.Abort()
 		return nil, err

@@ -40,7 +40,7 @@ func (m *model) deployment(d int) *appsv1.Deployment {
 	dp := m.deploys[d]
 	n := int32(dp.replicas)
 	ready := n
-	if dp.app == metricsServer {
+	if dp.app == metricsServer && m.plan.has(CauseMetricsCrashLoop) {
 		ready = 0
 	}
 	cond := func(t appsv1.DeploymentConditionType, st corev1.ConditionStatus, reason, msg string) appsv1.DeploymentCondition {
@@ -83,7 +83,7 @@ func (m *model) replicaSets(d int) []*appsv1.ReplicaSet {
 		sel := m.selectorOf(d)
 		sel["pod-template-hash"] = hash
 		ready := replicas
-		if dp.app == metricsServer {
+		if dp.app == metricsServer && m.plan.has(CauseMetricsCrashLoop) {
 			ready = 0
 		}
 		return &appsv1.ReplicaSet{

@@ -1,0 +1,186 @@
+package synth
+
+import (
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Cause is a kind of root cause synth can plant.
+type Cause string
+
+// The causes synth plants. Each is what a lab sample shows, at the size and
+// under the names of the synthetic cluster.
+const (
+	// CauseMetricsCrashLoop: metrics-server crash-loops on a mistyped flag,
+	// so APIService v1beta1.metrics.k8s.io has no endpoints and the
+	// discovery of metrics.k8s.io/v1beta1 fails, which keeps every
+	// Terminating namespace (as samples/missing-endpoints.tgz).
+	CauseMetricsCrashLoop Cause = "metrics-crashloop"
+	// CauseKCMClusterRole: bootstrap ClusterRole
+	// system:kube-controller-manager deleted, the controller-manager
+	// crash-looping on it and a claim Pending meanwhile (as
+	// samples/rbac-deleted-clusterrole.tgz).
+	CauseKCMClusterRole Cause = "kcm-clusterrole"
+	// CauseSpecFinalizer: a namespace whose spec.finalizers keeps an entry
+	// its controller, gone, never removes (as samples/spec-finalizer.tgz).
+	CauseSpecFinalizer Cause = "spec-finalizer"
+	// CauseContentFinalizer: ConfigMaps left in a deleted namespace carry a
+	// finalizer whose controller is absent (as
+	// samples/metadata-finalizer.tgz).
+	CauseContentFinalizer Cause = "content-finalizer"
+	// CauseWebhookService: a validating webhook (failurePolicy Fail) on
+	// ConfigMap deletes whose Service was removed with its add-on, so the
+	// namespace controller cannot delete a namespace's ConfigMaps (as
+	// samples/admission-webhook.tgz).
+	CauseWebhookService Cause = "webhook-service"
+)
+
+// Causes are every cause synth can plant, in the order Plan lists them.
+var Causes = []Cause{CauseMetricsCrashLoop, CauseKCMClusterRole, CauseSpecFinalizer, CauseContentFinalizer, CauseWebhookService}
+
+// Planted is one root cause planted in a bundle and what analyze must report
+// for it.
+type Planted struct {
+	Cause Cause
+	// Signature is the root-cause signature triage must group the bundle
+	// under (rule ID, root kind, root name with cluster-specific parts
+	// reduced: see analyze.Signature), written out by hand, not computed
+	// by analyze.
+	Signature string
+	// Root is the root cause as analyze names it: "Kind/[namespace/]name".
+	Root string
+	// Blocks are the symptoms the cause holds, "Kind/[namespace/]name", in
+	// name order: every finding rooted at Root has one of them as its
+	// symptom, the others as what else it affects.
+	Blocks []string
+}
+
+// Names of the planted objects that do not vary.
+const (
+	specFinalizer    = "tenants.example.com/cleanup"
+	contentFinalizer = "archiver.example.com/protect"
+	webhookConfig    = "policy-guard"
+	webhookName      = "configmap-guard.policy.example.com"
+	webhookService   = "policy-webhook"
+)
+
+// stuckNS is a planted Terminating namespace.
+type stuckNS struct {
+	name  string
+	cause Cause
+	// stuckFor is how long ago it was deleted.
+	stuckFor time.Duration
+}
+
+// plan is what a seed plants.
+type plan struct {
+	causes map[Cause]bool
+	stuck  []stuckNS
+	// webhookNS is the namespace of the webhook's missing Service.
+	webhookNS string
+}
+
+// namespace environments, for planted namespace names (team-env).
+var envs = []string{"dev", "staging", "qa", "preview", "sandbox", "perf", "legacy"}
+
+// newPlan chooses what seed plants: seed 1 plants the classic two causes
+// (metrics-server in "analytics", the controller-manager's ClusterRole),
+// which the README's benchmarks measure; any other seed a subset of Causes,
+// any subset as likely (none at all is a healthy cluster), under names of
+// its own.
+func newPlan(seed uint64) plan {
+	p := plan{causes: map[Cause]bool{}}
+	if seed == 1 {
+		p.causes[CauseMetricsCrashLoop], p.causes[CauseKCMClusterRole] = true, true
+		p.stuck = []stuckNS{{name: nsStuck, cause: CauseMetricsCrashLoop, stuckFor: stuckFor}}
+		return p
+	}
+	r := rand.New(rand.NewPCG(seed, 0x5eed0fca05e5))
+	mask := r.IntN(1 << len(Causes))
+	used := map[string]bool{nsPVC: true}
+	for i, c := range Causes {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		p.causes[c] = true
+		if c == CauseKCMClusterRole {
+			continue // no namespace of its own
+		}
+		name := ""
+		for name == "" || used[name] {
+			name = wordsB[r.IntN(len(wordsB))] + "-" + envs[r.IntN(len(envs))]
+		}
+		used[name] = true
+		// Deleted after metrics-server broke (35 h ago) and before the
+		// controller-manager did (minutes ago).
+		p.stuck = append(p.stuck, stuckNS{name: name, cause: c, stuckFor: time.Duration(2+r.IntN(30))*time.Hour + time.Duration(r.IntN(3600))*time.Second})
+	}
+	p.webhookNS = []string{"webhook-system", "policy-system", "security", "gatekeeper-system"}[r.IntN(4)]
+	return p
+}
+
+// has reports whether the plan plants c.
+func (p plan) has(c Cause) bool { return p.causes[c] }
+
+// stuckOf returns the planted Terminating namespace called name, or nil.
+func (p plan) stuckOf(name string) *stuckNS {
+	for i := range p.stuck {
+		if p.stuck[i].name == name {
+			return &p.stuck[i]
+		}
+	}
+	return nil
+}
+
+// stuckFor returns the namespace planted for cause c ("" if none).
+func (p plan) nsFor(c Cause) string {
+	for _, s := range p.stuck {
+		if s.cause == c {
+			return s.name
+		}
+	}
+	return ""
+}
+
+// planted lists what m plants, in the order of Causes.
+func (m *model) planted() []Planted {
+	var all []string
+	for _, s := range m.plan.stuck {
+		all = append(all, "Namespace/"+s.name)
+	}
+	slices.Sort(all)
+	var out []Planted
+	for _, c := range Causes {
+		if !m.plan.has(c) {
+			continue
+		}
+		ns := m.plan.nsFor(c)
+		p := Planted{Cause: c, Blocks: []string{"Namespace/" + ns}}
+		switch c {
+		case CauseMetricsCrashLoop:
+			// Failed discovery keeps every Terminating namespace.
+			p.Signature, p.Root, p.Blocks = "NSB-POD-001 Pod/metrics-server-<hash>-<id>", "Pod/"+kubeSystem+"/"+m.pods[m.metricsPod()].name, all
+		case CauseKCMClusterRole:
+			p.Signature, p.Root = "NSB-KCM-002 ClusterRole/"+kcmRole, "ClusterRole/"+kcmRole
+			p.Blocks = []string{"Component/" + kcmName, "PersistentVolumeClaim/" + nsPVC + "/" + pendingPVC}
+		case CauseSpecFinalizer:
+			p.Signature, p.Root = "NSB-NS-005 Finalizer/"+specFinalizer, "Finalizer/"+specFinalizer
+		case CauseContentFinalizer:
+			p.Signature, p.Root = "NSB-FIN-001 Finalizer/"+contentFinalizer, "Finalizer/"+ns+"/"+contentFinalizer
+		case CauseWebhookService:
+			p.Signature, p.Root = "NSB-WH-001 Service/"+webhookService, "Service/"+m.plan.webhookNS+"/"+webhookService
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Plan returns the causes Generate plants with o, in the order of Causes:
+// none for a healthy cluster.
+func Plan(o Options) []Planted {
+	if o.Now.IsZero() {
+		o.Now = DefaultNow
+	}
+	return newModel(o).planted()
+}
