@@ -133,7 +133,7 @@ func (p plan) stuckOf(name string) *stuckNS {
 	return nil
 }
 
-// stuckFor returns the namespace planted for cause c ("" if none).
+// nsFor returns the namespace planted for cause c ("" if none).
 func (p plan) nsFor(c Cause) string {
 	for _, s := range p.stuck {
 		if s.cause == c {

@@ -1,13 +1,26 @@
 // Package synth writes synthetic bundles in nsbundle's own format, at a
-// chosen size, with realistic objects (built from k8s.io/api types) and a few
-// planted problems whose blocking chains analyze must find at any size:
+// chosen size, with realistic objects (built from k8s.io/api types) and a
+// seed-chosen set of planted root causes (Causes) whose blocking chains
+// analyze must find at any size, each as a lab sample shows it:
 //
-//   - namespace "analytics" stuck Terminating (NamespaceDeletionDiscoveryFailure)
-//     behind APIService v1beta1.metrics.k8s.io (Available=False, MissingEndpoints),
-//     whose Service kube-system/metrics-server is backed by a crash-looping pod;
-//   - bootstrap ClusterRole system:kube-controller-manager deleted, with the
+//   - metrics-server crash-looping on a mistyped flag: APIService
+//     v1beta1.metrics.k8s.io unavailable (MissingEndpoints), so the discovery
+//     of metrics.k8s.io/v1beta1 fails and keeps every Terminating namespace;
+//   - bootstrap ClusterRole system:kube-controller-manager deleted, the
 //     controller-manager's log showing it crash-loop on it, its leader lease
-//     stale and churning, and a PersistentVolumeClaim Pending meanwhile.
+//     stale and churning, and a PersistentVolumeClaim Pending meanwhile;
+//   - a namespace whose spec.finalizers keeps an entry of an absent
+//     controller;
+//   - ConfigMaps left in a deleted namespace with a finalizer of an absent
+//     controller;
+//   - a validating webhook (failurePolicy Fail) on ConfigMap deletes whose
+//     Service is gone, failing a namespace's deletion.
+//
+// Seed 1 plants the first two, in namespace "analytics" (the bundle the
+// README's benchmarks measure); any other seed any subset, none included,
+// under names of its own (namespaces, the webhook Service's namespace; pod
+// names, IPs and UIDs vary with every seed). Plan, and Stats.Planted, say
+// what was planted and what analyze and triage must report for it.
 //
 // By default it writes what collect writes by default: no core/v1 Endpoints
 // (EndpointSlices are listed) and only the events of the last

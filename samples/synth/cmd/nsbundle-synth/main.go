@@ -54,6 +54,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "%s: %d objects, %.1f MB JSON, %.1f MB compressed, %.1fs\n", sz.Name, st.Objects,
 		float64(st.JSONBytes)/1e6, float64(fi.Size())/1e6, time.Since(start).Seconds())
+	if len(st.Planted) == 0 {
+		fmt.Fprintln(stderr, "planted: nothing (a healthy cluster)")
+	}
+	for _, p := range st.Planted {
+		fmt.Fprintf(stderr, "planted: %s: %s (root %s)\n", p.Cause, p.Signature, p.Root)
+	}
 	fmt.Fprintln(stdout, *out)
 	return nil
 }
