@@ -79,7 +79,11 @@ func (w *walker) walkStream(r0 io.Reader) error {
 		return &Error{Path: w.path, Problem: "truncated archive", Err: err}
 	}
 	if !isTarHeader(first[:n]) {
-		return &Error{Path: w.path, Problem: fmt.Sprintf("not a bundle: %s data is not a tar archive", w.kind)}
+		problem := fmt.Sprintf("not a bundle: %s data is not a tar archive", w.kind)
+		if t := bytes.TrimLeft(first[:n], " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			problem += " but a JSON document" + jsonHint(t)
+		}
+		return &Error{Path: w.path, Problem: problem}
 	}
 	return w.walkTar(tar.NewReader(io.MultiReader(bytes.NewReader(first), w.meter)))
 }
@@ -106,7 +110,22 @@ func sniff(b []byte) string {
 			return fmt.Sprintf("not a bundle: %s is not supported (want .tgz, .tar.zst, .tar or a directory)%s", k.name, unpackHint[k.name])
 		}
 	}
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return "not a bundle: a JSON document, not an archive or a directory" + jsonHint(t)
+	}
 	return fmt.Sprintf("not a bundle: unknown format (first bytes % x)", b[:min(len(b), 8)])
+}
+
+// jsonHint says what a JSON file given as a bundle most likely is.
+func jsonHint(b []byte) string {
+	// "kubectl cluster-info dump" without --output-directory prints its
+	// lists one after the other, the NodeList first (before v1.14, internal
+	// types without "kind": its selfLink says it).
+	if bytes.Contains(b, []byte(`"NodeList"`)) || bytes.Contains(b, []byte(`"selfLink": "/api/v1/nodes"`)) {
+		return "; it looks like kubectl cluster-info dump printed to standard output: ask for " +
+			"kubectl cluster-info dump --all-namespaces --output-directory=DIR and pass DIR (or a .tgz of it)"
+	}
+	return ""
 }
 
 // unpackHint says how to unpack an archive format the reader does not take.

@@ -21,6 +21,9 @@ const MaxItemBytes = 16 << 20
 // errNotList reports a JSON document that is not an object with "items".
 var errNotList = errors.New("not a list (no \"items\" array)")
 
+// errNotObject is an item without metadata.name: not a Kubernetes object.
+var errNotObject = errors.New("not a Kubernetes object (no metadata.name)")
+
 // decodeList streams the "items" of a Kubernetes List document and calls fn
 // for each raw item with its index. It holds one item at a time, whatever the
 // document's layout (one item per line or pretty-printed). A JSON null items

@@ -170,10 +170,16 @@ func TestLoadMalformed(t *testing.T) {
 			notes:     []string{path + "#/1: "},
 		},
 		{
-			name:      "a JSON array of numbers",
-			files:     map[string]string{path: `[1,2]`},
-			notes:     []string{path + "#/0: "},
-			collected: true,
+			// Not one object: not an empty complete list, which would
+			// prove every namespace absent.
+			name:  "a JSON array of numbers",
+			files: map[string]string{path: `[1,2]`},
+			notes: []string{path + "#/0: ", path + ": none of its 2 items could be read (file skipped)"},
+		},
+		{
+			name:  "a JSON array of objects without metadata.name (other JSON under a Kubernetes file name)",
+			files: map[string]string{path: `[{"city":"Minsk","neighbors":[{"name":"Brest"}]},{"city":"Brest"}]`},
+			notes: []string{path + "#/0: not a Kubernetes object (no metadata.name)", "none of its 2 items could be read"},
 		},
 		{
 			name:      "garbage discovery, content and version files",

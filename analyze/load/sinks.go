@@ -59,6 +59,13 @@ func (l *loader) list(name, res string, r io.Reader) error {
 	if lr.bad > 3 {
 		l.note("%s: %d more items skipped", name, lr.bad-3)
 	}
+	if lr.next > 0 && lr.bad == lr.next {
+		// Not one object: the file is not a list of them, and reading it
+		// as an empty complete list would prove objects absent.
+		l.note("%s: none of its %d items could be read (file skipped)", name, lr.next)
+		l.s.MarkFailed(res, 0, "unreadable in bundle: none of its items could be read")
+		return nil
+	}
 	l.s.MarkRead(res, listFileOf(name))
 	return nil
 }
@@ -101,6 +108,12 @@ func (s *objSink[T]) decode(b *batch, in *interner) {
 			}
 		}
 		o := s.obj(v)
+		if o.Name == "" {
+			// Every Kubernetes object has a name: this is other JSON under
+			// a Kubernetes file name (an app's nodes.json of graph nodes).
+			b.bad = append(b.bad, itemErr{i, errNotObject})
+			return
+		}
 		o.Loc = snapshot.Location{Path: b.name, Pointer: b.pointer(i)}
 		b.see(o.CreationTimestamp)
 		if s.when != nil {

@@ -77,6 +77,11 @@ func TestAnalyzeNothingDecoded(t *testing.T) {
 			writeFiles(t, dir, map[string]string{"cluster-resources/pods/default.json": "not json"})
 			return dir
 		}, ExitUnreadable, "(1 file;"},
+		{"an app's nodes.json of graph nodes (JSON, not Kubernetes objects)", func(t *testing.T, dir string) string {
+			writeFiles(t, dir, map[string]string{"seed/nodes.json": `[{"city":"Minsk","neighbors":[{"name":"Brest","time":4}]},{"city":"Brest","neighbors":[]}]`,
+				"seed/Dockerfile": "FROM scratch\n"})
+			return dir
+		}, ExitUnreadable, "(2 files;"},
 		// Healthy look-alikes (inspect refuses them as not nsbundle bundles): little, but cluster data.
 		{"troubleshoot with one list", func(t *testing.T, dir string) string {
 			writeFiles(t, dir, map[string]string{"cluster-resources/namespaces.json": nsList, "analysis.json": "[]"})
