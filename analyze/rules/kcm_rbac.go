@@ -151,6 +151,8 @@ func rbacRoot(s *snapshot.Snapshot, st *kcm.Facts, missing []analyze.Ref, altere
 	}
 	if present, known := hasRBAC(s, c.primary); known && !present {
 		c.evs = append(c.evs, rbacEvidence(s, c.primary, c.primary.Kind.String()+" "+c.primary.Name+" is absent from the collected list")...)
+	} else if _, alt := altered[c.primary]; present && !alt {
+		c.restored(s)
 	}
 	if st.Causes.BuildFailed != nil && !st.Causes.BuildFailed.Same(st.Causes.RoleNotFound) {
 		c.evs = append(c.evs, hitEv(st.Causes.BuildFailed))

@@ -95,6 +95,24 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			}},
 		},
 		{
+			name: "ClusterRole recreated since the log said not found: the chain says it is back",
+			mutate: func(f *fx) {
+				kcmCrashing(f, crashLog)
+				set(f.find(pCRoles, "", "system:kube-controller-manager"), "metadata.creationTimestamp", "2026-11-23T05:09:50Z")
+				downstream(f)
+			},
+			want: []want{{
+				id: "NSB-KCM-002", symptom: lnKCM,
+				chain: []string{lnKCM, lnKCMRole},
+				root:  lnKCMRole, rootProblem: "and exits; the bundle holds it again (created 2026-11-23T05:09:50Z), so it was recreated after that log line",
+				also: []string{lnTeamA, lnPVC},
+				evidence: []wantEv{
+					{link: 1, path: pKCMLog, line: 2, value: `clusterrole.rbac.authorization.k8s.io \"system:kube-controller-manager\" not found`},
+					{link: 1, path: pCRoles, pointer: "/items/59/metadata/creationTimestamp", value: "ClusterRole system:kube-controller-manager is in the bundle, created 2026-11-23T05:09:50Z"},
+				},
+			}},
+		},
+		{
 			name: "ClusterRole deleted, log in the older (1.34) wording",
 			mutate: func(f *fx) {
 				kcmCrashing(f, repeat(3, lineAcquiredOld, lineRoleGoneOld, lineLostOld))
