@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze"
@@ -22,10 +23,17 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 	}
 	ip = strings.Trim(ip, "[]")
 	var evs []analyze.Evidence
+	named := map[string]bool{} // the pods the slices name for ip
 	for _, sl := range s.EndpointSlices {
+		if n.Namespace != "" && sl.Namespace != n.Namespace {
+			continue
+		}
 		for j, e := range sl.Endpoints {
 			for k, a := range e.Addresses {
 				if a == ip {
+					if r := e.TargetRef; r != nil && r.Kind == "Pod" {
+						named[r.Namespace+"/"+r.Name] = true
+					}
 					evs = append(evs, ev(sl.Loc.At("endpoints", itoa(j), "addresses", itoa(k)), "EndpointSlice "+sl.Namespace+"/"+sl.Name+" lists "+a))
 				}
 			}
@@ -35,6 +43,19 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 		return []analyze.Node{nd}
 	}
 	pods := s.PodsByIP(ip)
+	if n.Namespace != "" && len(pods) > 0 {
+		// The Service's backend is a pod of its namespace. Pods of other
+		// namespaces with this IP are host-network pods of the same node
+		// (a dozen on a node) or got the IP after the backend went away.
+		same, others := splitByNamespace(pods, n.Namespace)
+		if len(same) == 0 {
+			return []analyze.Node{reusedIP(s, n, ip, others, evs)}
+		}
+		pods = same
+	}
+	if by := namedPods(pods, named); len(by) > 0 {
+		pods = by // host-network pods share the IP: the slice names which
+	}
 	if len(pods) == 0 {
 		if svc := serviceByClusterIP(s, ip); svc != nil {
 			// kube-apiserver dials the ClusterIP unless run with
@@ -65,7 +86,7 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 		}}
 	}
 	var out []analyze.Node
-	for _, p := range pods {
+	for _, p := range pods[:min(len(pods), maxPodLinks)] {
 		out = append(out, analyze.Node{
 			Ref:      ref(analyze.KindPod, p.Namespace, p.Name),
 			Problem:  "owns " + ip + " (" + podState(p) + ") on node " + orNone(p.Spec.NodeName),
@@ -73,6 +94,54 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 		})
 	}
 	return out
+}
+
+// splitByNamespace splits pods into those of namespace ns and the others.
+func splitByNamespace(pods []*snapshot.Pod, ns string) (same, others []*snapshot.Pod) {
+	for _, p := range pods {
+		if p.Namespace == ns {
+			same = append(same, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	return same, others
+}
+
+// namedPods returns the pods of pods that named holds as "ns/name".
+func namedPods(pods []*snapshot.Pod, named map[string]bool) []*snapshot.Pod {
+	var out []*snapshot.Pod
+	for _, p := range pods {
+		if named[p.Namespace+"/"+p.Name] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// reusedIP ends the chain at endpoint n when only pods of other namespaces
+// have its IP: they are not the backend of n's Service.
+func reusedIP(s *snapshot.Snapshot, n analyze.Node, ip string, others []*snapshot.Pod, evs []analyze.Evidence) analyze.Node {
+	names := make([]string, 0, maxPodLinks)
+	for _, p := range others[:min(len(others), maxPodLinks)] {
+		names = append(names, p.Namespace+"/"+p.Name)
+		evs = append(evs, ev(p.Loc.At("status", "podIP"), p.Status.PodIP))
+	}
+	if len(others) > maxPodLinks {
+		names = append(names, fmt.Sprintf("%d more", len(others)-maxPodLinks))
+	}
+	elsewhere := "only pods of other namespaces have it (" + strings.Join(names, ", ") + "), and they are not its Service's backend"
+	if miss, ok := unproven(s, snapshot.ResPods, n.Namespace, "a pod of namespace "+n.Namespace+" with IP "+ip, "Pod objects", "; "+elsewhere); ok {
+		return miss
+	}
+	return analyze.Node{
+		Ref:      n.Ref,
+		Problem:  "no pod of namespace " + n.Namespace + " has IP " + ip + ": " + elsewhere + "; the address is stale (its pod was replaced and the IP reused) or hand-written",
+		Evidence: evs,
+		Root:     true,
+		Fix:      "Find what publishes " + ip + " for namespace " + n.Namespace + " (a stale or hand-written Endpoints/EndpointSlice?) and correct it; do not act on the pods of other namespaces that have this IP.",
+		Verify:   verifyNotListed(ip),
+	}
 }
 
 func serviceByClusterIP(s *snapshot.Snapshot, ip string) *snapshot.Service {

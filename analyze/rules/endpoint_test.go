@@ -1,0 +1,78 @@
+package rules_test
+
+import (
+	"testing"
+)
+
+// An aggregator's unreachable address maps to the pods of the APIService's
+// Service namespace only. Host-network pods share their node's IP (a dozen
+// on a node: DNS resolver, CSI node plugin, etcd...), and an IP is reused
+// once its pod is gone: reading every pod with that IP as the backend made
+// one stuck namespace a finding per host-network pod, each blaming it.
+func TestEndpointPodsOfTheServiceNamespace(t *testing.T) {
+	t.Parallel()
+	// metrics-server's pod is Running and Ready on a healthy node: no rule
+	// explains it further, so each pod taken for the backend was a root.
+	unreachable := func(f *fx) {
+		discoveryFails(f, msgStale)
+		metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+	}
+	hostNet := func(f *fx) {
+		f.add(pPods,
+			pod("monitoring", "node-exporter-b", "node-b", "10.244.1.5", nil, true),
+			pod("csi", "ebs-csi-node-b", "node-b", "10.244.1.5", nil, true),
+			pod("dns", "node-resolver-b", "node-b", "10.244.1.5", nil, true))
+	}
+	msRoot := want{
+		id: "NSB-EP-001", symptom: lnApp,
+		chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod},
+		root:  lnMSPod, rootProblem: "owns 10.244.1.5 (Running, Ready) on node node-b",
+	}
+	tests := []struct {
+		name   string
+		mutate func(f *fx)
+		want   []want
+	}{
+		{
+			name:   "host-network pods of other namespaces share the IP: only the Service namespace's pod is the backend",
+			mutate: func(f *fx) { unreachable(f); hostNet(f) },
+			want:   []want{msRoot},
+		},
+		{
+			name: "a host-network kube-proxy of the same namespace shares it too: the slice's targetRef names the backend",
+			mutate: func(f *fx) {
+				unreachable(f)
+				hostNet(f)
+				f.add(pPods, pod("kube-system", "kube-proxy-b", "node-b", "10.244.1.5", nil, true))
+				set(f.lists[pSlices][0], "endpoints", []any{obj{"addresses": []any{"10.244.1.5"}, "conditions": obj{"ready": true},
+					"targetRef": obj{"kind": "Pod", "namespace": "kube-system", "name": "metrics-server-7d9f6c-abcde"}}})
+			},
+			want: []want{msRoot},
+		},
+		{
+			name: "the Service's pod is gone and a pod of another namespace got its IP: the address is stale, that pod is not blamed",
+			mutate: func(f *fx) {
+				discoveryFails(f, msgStale)
+				metricsAvailable(f, "False", "FailedDiscoveryCheck", msgNoRoute)
+				f.remove(pPods, "kube-system", "metrics-server-7d9f6c-abcde")
+				f.add(pPods, pod("batch", "report-28193", "node-b", "10.244.1.5", nil, true))
+			},
+			want: []want{{
+				id: "NSB-EP-001", symptom: lnApp,
+				chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443"},
+				root:  "Endpoint kube-system/10.244.1.5:443",
+				rootProblem: "no pod of namespace kube-system has IP 10.244.1.5: only pods of other namespaces have it (batch/report-28193), " +
+					"and they are not its Service's backend; the address is stale",
+				evidence: []wantEv{{link: 3, path: pPods, pointer: "/items/1/status/podIP", value: "10.244.1.5"}},
+			}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := healthy()
+			tt.mutate(f)
+			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
+		})
+	}
+}
