@@ -107,14 +107,7 @@ func stateRoot(s *snapshot.Snapshot, st *kcm.Facts) []analyze.Node {
 		return []analyze.Node{nd}
 	}
 	if st.Causes.Forbidden != nil {
-		return []analyze.Node{{
-			Ref:      ref(analyze.KindComponent, "", componentKCM),
-			Problem:  "does not hold its lease: its own requests are forbidden although its bootstrap RBAC objects are intact in the bundle",
-			Evidence: append(leaseEvidence(st), hitEv(st.Causes.Forbidden)),
-			Root:     true,
-			Fix:      "Find what denies " + userKCM + " (an authorization webhook or another --authorization-mode, a changed binding outside the bootstrap set): kubectl auth can-i --list --as " + userKCM + "; then restart kube-controller-manager.",
-			Verify:   kcmLeaseStable(""),
-		}}
+		return []analyze.Node{forbiddenRoot(s, st)}
 	}
 	problem := "is not running: nobody renews its leader lease"
 	if leaseAge(st) > 0 {
@@ -225,4 +218,35 @@ func kcmLeaseStable(check string) analyze.Verify {
 		v.Expect = "exit status 0: the check passes and " + v.Expect[len("exit status 0: "):]
 	}
 	return v
+}
+
+// forbiddenRoot: the controller-manager's own requests are forbidden and
+// no deleted or changed bootstrap object explains it. "Intact" is said only
+// of objects the bundle holds; a bundle without them (a cluster-info dump,
+// a must-gather's selection) says what is missing instead.
+func forbiddenRoot(s *snapshot.Snapshot, st *kcm.Facts) analyze.Node {
+	nd := analyze.Node{
+		Ref:      ref(analyze.KindComponent, "", componentKCM),
+		Problem:  "its own requests are forbidden although its bootstrap RBAC objects are intact in the bundle",
+		Evidence: append(leaseEvidence(st), hitEv(st.Causes.Forbidden)),
+		Root:     true,
+		Fix:      "Find what denies " + userKCM + " (an authorization webhook or another --authorization-mode, a changed binding outside the bootstrap set): kubectl auth can-i --list --as " + userKCM + "; then restart kube-controller-manager.",
+		Verify:   kcmLeaseStable(""),
+	}
+	if st.Lease != nil || s.Collected(snapshot.ResLeases) {
+		nd.Problem = "does not hold its lease: " + nd.Problem
+	}
+	var unseen []string
+	for _, r := range kcmBootstrap {
+		if present, _ := hasRBAC(s, r); !present {
+			unseen = append(unseen, r.Kind.String()+" "+nsName(r.Namespace, r.Name))
+		}
+	}
+	if len(unseen) > 0 {
+		nd.Problem = "its own requests are forbidden, and the bundle does not hold the bootstrap RBAC objects it needs to tell whether one was deleted or changed"
+		nd.Fix = "Compare its bootstrap RBAC with the policy (nsbundle bootstrap-rbac prints it; kubectl auth reconcile restores it), then find what else denies " +
+			userKCM + ": kubectl auth can-i --list --as " + userKCM + "; then restart kube-controller-manager."
+		nd.Missing = []string{strings.Join(unseen, ", ") + ": not in the bundle (`nsbundle collect` gathers them)"}
+	}
+	return nd
 }
