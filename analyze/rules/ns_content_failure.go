@@ -39,10 +39,12 @@ func (r nsContentFailure) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		msgs = append(msgs, condEv(&ns.Object, c, i))
 		text = append(text, c.Message)
 	}
-	// The collector's own list of the namespace's content fails the same way.
+	// The collector's own list of the namespace's content fails the same way
+	// (an entry without resource is a group-version whose discovery failed:
+	// NSB-NS-002's, not a failed delete).
 	if content := s.Content[ns.Name]; content != nil {
 		for j, rc := range content.Value.Resources {
-			if rc.Error != "" {
+			if rc.Error != "" && rc.Resource != "" {
 				msgs = append(msgs, ev(content.Loc.At("resources", itoa(j), "error"), rc.Error))
 				text = append(text, rc.Error)
 			}

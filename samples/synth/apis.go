@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -37,8 +38,9 @@ var crdDefs = [][5]string{
 	{"crd.projectcalico.org", "v1", "networkpolicies", "NetworkPolicy", "Namespaced"},
 }
 
-// groupVersions are every served group-version, metrics.k8s.io/v1beta1 last.
-func groupVersions() []string {
+// groupVersions are every served group-version, metrics.k8s.io/v1beta1 last
+// (after external.metrics.k8s.io/v1beta1 if planted).
+func (m *model) groupVersions() []string {
 	out := append([]string(nil), builtinGVs...)
 	seen := map[string]bool{}
 	for _, c := range crdDefs {
@@ -48,14 +50,17 @@ func groupVersions() []string {
 			out = append(out, gv)
 		}
 	}
-	return append(out, "metrics.k8s.io/v1beta1")
+	if m.plan.has(CauseStaleEndpoint) {
+		out = append(out, externalGV)
+	}
+	return append(out, metricsGV)
 }
 
 // apiServices renders one APIService per group-version (local ones for
 // built-in and CRD groups; metrics.k8s.io served by metrics-server).
 func (m *model) apiServices() []map[string]any {
 	var out []map[string]any
-	for i, gv := range groupVersions() {
+	for i, gv := range m.groupVersions() {
 		if gv == "v1" {
 			gv = "/v1"
 		}
@@ -82,6 +87,8 @@ func (m *model) apiServices() []map[string]any {
 			spec = map[string]any{"group": group, "version": version, "groupPriorityMinimum": 100, "versionPriority": 100, "insecureSkipTLSVerify": true,
 				"service": map[string]any{"namespace": kubeSystem, "name": metricsServer, "port": 443}}
 			cond = m.metricsAvailable()
+		} else if gv == externalGV {
+			meta, spec, cond = m.adapterAPIService(meta)
 		} else if i >= len(builtinGVs) {
 			meta.Labels = map[string]string{"kube-aggregator.kubernetes.io/automanaged": "true"}
 		}
@@ -132,25 +139,25 @@ func (m *model) crds() []map[string]any {
 }
 
 // discoveryResults is discovery/results.json as collect writes it: every
-// group-version from aggregated discovery, metrics.k8s.io/v1beta1 Stale.
+// group-version from aggregated discovery, the failing ones Stale.
 func (m *model) discoveryResults() []bundle.DiscoveryResult {
 	var out []bundle.DiscoveryResult
-	for _, gv := range groupVersions() {
+	for _, gv := range m.groupVersions() {
 		p, file := "/apis", bundle.AggregatedAPIsPath
 		if gv == "v1" {
 			p, file = "/api", bundle.AggregatedAPIPath
 		}
 		r := bundle.DiscoveryResult{GroupVersion: gv, Source: "aggregated", Path: p, Status: 200, Freshness: "Current", Resources: 4, File: file}
-		if gv == "metrics.k8s.io/v1beta1" && m.plan.has(CauseMetricsCrashLoop) {
+		if slices.Contains(m.plan.failingGVs(), gv) {
 			r.Freshness, r.Resources, r.Error = "Stale", 0, "stale GroupVersion discovery: "+gv
 		}
 		out = append(out, r)
 	}
-	if !m.plan.has(CauseMetricsCrashLoop) {
-		return out
+	for _, gv := range m.plan.failingGVs() {
+		out = append(out, bundle.DiscoveryResult{GroupVersion: gv, Source: "legacy", Path: "/apis/" + gv,
+			Status: 503, Error: "the server is currently unable to handle the request"})
 	}
-	return append(out, bundle.DiscoveryResult{GroupVersion: "metrics.k8s.io/v1beta1", Source: "legacy", Path: "/apis/metrics.k8s.io/v1beta1",
-		Status: 503, Error: "the server is currently unable to handle the request"})
+	return out
 }
 
 // rbac returns the bootstrap RBAC of the cluster's version, with the

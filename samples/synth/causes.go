@@ -3,6 +3,7 @@ package synth
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -34,10 +35,17 @@ const (
 	// namespace controller cannot delete a namespace's ConfigMaps (as
 	// samples/admission-webhook.tgz).
 	CauseWebhookService Cause = "webhook-service"
+	// CauseStaleEndpoint: APIService v1beta1.external.metrics.k8s.io
+	// points at a Service without selector whose hand-written
+	// EndpointSlice lists the address of a machine that is gone, so the
+	// aggregator's discovery check times out and the discovery of
+	// external.metrics.k8s.io/v1beta1 fails (as
+	// samples/failed-discovery-check.tgz, the address no pod's).
+	CauseStaleEndpoint Cause = "stale-endpoint"
 )
 
 // Causes are every cause synth can plant, in the order Plan lists them.
-var Causes = []Cause{CauseMetricsCrashLoop, CauseKCMClusterRole, CauseSpecFinalizer, CauseContentFinalizer, CauseWebhookService}
+var Causes = []Cause{CauseMetricsCrashLoop, CauseKCMClusterRole, CauseSpecFinalizer, CauseContentFinalizer, CauseWebhookService, CauseStaleEndpoint}
 
 // Planted is one root cause planted in a bundle and what analyze must report
 // for it.
@@ -63,6 +71,10 @@ const (
 	webhookConfig    = "policy-guard"
 	webhookName      = "configmap-guard.policy.example.com"
 	webhookService   = "policy-webhook"
+	adapterService   = "external-metrics-adapter"
+	externalGV       = "external.metrics.k8s.io/v1beta1"
+	metricsGV        = "metrics.k8s.io/v1beta1"
+	adapterPort      = 6443
 )
 
 // stuckNS is a planted Terminating namespace.
@@ -79,6 +91,10 @@ type plan struct {
 	stuck  []stuckNS
 	// webhookNS is the namespace of the webhook's missing Service.
 	webhookNS string
+	// adapterNS and adapterIP are the namespace of the external metrics
+	// adapter's Service and the gone machine's address.
+	adapterNS string
+	adapterIP uint32
 }
 
 // namespace environments, for planted namespace names (team-env).
@@ -117,7 +133,23 @@ func newPlan(seed uint64) plan {
 		p.stuck = append(p.stuck, stuckNS{name: name, cause: c, stuckFor: time.Duration(2+r.IntN(30))*time.Hour + time.Duration(r.IntN(3600))*time.Second})
 	}
 	p.webhookNS = []string{"webhook-system", "policy-system", "security", "gatekeeper-system"}[r.IntN(4)]
+	if p.has(CauseStaleEndpoint) {
+		p.adapterNS = []string{"monitoring", "metrics", "platform-metrics"}[r.IntN(3)]
+		p.adapterIP = 10<<24 | 20<<16 | uint32(1+r.IntN(250))<<8 | uint32(1+r.IntN(250))
+	}
 	return p
+}
+
+// failingGVs are the group-versions whose discovery fails, sorted.
+func (p plan) failingGVs() []string {
+	var out []string
+	if p.has(CauseStaleEndpoint) {
+		out = append(out, externalGV)
+	}
+	if p.has(CauseMetricsCrashLoop) {
+		out = append(out, metricsGV)
+	}
+	return out
 }
 
 // has reports whether the plan plants c.
@@ -170,6 +202,9 @@ func (m *model) planted() []Planted {
 			p.Signature, p.Root = "NSB-FIN-001 Finalizer/"+contentFinalizer, "Finalizer/"+ns+"/"+contentFinalizer
 		case CauseWebhookService:
 			p.Signature, p.Root = "NSB-WH-001 Service/"+webhookService, "Service/"+m.plan.webhookNS+"/"+webhookService
+		case CauseStaleEndpoint:
+			p.Signature = "NSB-EP-001 Endpoint/<ip>:" + strconv.Itoa(adapterPort)
+			p.Root, p.Blocks = "Endpoint/"+m.plan.adapterNS+"/"+ipv4(m.plan.adapterIP)+":"+strconv.Itoa(adapterPort), all
 		}
 		out = append(out, p)
 	}
@@ -183,4 +218,29 @@ func Plan(o Options) []Planted {
 		o.Now = DefaultNow
 	}
 	return newModel(o).planted()
+}
+
+// CoveringSeeds returns seeds 1..n, then the first seeds past n that add
+// what 1..n lack: a cause none of them plants, a healthy cluster. Their
+// bundles plant every cause.
+func CoveringSeeds(n int) []uint64 {
+	var seeds []uint64
+	seen := map[Cause]bool{}
+	healthy := false
+	for s := uint64(1); len(seeds) < n || len(seen) < len(Causes) || !healthy; s++ {
+		p := newPlan(s)
+		adds := len(p.causes) == 0 && !healthy
+		for c := range p.causes {
+			adds = adds || !seen[c]
+		}
+		if len(seeds) >= n && !adds {
+			continue
+		}
+		seeds = append(seeds, s)
+		healthy = healthy || len(p.causes) == 0
+		for c := range p.causes {
+			seen[c] = true
+		}
+	}
+	return seeds
 }

@@ -145,6 +145,9 @@ func (m *model) planNamespaces() {
 		m.namespaces = append(m.namespaces, nsInfo{name: st.name, created: m.ago(90 * 24 * time.Hour), team: team})
 	}
 	m.namespaces = append(m.namespaces, nsInfo{name: nsPVC, created: m.ago(200 * 24 * time.Hour), team: "payments"})
+	if m.plan.has(CauseStaleEndpoint) {
+		m.namespaces = append(m.namespaces, nsInfo{name: m.plan.adapterNS, created: m.ago(300 * 24 * time.Hour), team: "platform"})
+	}
 	for i := len(m.namespaces); i < m.o.Size.Namespaces; i++ {
 		a, b := wordsA[r.IntN(len(wordsA))], wordsB[r.IntN(len(wordsB))]
 		m.namespaces = append(m.namespaces, nsInfo{
@@ -254,6 +257,9 @@ func (m *model) planServices() {
 		}
 	}
 	want := m.o.Size.EndpointSlices - 3
+	if m.plan.has(CauseStaleEndpoint) {
+		want--
+	}
 	seen := 0
 	for i := range m.deploys {
 		d := &m.deploys[i]
@@ -275,5 +281,8 @@ func (m *model) planServices() {
 		}
 		d.service = len(m.services)
 		m.services = append(m.services, svcInfo{ns: d.ns, name: name, app: d.app, deploy: i, ip: ip})
+	}
+	if m.plan.has(CauseStaleEndpoint) {
+		m.services = append(m.services, svcInfo{ns: m.plan.adapterNS, name: adapterService, deploy: -1, ip: serviceIPBase + 100 + uint32(len(m.services))})
 	}
 }

@@ -37,6 +37,8 @@ func (m *model) service(i int) *corev1.Service {
 		created = m.deploys[s.deploy].created
 		sel = m.selectorOf(s.deploy)
 		labels = m.selectorOf(s.deploy)
+	} else if m.isAdapter(i) {
+		created, labels = m.ago(200*24*time.Hour), map[string]string{"app.kubernetes.io/name": adapterService}
 	}
 	return &corev1.Service{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -100,6 +102,10 @@ func (m *model) endpointSlice(i int) *discoveryv1.EndpointSlice {
 		AddressType: discoveryv1.AddressTypeIPv4,
 		Ports:       []discoveryv1.EndpointPort{{Name: ptr.To(port.Name), Port: ptr.To(m.targetPort(i)), Protocol: ptr.To(port.Protocol)}},
 	}
+	if m.isAdapter(i) {
+		m.adapterSlice(sl)
+		return sl
+	}
 	if s.deploy < 0 { // default/kubernetes: the API servers
 		sl.Name = "kubernetes"
 		sl.GenerateName = ""
@@ -140,7 +146,9 @@ func (m *model) endpoints(i int) *corev1.Endpoints {
 			Annotations:       map[string]string{"endpoints.kubernetes.io/last-change-trigger-time": m.ago(time.Duration(r.IntN(3600)) * time.Second).Format(time.RFC3339)}},
 	}
 	sub := corev1.EndpointSubset{Ports: []corev1.EndpointPort{{Name: port.Name, Port: m.targetPort(i), Protocol: port.Protocol}}}
-	if s.deploy < 0 {
+	if m.isAdapter(i) {
+		m.adapterEndpoints(&sub)
+	} else if s.deploy < 0 {
 		for k := range controlPlanes {
 			sub.Addresses = append(sub.Addresses, corev1.EndpointAddress{IP: ipv4(m.nodes[k].ip)})
 		}

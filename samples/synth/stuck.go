@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
@@ -31,7 +32,7 @@ func leftConfigMaps(c Cause) []string {
 }
 
 // stuckNamespace makes ns Terminating with the conditions the namespace
-// controller writes for st's cause; while metrics.k8s.io/v1beta1 discovery
+// controller writes for st's cause; while the discovery of a group-version
 // fails, it fails for every namespace being deleted.
 func (m *model) stuckNamespace(ns *corev1.Namespace, st *stuckNS) {
 	del := m.ago(st.stuckFor)
@@ -43,9 +44,13 @@ func (m *model) stuckNamespace(ns *corev1.Namespace, st *stuckNS) {
 	}
 	f, t := corev1.ConditionFalse, corev1.ConditionTrue
 	discovery := c(corev1.NamespaceDeletionDiscoveryFailure, f, "ResourcesDiscovered", "All resources successfully discovered")
-	if m.plan.has(CauseMetricsCrashLoop) {
-		discovery = c(corev1.NamespaceDeletionDiscoveryFailure, t, "DiscoveryFailed",
-			"Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: stale GroupVersion discovery: metrics.k8s.io/v1beta1")
+	if gvs := m.plan.failingGVs(); len(gvs) > 0 {
+		var each []string
+		for _, gv := range gvs {
+			each = append(each, gv+": stale GroupVersion discovery: "+gv)
+		}
+		discovery = c(corev1.NamespaceDeletionDiscoveryFailure, t, "DiscoveryFailed", "Discovery failed for some groups, "+strconv.Itoa(len(gvs))+
+			" failing: unable to retrieve the complete list of server APIs: "+strings.Join(each, ", "))
 	}
 	content := c(corev1.NamespaceDeletionContentFailure, f, "ContentDeleted", "All content successfully deleted, may be waiting on finalization")
 	remaining := c(corev1.NamespaceContentRemaining, f, "ContentRemoved", "All content successfully removed")
@@ -77,9 +82,10 @@ func (m *model) stuckNamespace(ns *corev1.Namespace, st *stuckNS) {
 // terminatingContent is terminating/<st>.json as collect writes it.
 func (m *model) terminatingContent(st *stuckNS) bundle.NamespaceContent {
 	out := bundle.NamespaceContent{Namespace: st.name, Resources: []bundle.RemainingContent{}}
-	if m.plan.has(CauseMetricsCrashLoop) {
-		out.Resources = append(out.Resources, bundle.RemainingContent{Group: "metrics.k8s.io", Version: "v1beta1",
-			Error: "discovery failed: stale GroupVersion discovery: metrics.k8s.io/v1beta1", Status: 200})
+	for _, gv := range m.plan.failingGVs() {
+		g, v, _ := strings.Cut(gv, "/")
+		out.Resources = append(out.Resources, bundle.RemainingContent{Group: g, Version: v,
+			Error: "discovery failed: stale GroupVersion discovery: " + gv, Status: 200})
 	}
 	left := leftConfigMaps(st.cause)
 	if len(left) == 0 {

@@ -14,12 +14,16 @@
 //   - ConfigMaps left in a deleted namespace with a finalizer of an absent
 //     controller;
 //   - a validating webhook (failurePolicy Fail) on ConfigMap deletes whose
-//     Service is gone, failing a namespace's deletion.
+//     Service is gone, failing a namespace's deletion;
+//   - APIService v1beta1.external.metrics.k8s.io whose Service's
+//     hand-written EndpointSlice lists a machine that is gone, so its
+//     discovery fails too.
 //
 // Seed 1 plants the first two, in namespace "analytics" (the bundle the
 // README's benchmarks measure); any other seed any subset, none included,
-// under names of its own (namespaces, the webhook Service's namespace; pod
-// names, IPs and UIDs vary with every seed). Plan, and Stats.Planted, say
+// under names of its own (namespaces, the webhook's and the adapter's
+// Service namespaces, the gone machine's IP; pod names, IPs and UIDs vary
+// with every seed). Plan, and Stats.Planted, say
 // what was planted and what analyze and triage must report for it.
 //
 // By default it writes what collect writes by default: no core/v1 Endpoints

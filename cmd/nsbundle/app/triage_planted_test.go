@@ -24,34 +24,6 @@ type triageGroups struct {
 	Unreadable []struct{ Path, Error string } `json:"unreadable"`
 }
 
-// plantedSeeds are seeds 1..n, then the first seeds past n that add what
-// 1..n lack: a cause no seed plants, a healthy cluster (nothing planted).
-func plantedSeeds(t *testing.T, n int) []uint64 {
-	t.Helper()
-	var seeds []uint64
-	seen := map[synth.Cause]bool{}
-	healthy := false
-	for s := uint64(1); s <= 1000 && (len(seeds) < n || len(seen) < len(synth.Causes) || !healthy); s++ {
-		p := synth.Plan(synth.Options{Size: synth.Sizes["tiny"], Seed: s})
-		adds := len(p) == 0 && !healthy
-		for _, c := range p {
-			adds = adds || !seen[c.Cause]
-		}
-		if len(seeds) >= n && !adds {
-			continue
-		}
-		seeds = append(seeds, s)
-		healthy = healthy || len(p) == 0
-		for _, c := range p {
-			seen[c.Cause] = true
-		}
-	}
-	if len(seen) < len(synth.Causes) || !healthy {
-		t.Fatalf("seeds %v plant %v and healthy=%v: not every cause", seeds, seen, healthy)
-	}
-	return seeds
-}
-
 // generatePlanted writes a tiny bundle per seed into dir and returns, per
 // signature, the bundles that plant it, and per signature the planted
 // roots' names.
@@ -109,7 +81,7 @@ func TestTriagePlanted(t *testing.T) {
 		n = 40
 	}
 	dir := t.TempDir()
-	want, roots, healthy := generatePlanted(t, dir, plantedSeeds(t, n))
+	want, roots, healthy := generatePlanted(t, dir, synth.CoveringSeeds(n))
 	if len(healthy) == 0 {
 		t.Fatal("no healthy seed")
 	}
