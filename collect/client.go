@@ -140,29 +140,61 @@ func (cl *client) do(ctx context.Context, c call, consume func(io.Reader) error)
 // attempt makes one try; it fills out and says whether (and after how long)
 // to retry.
 func (cl *client) attempt(ctx context.Context, method string, c call, consume func(io.Reader) error, out *outcome) (time.Duration, bool) {
-	select {
-	case cl.slots <- struct{}{}:
-	case <-ctx.Done():
-		*out = outcome{err: ctx.Err(), retries: out.retries}
+	if err := cl.acquire(ctx); err != nil {
+		*out = outcome{err: err, retries: out.retries}
 		return 0, false
 	}
 	defer func() { <-cl.slots }()
-	if cl.limiter != nil {
-		if err := cl.limiter.Wait(ctx); err != nil {
-			*out = outcome{err: err, retries: out.retries}
-			return 0, false
-		}
-	}
 	actx, cancel := context.WithTimeout(ctx, cl.timeout)
 	defer cancel()
+	req, err := cl.newRequest(actx, method, c)
+	if err != nil {
+		*out = outcome{err: err, retries: out.retries}
+		return 0, false
+	}
+	resp, err := cl.http.Do(req)
+	if err != nil {
+		*out = outcome{err: err, retries: out.retries}
+		wait, retry := netRetry(method, out.retries)
+		return wait, retry && retryableNetError(err)
+	}
+	defer resp.Body.Close()
+	*out = outcome{status: resp.StatusCode, header: resp.Header, retries: out.retries}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 206 {
+		return consumeBody(resp, method, consume, out)
+	}
+	readFailure(resp, method, c, out)
+	return statusRetry(resp)
+}
+
+// acquire takes a concurrency slot, then waits for the rate limiter. On
+// success the caller holds the slot and gives it back with <-cl.slots; on
+// failure no slot is held.
+func (cl *client) acquire(ctx context.Context) error {
+	select {
+	case cl.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if cl.limiter != nil {
+		if err := cl.limiter.Wait(ctx); err != nil {
+			<-cl.slots
+			return err
+		}
+	}
+	return nil
+}
+
+// newRequest builds the HTTP request for c: its body, the Accept header
+// (JSON unless c says otherwise) and, with a body, its Content-Type.
+func (cl *client) newRequest(ctx context.Context, method string, c call) (*http.Request, error) {
 	var body io.Reader
 	if c.body != nil {
 		body = bytes.NewReader(c.body)
 	}
-	req, err := http.NewRequestWithContext(actx, method, cl.base.String()+c.path, body)
+	req, err := http.NewRequestWithContext(ctx, method, cl.base.String()+c.path, body)
 	if err != nil {
-		*out = outcome{err: err, retries: out.retries}
-		return 0, false
+		return nil, err
 	}
 	accept := c.accept
 	if accept == "" {
@@ -172,28 +204,45 @@ func (cl *client) attempt(ctx context.Context, method string, c call, consume fu
 	if c.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := cl.http.Do(req)
-	if err != nil {
-		*out = outcome{err: err, retries: out.retries}
-		return 200 * time.Millisecond << out.retries, method == http.MethodGet && out.retries < maxNetRetries && retryableNetError(err)
-	}
-	defer resp.Body.Close()
-	*out = outcome{status: resp.StatusCode, header: resp.Header, retries: out.retries}
-	if resp.StatusCode >= 200 && resp.StatusCode <= 206 {
-		if err := consume(resp.Body); err != nil {
-			out.err = err
-			if retryableNetError(err) {
-				out.err = fmt.Errorf("unexpected error when reading response body. Please retry. Original error: %w", err)
-				return 200 * time.Millisecond << out.retries, method == http.MethodGet && out.retries < maxNetRetries
-			}
+	return req, nil
+}
+
+// netRetry is the backoff after a connection failure that follows retries
+// earlier tries (200ms, doubling), and whether the method may retry it
+// (a GET, fewer than maxNetRetries times); the caller also checks the
+// failure is retryable.
+func netRetry(method string, retries int) (time.Duration, bool) {
+	return 200 * time.Millisecond << retries, method == http.MethodGet && retries < maxNetRetries
+}
+
+// consumeBody passes a 2xx response's body to consume, recording its error
+// in out; a connection failure while reading is worded as client-go words
+// it and retried as netRetry says.
+func consumeBody(resp *http.Response, method string, consume func(io.Reader) error, out *outcome) (time.Duration, bool) {
+	if err := consume(resp.Body); err != nil {
+		out.err = err
+		if retryableNetError(err) {
+			out.err = fmt.Errorf("unexpected error when reading response body. Please retry. Original error: %w", err)
+			return netRetry(method, out.retries)
 		}
-		return 0, false
 	}
+	return 0, false
+}
+
+// readFailure records a non-2xx response in out: its (capped) body, the
+// error client-go would return and that error's reason.
+func readFailure(resp *http.Response, method string, c call, out *outcome) {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	out.errBody = data
 	serr := statusError(resp, data, method, c.gr, c.name)
 	out.err = serr
 	out.reason = string(serr.ErrStatus.Reason)
+}
+
+// statusRetry says whether, and after how long, to retry a non-2xx
+// response: a 429 always (after its Retry-After, 1s without one), a 5xx
+// only with a Retry-After, after it; nothing else.
+func statusRetry(resp *http.Response) (time.Duration, bool) {
 	secs, hasRetryAfter := retryAfter(resp)
 	if resp.StatusCode == http.StatusTooManyRequests && !hasRetryAfter {
 		secs = 1
