@@ -145,82 +145,144 @@ func expiredContinue(out outcome) string {
 // file exists only if a first page arrived. It reports whether every
 // request succeeded.
 func (r *run) listResource(ctx context.Context, rt resourceType, observe func(item []byte)) bool {
-	nss := []string{""}
-	if rt.namespaced && len(r.o.Namespaces) > 0 {
-		nss = r.o.Namespaces
-	}
-	sh := &shaper{apiVersion: rt.apiVersion(), kind: rt.kind, mode: rt.mode, keepAll: r.o.KeepEverything}
-	var events *eventFilter
-	if isCoreEvents(rt) {
-		events = newEventFilter(r.o, r.start)
-	}
-	var lw *bundle.ListWriter
+	sink := r.newListSink(rt, observe)
 	var errs []string
-	total, bytes, dropped := 0, int64(0), 0
-	for _, ns := range nss {
-		count, before := 0, int64(0)
-		if lw != nil {
-			before = lw.Bytes()
-		}
-		pg := &pager{r: r, onPage: func(p page) (bool, error) {
-			if lw == nil {
-				var err error
-				if lw, err = r.w.NewList(rt.file(), "v1", "List"); err != nil {
-					r.fail(fmt.Errorf("write %s: %w", rt.file(), err))
-					return false, err
-				}
-				lw.SetResourceVersion(p.meta.ResourceVersion)
-			}
-			if events != nil {
-				events.anchor(p.date)
-			}
-			for _, it := range p.items {
-				shaped, err := sh.shape(it)
-				if err != nil {
-					return false, fmt.Errorf("item %d of %s: %w", count, rt.label(), err)
-				}
-				if events != nil && !events.keep(shaped) {
-					dropped++
-					continue
-				}
-				if observe != nil {
-					observe(shaped)
-				}
-				if err := lw.Add(shaped); err != nil {
-					r.fail(fmt.Errorf("write %s: %w", rt.file(), err))
-					return false, err
-				}
-				count++
-			}
-			return true, nil
-		}}
-		req := pg.list(ctx, rt.collectionPath(ns), call{gr: rt.gr()})
-		if lw != nil {
-			req.File, req.Bytes = rt.file(), lw.Bytes()-before
-		}
-		req.Count = count
-		total, bytes = total+count, bytes+req.Bytes
+	total, bytes := 0, int64(0)
+	for _, ns := range r.listNamespaces(rt) {
+		req := sink.list(ctx, ns)
+		total, bytes = total+req.Count, bytes+req.Bytes
 		r.rec.request(req)
 		if req.Error != "" {
-			label := rt.label()
-			if ns != "" {
-				label += " in " + ns
-			}
-			r.rec.miss(label, req.Status, req.Error)
+			r.missList(rt, ns, req)
 			errs = append(errs, firstLine(req.Error, 160))
 		}
 	}
-	if lw != nil {
-		if err := lw.Close(); err != nil {
-			r.fail(fmt.Errorf("write %s: %w", rt.file(), err))
-		}
-	}
-	r.recordShaping(rt, sh.stats)
-	if events != nil {
-		r.rec.omit(OmitOldEvents, rt.label(), OmitOldEventsWhy(r.o.EventsWindow), dropped)
+	sink.close()
+	r.recordShaping(rt, sink.sh.stats)
+	if sink.events != nil {
+		r.rec.omit(OmitOldEvents, rt.label(), OmitOldEventsWhy(r.o.EventsWindow), sink.dropped)
 	}
 	r.rec.event(Event{Phase: PhaseResources, Item: rt.label(), Objects: total, Bytes: bytes, Err: strings.Join(errs, "; ")})
-	return len(errs) == 0 && lw != nil
+	return len(errs) == 0 && sink.lw != nil
+}
+
+// listNamespaces returns the namespaces to list rt in: each of
+// o.Namespaces for a namespaced type when set, else "" (all at once).
+func (r *run) listNamespaces(rt resourceType) []string {
+	if rt.namespaced && len(r.o.Namespaces) > 0 {
+		return r.o.Namespaces
+	}
+	return []string{""}
+}
+
+// missList records a failed list as missing evidence, labelled with its
+// namespace when it had one ("pods in kube-system").
+func (r *run) missList(rt resourceType, ns string, req bundle.Request) {
+	label := rt.label()
+	if ns != "" {
+		label += " in " + ns
+	}
+	r.rec.miss(label, req.Status, req.Error)
+}
+
+// listSink writes the shaped items of one resource type's lists, over all
+// their namespaces, into the type's one list file.
+type listSink struct {
+	r       *run
+	rt      resourceType
+	sh      *shaper
+	observe func(item []byte)
+	// events filters core events by age; nil for other types or with no
+	// window.
+	events *eventFilter
+	// lw is the list file, nil until a first page arrived.
+	lw *bundle.ListWriter
+	// dropped counts the events left out as too old.
+	dropped int
+}
+
+// newListSink prepares the shaping and (for core events) the age filter
+// of rt's items.
+func (r *run) newListSink(rt resourceType, observe func(item []byte)) *listSink {
+	s := &listSink{r: r, rt: rt, observe: observe,
+		sh: &shaper{apiVersion: rt.apiVersion(), kind: rt.kind, mode: rt.mode, keepAll: r.o.KeepEverything}}
+	if isCoreEvents(rt) {
+		s.events = newEventFilter(r.o, r.start)
+	}
+	return s
+}
+
+// list fetches every page of rt in ns ("" for all) into the file and
+// returns the Request, with the items and bytes this list added.
+func (s *listSink) list(ctx context.Context, ns string) bundle.Request {
+	count, before := 0, int64(0)
+	if s.lw != nil {
+		before = s.lw.Bytes()
+	}
+	pg := &pager{r: s.r, onPage: func(p page) (bool, error) { return s.page(p, &count) }}
+	req := pg.list(ctx, s.rt.collectionPath(ns), call{gr: s.rt.gr()})
+	if s.lw != nil {
+		req.File, req.Bytes = s.rt.file(), s.lw.Bytes()-before
+	}
+	req.Count = count
+	return req
+}
+
+// page writes one page's items, opening the file at the first page and
+// anchoring the events window to the server's clock; *count counts the
+// items this list wrote. It stops the list on a shaping or write error.
+func (s *listSink) page(p page, count *int) (bool, error) {
+	if err := s.open(p); err != nil {
+		return false, err
+	}
+	if s.events != nil {
+		s.events.anchor(p.date)
+	}
+	for _, it := range p.items {
+		shaped, err := s.sh.shape(it)
+		if err != nil {
+			return false, fmt.Errorf("item %d of %s: %w", *count, s.rt.label(), err)
+		}
+		if s.events != nil && !s.events.keep(shaped) {
+			s.dropped++
+			continue
+		}
+		if s.observe != nil {
+			s.observe(shaped)
+		}
+		if err := s.lw.Add(shaped); err != nil {
+			s.r.fail(fmt.Errorf("write %s: %w", s.rt.file(), err))
+			return false, err
+		}
+		*count++
+	}
+	return true, nil
+}
+
+// open creates the list file, once, with the first page's resourceVersion;
+// a failure to create it fails the run.
+func (s *listSink) open(p page) error {
+	if s.lw != nil {
+		return nil
+	}
+	lw, err := s.r.w.NewList(s.rt.file(), "v1", "List")
+	if err != nil {
+		s.r.fail(fmt.Errorf("write %s: %w", s.rt.file(), err))
+		return err
+	}
+	s.lw = lw
+	lw.SetResourceVersion(p.meta.ResourceVersion)
+	return nil
+}
+
+// close finishes the list file, if one was opened; a failure fails the run.
+func (s *listSink) close() {
+	if s.lw == nil {
+		return
+	}
+	if err := s.lw.Close(); err != nil {
+		s.r.fail(fmt.Errorf("write %s: %w", s.rt.file(), err))
+	}
 }
 
 // recordShaping records in the manifest what shaping left out.

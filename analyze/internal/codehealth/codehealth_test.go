@@ -26,7 +26,6 @@ var overComplex = map[string]int{
 	"analyze/rules/service_endpoints.go:serviceEndpoints.Explain": 23,
 	"analyze/snapshot/count.go:Snapshot.Count":                    24,
 	"collect/collecttest/server.go:Server.ServeHTTP":              21,
-	"collect/lists.go:run.listResource":                           22,
 	"samples/lab/scenario_rbac.go:Cluster.kcmCrashLoop":           24,
 }
 
