@@ -240,49 +240,90 @@ func Version(v string) Option {
 
 // ServeHTTP answers one request; faults are applied first.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p := r.URL.Path
-	s.mu.Lock()
-	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
-	throttled := s.throttle[p] > 0
-	if throttled {
-		s.throttle[p]--
-	}
-	reset := s.reset[p] > 0
-	if reset {
-		s.reset[p]--
-	}
-	s.mu.Unlock()
+	throttled, reset := s.arrive(r)
 	if s.skew != 0 {
 		w.Header().Set("Date", time.Now().Add(s.skew).UTC().Format(http.TimeFormat))
 	}
+	if s.fault(w, r, throttled, reset) {
+		return
+	}
+	s.route(w, r)
+}
+
+// arrive records r and spends one of its path's throttled answers and
+// connection resets, saying which it got.
+func (s *Server) arrive(r *http.Request) (throttled, reset bool) {
+	p := r.URL.Path
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
+	throttled = s.throttle[p] > 0
+	if throttled {
+		s.throttle[p]--
+	}
+	reset = s.reset[p] > 0
+	if reset {
+		s.reset[p]--
+	}
+	return throttled, reset
+}
+
+// fault applies the faults set for r's path, in order: a 429, a canned
+// failure (the path's, else AnyPath's), a closed connection, a delay. It
+// reports whether r is done with (answered, dropped, or given up on by the
+// client during the delay).
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, throttled, reset bool) bool {
+	p := r.URL.Path
 	if throttled {
 		w.Header().Set("Retry-After", "1")
 		writeStatus(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests, please try again later.")
-		return
+		return true
 	}
-	if a, ok := s.fail[p]; ok {
+	if a, ok := s.failure(p); ok {
 		writeStatus(w, a.code, reasonFor(a.code), a.body)
-		return
-	}
-	if a, ok := s.fail[AnyPath]; ok {
-		writeStatus(w, a.code, reasonFor(a.code), a.body)
-		return
+		return true
 	}
 	if reset {
 		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 			_ = conn.Close()
 		}
-		return
+		return true
 	}
-	if d := s.slow[p]; d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return
-		}
+	return !s.delay(r)
+}
+
+// failure returns the canned failure for a path, else the one for every
+// path, if any.
+func (s *Server) failure(p string) (answer, bool) {
+	if a, ok := s.fail[p]; ok {
+		return a, true
 	}
+	a, ok := s.fail[AnyPath]
+	return a, ok
+}
+
+// delay waits as Slow set for r's path; it returns false if the client gave
+// up first.
+func (s *Server) delay(r *http.Request) bool {
+	d := s.slow[r.URL.Path]
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// route answers a request no fault took: the SelfSubjectReview, /version,
+// the health endpoints, discovery roots and resource paths; other methods
+// than GET are refused.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
 	aggregated := strings.Contains(r.Header.Get("Accept"), "apidiscovery.k8s.io")
 	switch {
 	case r.Method == http.MethodPost && p == SelfSubjectReviewPath:

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -111,5 +113,72 @@ func TestKubeconfig(t *testing.T) {
 	hc, _ := rest.HTTPClientFor(cfg)
 	if _, err := hc.Get(cfg.Host + "/version"); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("RefusedURL: %v, want connection refused", err)
+	}
+}
+
+// TestServeFaults: faults come first and in order (throttle, then a failure,
+// then a reset, then a delay), each request is recorded, a skewed clock
+// dates every answer, and only GETs (and the SelfSubjectReview) are served.
+func TestServeFaults(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t, Throttle("/api/v1/nodes", 1), Fail("/api/v1/nodes", 500, "etcd is down"),
+		Reset("/version", 1), Reset("/api/v1/pods", 1), Fail("/api/v1/pods", 503, "busy"),
+		Slow("/livez", 100*time.Millisecond), ClockSkew(-time.Hour))
+	cases := []struct {
+		method, path string
+		code         int // 0: the connection is closed without an answer
+		has          string
+		header       string // "Name: value" the answer must carry
+	}{
+		{"GET", "/api/v1/nodes", 429, `"reason":"TooManyRequests"`, "Retry-After: 1"},
+		{"GET", "/api/v1/nodes", 500, `"message":"etcd is down","metadata":{},"reason":"InternalError"`, "Content-Type: application/json"},
+		{"GET", "/version", 0, "", ""},
+		{"GET", "/version", 200, `"gitVersion":"v1.37.2"`, ""},
+		{"GET", "/api/v1/pods", 503, `"reason":"ServiceUnavailable"`, ""}, // the failure wins, and the reset is spent
+		{"GET", "/api/v1/pods", 503, `"message":"busy"`, ""},
+		{"GET", "/livez", 200, "livez check passed", "Content-Type: text/plain; charset=utf-8"},
+		{"POST", "/version", 405, `"reason":"MethodNotAllowed"`, ""},
+		{"POST", SelfSubjectReviewPath, 200, `"username":"alice"`, ""},
+	}
+	var want []string
+	for _, tc := range cases {
+		want = append(want, tc.method+" "+tc.path)
+		// A fresh connection each time: Go's transport would retry a GET
+		// whose reused connection closed.
+		tr := s.srv.Client().Transport.(*http.Transport).Clone()
+		tr.DisableKeepAlives = true
+		req, err := http.NewRequestWithContext(context.Background(), tc.method, s.URL+tc.path, strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if tc.code == 0 {
+			if err == nil {
+				resp.Body.Close()
+				t.Errorf("%s %s: answered %d, want the connection closed", tc.method, tc.path, resp.StatusCode)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.method, tc.path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.code || !strings.Contains(string(body), tc.has) {
+			t.Errorf("%s %s: %d %.300s; want %d with %q", tc.method, tc.path, resp.StatusCode, body, tc.code, tc.has)
+		}
+		if name, value, ok := strings.Cut(tc.header, ": "); ok && resp.Header.Get(name) != value {
+			t.Errorf("%s %s: %s %q, want %q", tc.method, tc.path, name, resp.Header.Get(name), value)
+		}
+		if d, err := http.ParseTime(resp.Header.Get("Date")); err != nil || time.Until(d) > -59*time.Minute || time.Until(d) < -61*time.Minute {
+			t.Errorf("%s %s: Date %q, want an hour ago", tc.method, tc.path, resp.Header.Get("Date"))
+		}
+		if tc.path == "/livez" && time.Since(t0) < 100*time.Millisecond {
+			t.Errorf("slow /livez answered after %v", time.Since(t0))
+		}
+	}
+	if got := s.Requests(); !slices.Equal(got, want) {
+		t.Errorf("requests %q, want %q", got, want)
 	}
 }

@@ -25,7 +25,6 @@ var overComplex = map[string]int{
 	"analyze/load/load.go:loader.file":                            24,
 	"analyze/rules/service_endpoints.go:serviceEndpoints.Explain": 23,
 	"analyze/snapshot/count.go:Snapshot.Count":                    24,
-	"collect/collecttest/server.go:Server.ServeHTTP":              21,
 	"samples/lab/scenario_rbac.go:Cluster.kcmCrashLoop":           24,
 }
 
