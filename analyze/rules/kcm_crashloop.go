@@ -26,10 +26,10 @@ func (r kcmCrashLoop) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 	case kcmCrashLooping(st):
 		problem = "is crash-looping"
 		if st.Exits > 0 {
-			problem += fmt.Sprintf(": its log shows %d lease acquisitions and %d exits (leaderelection lost)", st.Starts, st.Exits)
+			problem += fmt.Sprintf(": its log shows %s and %s (leaderelection lost)", count(st.Starts, "lease acquisition"), count(st.Exits, "exit"))
 		}
 		if st.Restarts() > 0 {
-			problem += fmt.Sprintf(", %d container restarts", st.Restarts())
+			problem += ", " + count(int(st.Restarts()), "container restart")
 		}
 	case st.LeaseExpired() && st.Causes.Unauthorized != nil:
 		// Its log shows it alive, retrying: it runs but cannot lead.
@@ -62,4 +62,12 @@ func (r kcmCrashLoop) Symptoms(s *snapshot.Snapshot) []analyze.Node {
 		Severity: analyze.SeverityCritical,
 		Summary:  "kube-controller-manager " + problem + "; no controller (namespace, PV binding, garbage collector...) is working",
 	}}
+}
+
+// count is "1 thing" or "n things".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

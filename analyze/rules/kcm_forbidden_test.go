@@ -1,6 +1,9 @@
 package rules_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // kube-controller-manager is forbidden its own requests and the bundle holds
 // no RBAC objects (a cluster-info dump, a troubleshoot bundle without
@@ -20,4 +23,23 @@ func TestKCMForbiddenWithoutRBACInTheBundle(t *testing.T) {
 		missing:     "ClusterRole system:kube-controller-manager, ClusterRoleBinding system:kube-controller-manager",
 		fix:         "nsbundle bootstrap-rbac",
 	}})
+}
+
+// One start and one exit read "1 lease acquisition and 1 exit", not "1 lease
+// acquisitions and 1 exits".
+func TestKCMCrashLoopCountsSingular(t *testing.T) {
+	t.Parallel()
+	f := healthy()
+	kcmCrashing(f, repeat(1, lineAcquired, lineNoBinding, lineBuildFail, lineLost))
+	seen := false
+	for _, fd := range analyzeFx(t, f).Findings {
+		p := fd.Summary
+		if strings.Contains(p, "1 lease acquisitions") || strings.Contains(p, "1 exits") {
+			t.Errorf("symptom %q", p)
+		}
+		seen = seen || strings.Contains(p, "1 lease acquisition and 1 exit (leaderelection lost)")
+	}
+	if !seen {
+		t.Errorf("no symptom with the counts")
+	}
 }
