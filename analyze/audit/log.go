@@ -210,21 +210,36 @@ func (l *Log) line(f *File, b []byte, n int) bool {
 	if len(b) == 0 {
 		return false
 	}
-	var ev rawEvent
-	if err := json.Unmarshal(b, &ev); err != nil || ev.Kind != "Event" ||
-		!strings.HasPrefix(ev.APIVersion, "audit.k8s.io/") {
-		f.Invalid++
-		return false
-	}
-	t := ev.RequestReceivedTimestamp
-	if t.IsZero() {
-		t = ev.StageTimestamp
-	}
-	if t.IsZero() {
+	ev, t, ok := decodeEvent(b)
+	if !ok {
 		f.Invalid++
 		return false
 	}
 	f.Events++
+	l.cover(f, t)
+	if ev.ObjectRef == nil || ev.ObjectRef.Name == "" || !indexedVerbs[ev.Verb] {
+		return true
+	}
+	l.index(newEvent(&ev, t, f.Path, n, b))
+	return true
+}
+
+// decodeEvent decodes an audit event line and its time (request received,
+// else stage); ok is false for anything else, or an event with no time.
+func decodeEvent(b []byte) (ev rawEvent, t time.Time, ok bool) {
+	if err := json.Unmarshal(b, &ev); err != nil || ev.Kind != "Event" ||
+		!strings.HasPrefix(ev.APIVersion, "audit.k8s.io/") {
+		return ev, t, false
+	}
+	t = ev.RequestReceivedTimestamp
+	if t.IsZero() {
+		t = ev.StageTimestamp
+	}
+	return ev, t, !t.IsZero()
+}
+
+// cover widens the file's and the log's time span to t.
+func (l *Log) cover(f *File, t time.Time) {
 	if f.First.IsZero() || t.Before(f.First) {
 		f.First = t
 	}
@@ -237,9 +252,11 @@ func (l *Log) line(f *File, b []byte, n int) bool {
 	if t.After(l.last) {
 		l.last = t
 	}
-	if ev.ObjectRef == nil || ev.ObjectRef.Name == "" || !indexedVerbs[ev.Verb] {
-		return true
-	}
+}
+
+// newEvent is the indexed form of ev, read at line n of file path (b is
+// the line, quoted as evidence).
+func newEvent(ev *rawEvent, t time.Time, path string, n int, b []byte) *Event {
 	e := &Event{
 		Ref:         Ref{APIGroup: ev.ObjectRef.APIGroup, Resource: ev.ObjectRef.Resource, Namespace: ev.ObjectRef.Namespace, Name: ev.ObjectRef.Name},
 		Subresource: ev.ObjectRef.Subresource,
@@ -247,7 +264,7 @@ func (l *Log) line(f *File, b []byte, n int) bool {
 		User: ev.User.Username, Groups: ev.User.Groups,
 		UserAgent: ev.UserAgent, SourceIPs: ev.SourceIPs,
 		Time: t, AuditID: ev.AuditID,
-		File: f.Path, Line: n, Quote: quote(string(b)),
+		File: path, Line: n, Quote: quote(string(b)),
 	}
 	if ev.ImpersonatedUser != nil && ev.ImpersonatedUser.Username != "" {
 		e.User = ev.ImpersonatedUser.Username + " (impersonated by " + ev.User.Username + ")"
@@ -256,24 +273,29 @@ func (l *Log) line(f *File, b []byte, n int) bool {
 	if ev.ResponseStatus != nil {
 		e.Code = ev.ResponseStatus.Code
 	}
+	return e
+}
+
+// index adds e, keeping one event per audit ID (its latest stage), up to
+// MaxEvents (the rest counted in Dropped).
+func (l *Log) index(e *Event) {
 	if e.AuditID != "" {
 		if prev, ok := l.byAudit[e.AuditID]; ok {
 			if stageRank(e.Stage) > stageRank(prev.Stage) {
 				*prev = *e
 			}
-			return true
+			return
 		}
 	}
 	if l.events >= l.limits.MaxEvents {
 		l.Dropped++
-		return true
+		return
 	}
 	l.events++
 	l.byRef[e.Ref] = append(l.byRef[e.Ref], e)
 	if e.AuditID != "" {
 		l.byAudit[e.AuditID] = e
 	}
-	return true
 }
 
 // Covered returns the earliest and latest event time over all files (zero

@@ -74,63 +74,93 @@ func Allowed(actual Actual, user string, groups []string, attrs Attributes) (boo
 			return true, "member of group " + GroupMasters + " (not subject to authorization)"
 		}
 	}
-	clusterRoles := map[string][]rbacv1.PolicyRule{}
-	clusterRoleExists := map[string]bool{}
-	for _, r := range actual.ClusterRoles {
-		clusterRoles[r.Name] = r.Rules
-		clusterRoleExists[r.Name] = true
-	}
-	var errs []string
-	rulesOf := func(ref rbacv1.RoleRef, namespace string) ([]rbacv1.PolicyRule, bool) {
-		switch ref.Kind {
-		case KindClusterRole:
-			if clusterRoleExists[ref.Name] {
-				return clusterRoles[ref.Name], true
-			}
-			errs = append(errs, fmt.Sprintf("clusterrole.%s %q not found", rbacv1.GroupName, ref.Name))
-		case KindRole:
-			for _, r := range actual.Roles {
-				if r.Namespace == namespace && r.Name == ref.Name {
-					return r.Rules, true
-				}
-			}
-			errs = append(errs, fmt.Sprintf("role.%s %q not found", rbacv1.GroupName, ref.Name))
-		}
-		return nil, false
-	}
-
+	rr := newRoleResolver(actual)
 	for _, b := range actual.ClusterRoleBindings {
 		s := matchingSubject(b.Subjects, "", user, groups)
 		if s == nil {
 			continue
 		}
-		if rules, ok := rulesOf(b.RoleRef, ""); ok && anyRuleAllows(rules, attrs) {
+		if rules, ok := rr.rulesOf(b.RoleRef, ""); ok && anyRuleAllows(rules, attrs) {
 			return true, fmt.Sprintf("RBAC: allowed by ClusterRoleBinding %q of %s %q to %s",
 				b.Name, b.RoleRef.Kind, b.RoleRef.Name, describeSubject(*s, ""))
 		}
 	}
 	if attrs.Namespace != "" && attrs.NonResourcePath == "" {
-		for _, b := range actual.RoleBindings {
-			if b.Namespace != attrs.Namespace {
-				continue
-			}
-			s := matchingSubject(b.Subjects, b.Namespace, user, groups)
-			if s == nil {
-				continue
-			}
-			if rules, ok := rulesOf(b.RoleRef, b.Namespace); ok && anyRuleAllows(rules, attrs) {
-				return true, fmt.Sprintf("RBAC: allowed by RoleBinding %q of %s %q to %s",
-					b.Name+"/"+b.Namespace, b.RoleRef.Kind, b.RoleRef.Name, describeSubject(*s, b.Namespace))
-			}
+		if ok, why := rr.allowedInNamespace(actual.RoleBindings, user, groups, attrs); ok {
+			return true, why
 		}
 	}
-	switch len(errs) {
-	case 0:
-		return false, ""
-	case 1:
-		return false, "RBAC: " + errs[0]
+	return false, rr.denied()
+}
+
+// roleResolver finds the rules of a binding's role, and records, in
+// kube-apiserver's wording, each role a matching binding points at that
+// does not exist.
+type roleResolver struct {
+	actual       Actual
+	clusterRoles map[string][]rbacv1.PolicyRule
+	exists       map[string]bool
+	errs         []string
+}
+
+func newRoleResolver(actual Actual) *roleResolver {
+	rr := &roleResolver{actual: actual, clusterRoles: map[string][]rbacv1.PolicyRule{}, exists: map[string]bool{}}
+	for _, r := range actual.ClusterRoles {
+		rr.clusterRoles[r.Name] = r.Rules
+		rr.exists[r.Name] = true
 	}
-	return false, "RBAC: [" + strings.Join(errs, ", ") + "]"
+	return rr
+}
+
+// rulesOf returns the rules of the role ref names (a Role of namespace),
+// false if it does not exist.
+func (rr *roleResolver) rulesOf(ref rbacv1.RoleRef, namespace string) ([]rbacv1.PolicyRule, bool) {
+	switch ref.Kind {
+	case KindClusterRole:
+		if rr.exists[ref.Name] {
+			return rr.clusterRoles[ref.Name], true
+		}
+		rr.errs = append(rr.errs, fmt.Sprintf("clusterrole.%s %q not found", rbacv1.GroupName, ref.Name))
+	case KindRole:
+		for _, r := range rr.actual.Roles {
+			if r.Namespace == namespace && r.Name == ref.Name {
+				return r.Rules, true
+			}
+		}
+		rr.errs = append(rr.errs, fmt.Sprintf("role.%s %q not found", rbacv1.GroupName, ref.Name))
+	}
+	return nil, false
+}
+
+// allowedInNamespace reports whether a RoleBinding of the request's
+// namespace allows it, and by which.
+func (rr *roleResolver) allowedInNamespace(bindings []rbacv1.RoleBinding, user string, groups []string, attrs Attributes) (bool, string) {
+	for _, b := range bindings {
+		if b.Namespace != attrs.Namespace {
+			continue
+		}
+		s := matchingSubject(b.Subjects, b.Namespace, user, groups)
+		if s == nil {
+			continue
+		}
+		if rules, ok := rr.rulesOf(b.RoleRef, b.Namespace); ok && anyRuleAllows(rules, attrs) {
+			return true, fmt.Sprintf("RBAC: allowed by RoleBinding %q of %s %q to %s",
+				b.Name+"/"+b.Namespace, b.RoleRef.Kind, b.RoleRef.Name, describeSubject(*s, b.Namespace))
+		}
+	}
+	return false, ""
+}
+
+// denied is the reason of a denial: "" when no rule matched, else the
+// missing roles' errors (several in brackets).
+func (rr *roleResolver) denied() string {
+	switch len(rr.errs) {
+	case 0:
+		return ""
+	case 1:
+		return "RBAC: " + rr.errs[0]
+	}
+	return "RBAC: [" + strings.Join(rr.errs, ", ") + "]"
 }
 
 // ImpliedGroups returns groups plus the groups kube-apiserver's
