@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"sort"
 	"time"
 
@@ -71,7 +72,17 @@ func applyManifest(s *snapshot.Snapshot, m *bundle.Manifest) {
 	if s.GitVersion == "" {
 		s.GitVersion = m.Cluster.GitVersion
 	}
-	for _, req := range m.Requests {
+	markFailedRequests(s, m.Requests)
+	for _, lf := range m.Logs {
+		applyLogFile(s, lf)
+	}
+}
+
+// markFailedRequests marks the resources whose requests failed: by the
+// file a request would have written, else, for a list request that wrote
+// no file, by its URL.
+func markFailedRequests(s *snapshot.Snapshot, reqs []bundle.Request) {
+	for _, req := range reqs {
 		if req.File == "" || !req.Failed() {
 			continue
 		}
@@ -81,7 +92,7 @@ func applyManifest(s *snapshot.Snapshot, m *bundle.Manifest) {
 			s.MarkFailed(snapshot.ResDiscovery, req.Status, req.Error)
 		}
 	}
-	for _, req := range m.Requests {
+	for _, req := range reqs {
 		if req.File != "" || !req.Failed() || req.Verb != "list" {
 			continue
 		}
@@ -89,22 +100,21 @@ func applyManifest(s *snapshot.Snapshot, m *bundle.Manifest) {
 			s.MarkFailed(res, req.Status, req.Error)
 		}
 	}
-	for _, lf := range m.Logs {
-		for _, lg := range s.Logs {
-			if lg.Path == lf.Path && lf.Component != "" {
-				// "--log kube-controller-manager.previous=..." still
-				// belongs to kube-controller-manager.
-				if c := snapshot.ComponentOf(lf.Component); c != "" {
-					lg.Component = c
-				} else {
-					lg.Component = lf.Component
-				}
-			}
+}
+
+// applyLogFile gives the logs read from lf's path the component the
+// manifest names, and records a log or audit log that could not be read.
+func applyLogFile(s *snapshot.Snapshot, lf bundle.LogFile) {
+	for _, lg := range s.Logs {
+		if lg.Path == lf.Path && lf.Component != "" {
+			// "--log kube-controller-manager.previous=..." still
+			// belongs to kube-controller-manager.
+			lg.Component = cmp.Or(snapshot.ComponentOf(lf.Component), lf.Component)
 		}
-		if lf.Error != "" && lf.Audit {
-			s.MarkFailed(snapshot.ResAudit, 0, lf.Error)
-		} else if lf.Error != "" {
-			s.MarkFailed(snapshot.ResLogs, 0, lf.Error)
-		}
+	}
+	if lf.Error != "" && lf.Audit {
+		s.MarkFailed(snapshot.ResAudit, 0, lf.Error)
+	} else if lf.Error != "" {
+		s.MarkFailed(snapshot.ResLogs, 0, lf.Error)
 	}
 }

@@ -128,65 +128,11 @@ func (l *loader) file(name string, r io.Reader) error {
 		l.read = map[string]bool{}
 	}
 	l.read[name] = true
-	switch {
-	case name == bundle.ManifestPath:
-		l.vote(snapshot.LayoutNative)
-		var m bundle.Manifest
-		if err := json.NewDecoder(r).Decode(&m); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		l.s.Manifest = &m
-		return nil
-	case name == bundle.DiscoveryResultsPath:
-		var res []bundle.DiscoveryResult
-		if err := json.NewDecoder(r).Decode(&res); err != nil {
-			l.note("%s: cannot decode discovery results: %v", name, err)
-			return nil
-		}
-		l.s.Discovery = append(l.s.Discovery, res...)
-		l.s.MarkRead(snapshot.ResDiscovery, snapshot.ListFile{Path: name})
-		return nil
-	case name == bundle.VersionPath || name == "cluster-info/cluster_version.json":
-		return l.version(name, r)
-	case name == "version.yaml":
-		l.vote(snapshot.LayoutTroubleshoot)
-		return nil
-	case isTerminatingPath(name):
-		var c bundle.NamespaceContent
-		if err := json.NewDecoder(r).Decode(&c); err != nil {
-			l.note("%s: cannot decode namespace content: %v", name, err)
-			return nil
-		}
-		l.s.Content[c.Namespace] = &snapshot.Located[bundle.NamespaceContent]{Value: c, Loc: snapshot.Location{Path: name}}
-		return nil
-	case name == "cluster-resources/groups-resources-errors.json":
-		l.vote(snapshot.LayoutTroubleshoot)
-		var errs []string
-		if err := json.NewDecoder(r).Decode(&errs); err != nil {
-			l.note("%s: cannot decode discovery errors: %v", name, err)
-			return nil
-		}
-		for i, e := range errs {
-			l.s.DiscoveryErrors = append(l.s.DiscoveryErrors, snapshot.Located[string]{Value: e, Loc: snapshot.Location{Path: name, Pointer: fmt.Sprintf("/%d", i)}})
-		}
-		l.s.MarkRead(snapshot.ResDiscovery, snapshot.ListFile{Path: name})
-		return nil
-	case strings.HasPrefix(name, bundle.AuditDir+"/"):
-		return l.audit(name, r)
-	case strings.HasPrefix(name, bundle.LogsDir+"/") && strings.HasSuffix(name, ".log"):
-		return l.log(name, r, logFromNativePath(name))
-	case strings.HasPrefix(name, troubleshootPodLogs) && strings.HasSuffix(name, ".log"):
-		if lg := logFromTroubleshootPath(name); lg != nil {
-			l.vote(snapshot.LayoutTroubleshoot)
-			return l.log(name, r, lg)
-		}
-	case strings.HasSuffix(name, "/logs.txt"):
-		// kubectl cluster-info dump: <ns>/<pod>/logs.txt
-		parts := strings.Split(dumpRel(name), "/")
-		if len(parts) == 3 {
-			l.vote(snapshot.LayoutClusterInfoDump)
-			return l.log(name, r, &snapshot.Log{Namespace: parts[0], Pod: parts[1], Component: snapshot.ComponentOf(parts[1])})
-		}
+	if ok, err := l.known(name, r); ok {
+		return err
+	}
+	if ok, err := l.logFile(name, r); ok {
+		return err
 	}
 	if ok, err := l.mustGather(name, r); ok {
 		return err
@@ -195,6 +141,87 @@ func (l *loader) file(name string, r io.Reader) error {
 		return l.list(name, res, r)
 	}
 	return nil
+}
+
+// known reads the files of fixed names and shapes: the manifest,
+// discovery results and errors, the version, a namespace's content, and
+// the audit log; false for any other file.
+func (l *loader) known(name string, r io.Reader) (bool, error) {
+	switch {
+	case name == bundle.ManifestPath:
+		l.vote(snapshot.LayoutNative)
+		var m bundle.Manifest
+		if err := json.NewDecoder(r).Decode(&m); err != nil {
+			return true, fmt.Errorf("%s: %w", name, err)
+		}
+		l.s.Manifest = &m
+	case name == bundle.DiscoveryResultsPath:
+		l.discoveryResults(name, r)
+	case name == bundle.VersionPath || name == "cluster-info/cluster_version.json":
+		return true, l.version(name, r)
+	case name == "version.yaml":
+		l.vote(snapshot.LayoutTroubleshoot)
+	case isTerminatingPath(name):
+		var c bundle.NamespaceContent
+		if err := json.NewDecoder(r).Decode(&c); err != nil {
+			l.note("%s: cannot decode namespace content: %v", name, err)
+			return true, nil
+		}
+		l.s.Content[c.Namespace] = &snapshot.Located[bundle.NamespaceContent]{Value: c, Loc: snapshot.Location{Path: name}}
+	case name == "cluster-resources/groups-resources-errors.json":
+		l.vote(snapshot.LayoutTroubleshoot)
+		l.discoveryErrors(name, r)
+	case strings.HasPrefix(name, bundle.AuditDir+"/"):
+		return true, l.audit(name, r)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// discoveryResults reads nsbundle's discovery results.
+func (l *loader) discoveryResults(name string, r io.Reader) {
+	var res []bundle.DiscoveryResult
+	if err := json.NewDecoder(r).Decode(&res); err != nil {
+		l.note("%s: cannot decode discovery results: %v", name, err)
+		return
+	}
+	l.s.Discovery = append(l.s.Discovery, res...)
+	l.s.MarkRead(snapshot.ResDiscovery, snapshot.ListFile{Path: name})
+}
+
+// discoveryErrors reads troubleshoot's groups-resources-errors.json.
+func (l *loader) discoveryErrors(name string, r io.Reader) {
+	var errs []string
+	if err := json.NewDecoder(r).Decode(&errs); err != nil {
+		l.note("%s: cannot decode discovery errors: %v", name, err)
+		return
+	}
+	for i, e := range errs {
+		l.s.DiscoveryErrors = append(l.s.DiscoveryErrors, snapshot.Located[string]{Value: e, Loc: snapshot.Location{Path: name, Pointer: fmt.Sprintf("/%d", i)}})
+	}
+	l.s.MarkRead(snapshot.ResDiscovery, snapshot.ListFile{Path: name})
+}
+
+// logFile reads a container or file log of nsbundle, troubleshoot or a
+// cluster-info dump; false for any other file.
+func (l *loader) logFile(name string, r io.Reader) (bool, error) {
+	switch {
+	case strings.HasPrefix(name, bundle.LogsDir+"/") && strings.HasSuffix(name, ".log"):
+		return true, l.log(name, r, logFromNativePath(name))
+	case strings.HasPrefix(name, troubleshootPodLogs) && strings.HasSuffix(name, ".log"):
+		if lg := logFromTroubleshootPath(name); lg != nil {
+			l.vote(snapshot.LayoutTroubleshoot)
+			return true, l.log(name, r, lg)
+		}
+	case strings.HasSuffix(name, "/logs.txt"):
+		// kubectl cluster-info dump: <ns>/<pod>/logs.txt
+		if parts := strings.Split(dumpRel(name), "/"); len(parts) == 3 {
+			l.vote(snapshot.LayoutClusterInfoDump)
+			return true, l.log(name, r, &snapshot.Log{Namespace: parts[0], Pod: parts[1], Component: snapshot.ComponentOf(parts[1])})
+		}
+	}
+	return false, nil
 }
 
 // isTerminatingPath reports whether name is a bundle.TerminatingPath.
