@@ -16,55 +16,49 @@ func (s *Snapshot) Resources() []string {
 // Count returns how many objects (or discovery results, or logs) of
 // resource key res the snapshot holds; -1 for a key it does not model.
 func (s *Snapshot) Count(res string) int {
-	switch res {
-	case ResNamespaces:
-		return len(s.Namespaces)
-	case ResAPIServices:
-		return len(s.APIServices)
-	case ResServices:
-		return len(s.Services)
-	case ResEndpoints:
-		return len(s.Endpoints)
-	case ResEndpointSlices:
-		return len(s.EndpointSlices)
-	case ResPods:
-		return len(s.Pods)
-	case ResNodes:
-		return len(s.Nodes)
-	case ResLeases:
-		return len(s.Leases)
-	case ResEvents:
-		return len(s.Events)
-	case ResPVCs:
-		return len(s.PVCs)
-	case ResCRDs:
-		return len(s.CRDs)
-	case ResValidatingHooks:
-		return countKind(s.Webhooks, func(w *WebhookConfiguration) string { return w.Kind }, "ValidatingWebhookConfiguration")
-	case ResMutatingHooks:
-		return countKind(s.Webhooks, func(w *WebhookConfiguration) string { return w.Kind }, "MutatingWebhookConfiguration")
-	case ResClusterRoles:
-		return len(s.ClusterRoles)
-	case ResClusterBindings:
-		return len(s.ClusterBindings)
-	case ResRoles:
-		return len(s.Roles)
-	case ResRoleBindings:
-		return len(s.RoleBindings)
-	case ResDeployments:
-		return countKind(s.Workloads, func(w *Workload) string { return w.Kind }, "Deployment")
-	case ResReplicaSets:
-		return countKind(s.Workloads, func(w *Workload) string { return w.Kind }, "ReplicaSet")
-	case ResStatefulSets:
-		return countKind(s.Workloads, func(w *Workload) string { return w.Kind }, "StatefulSet")
-	case ResDaemonSets:
-		return countKind(s.Workloads, func(w *Workload) string { return w.Kind }, "DaemonSet")
-	case ResDiscovery:
-		return len(s.Discovery) + len(s.DiscoveryErrors)
-	case ResLogs:
-		return len(s.Logs)
+	if n, ok := counters[res]; ok {
+		return n(s)
 	}
 	return -1
+}
+
+// counters count each modelled resource key's objects.
+var counters = map[string]func(*Snapshot) int{
+	ResNamespaces:      func(s *Snapshot) int { return len(s.Namespaces) },
+	ResAPIServices:     func(s *Snapshot) int { return len(s.APIServices) },
+	ResServices:        func(s *Snapshot) int { return len(s.Services) },
+	ResEndpoints:       func(s *Snapshot) int { return len(s.Endpoints) },
+	ResEndpointSlices:  func(s *Snapshot) int { return len(s.EndpointSlices) },
+	ResPods:            func(s *Snapshot) int { return len(s.Pods) },
+	ResNodes:           func(s *Snapshot) int { return len(s.Nodes) },
+	ResLeases:          func(s *Snapshot) int { return len(s.Leases) },
+	ResEvents:          func(s *Snapshot) int { return len(s.Events) },
+	ResPVCs:            func(s *Snapshot) int { return len(s.PVCs) },
+	ResCRDs:            func(s *Snapshot) int { return len(s.CRDs) },
+	ResValidatingHooks: webhooksOf("ValidatingWebhookConfiguration"),
+	ResMutatingHooks:   webhooksOf("MutatingWebhookConfiguration"),
+	ResClusterRoles:    func(s *Snapshot) int { return len(s.ClusterRoles) },
+	ResClusterBindings: func(s *Snapshot) int { return len(s.ClusterBindings) },
+	ResRoles:           func(s *Snapshot) int { return len(s.Roles) },
+	ResRoleBindings:    func(s *Snapshot) int { return len(s.RoleBindings) },
+	ResDeployments:     workloadsOf("Deployment"),
+	ResReplicaSets:     workloadsOf("ReplicaSet"),
+	ResStatefulSets:    workloadsOf("StatefulSet"),
+	ResDaemonSets:      workloadsOf("DaemonSet"),
+	ResDiscovery:       func(s *Snapshot) int { return len(s.Discovery) + len(s.DiscoveryErrors) },
+	ResLogs:            func(s *Snapshot) int { return len(s.Logs) },
+}
+
+// webhooksOf counts the webhook configurations of kind.
+func webhooksOf(kind string) func(*Snapshot) int {
+	return func(s *Snapshot) int {
+		return countKind(s.Webhooks, func(w *WebhookConfiguration) string { return w.Kind }, kind)
+	}
+}
+
+// workloadsOf counts the workloads of kind.
+func workloadsOf(kind string) func(*Snapshot) int {
+	return func(s *Snapshot) int { return countKind(s.Workloads, func(w *Workload) string { return w.Kind }, kind) }
 }
 
 func countKind[T any](list []*T, kind func(*T) string, want string) int {
