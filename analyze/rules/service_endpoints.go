@@ -22,27 +22,9 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 	}
 	svc := s.Service(n.Namespace, n.Name)
 	if svc == nil {
-		if nd, ok := unproven(s, snapshot.ResServices, n.Namespace, "Service "+n.Namespace+"/"+n.Name, "Service objects", ""); ok {
-			return []analyze.Node{nd}
-		}
-		return []analyze.Node{{
-			Ref:     n.Ref,
-			Problem: "does not exist",
-			Root:    true,
-			Fix:     "Recreate Service " + n.Namespace + "/" + n.Name + " (reinstall the add-on that owns it).",
-			Verify:  verifyCmd("kubectl get svc"+kubectlNS(n.Namespace)+" "+n.Name+" -o name", "exit status 0: Service "+n.Namespace+"/"+n.Name+" exists (NotFound before the fix)"),
-		}}
+		return []analyze.Node{serviceAbsent(s, n)}
 	}
-	var slices []analyze.Evidence
-	for _, sl := range s.SlicesFor(svc.Namespace, svc.Name) {
-		slices = append(slices, ev(sl.Loc.At("endpoints"), describeSlice(sl)))
-	}
-	if ep := s.EndpointsFor(svc.Namespace, svc.Name); ep != nil && len(slices) == 0 {
-		slices = append(slices, ev(ep.Loc.At("subsets"), describeEndpoints(ep)))
-	}
-	if len(slices) == 0 && s.CompleteIn(snapshot.ResEndpointSlices, svc.Namespace) {
-		slices = append(slices, ev(svc.Loc, "no EndpointSlice labelled kubernetes.io/service-name="+svc.Name))
-	}
+	slices := endpointEvidence(s, svc)
 	if len(svc.Spec.Selector) == 0 {
 		return []analyze.Node{{
 			Ref:      n.Ref,
@@ -57,6 +39,48 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 		return []analyze.Node{nd}
 	}
 	pods := s.PodsMatching(svc.Namespace, svc.Spec.Selector)
+	if len(pods) > 0 {
+		return notReadyPods(svc, pods, slices)
+	}
+	return noPods(s, n, svc, slices)
+}
+
+// serviceAbsent is the end of a chain at a Service the bundle does not
+// hold: the root cause when its list proves it absent, else missing
+// evidence.
+func serviceAbsent(s *snapshot.Snapshot, n analyze.Node) analyze.Node {
+	if nd, ok := unproven(s, snapshot.ResServices, n.Namespace, "Service "+n.Namespace+"/"+n.Name, "Service objects", ""); ok {
+		return nd
+	}
+	return analyze.Node{
+		Ref:     n.Ref,
+		Problem: "does not exist",
+		Root:    true,
+		Fix:     "Recreate Service " + n.Namespace + "/" + n.Name + " (reinstall the add-on that owns it).",
+		Verify:  verifyCmd("kubectl get svc"+kubectlNS(n.Namespace)+" "+n.Name+" -o name", "exit status 0: Service "+n.Namespace+"/"+n.Name+" exists (NotFound before the fix)"),
+	}
+}
+
+// endpointEvidence quotes what the bundle shows of svc's endpoints: its
+// EndpointSlices, else its Endpoints, else that no slice is labelled for
+// it (only when the namespace's slices were listed).
+func endpointEvidence(s *snapshot.Snapshot, svc *snapshot.Service) []analyze.Evidence {
+	var slices []analyze.Evidence
+	for _, sl := range s.SlicesFor(svc.Namespace, svc.Name) {
+		slices = append(slices, ev(sl.Loc.At("endpoints"), describeSlice(sl)))
+	}
+	if ep := s.EndpointsFor(svc.Namespace, svc.Name); ep != nil && len(slices) == 0 {
+		slices = append(slices, ev(ep.Loc.At("subsets"), describeEndpoints(ep)))
+	}
+	if len(slices) == 0 && s.CompleteIn(snapshot.ResEndpointSlices, svc.Namespace) {
+		slices = append(slices, ev(svc.Loc, "no EndpointSlice labelled kubernetes.io/service-name="+svc.Name))
+	}
+	return slices
+}
+
+// notReadyPods links the pods behind svc that are not ready (nil when all
+// are: the slices lag, nothing to follow).
+func notReadyPods(svc *snapshot.Service, pods []*snapshot.Pod, slices []analyze.Evidence) []analyze.Node {
 	var out []analyze.Node
 	for _, p := range pods {
 		if p.Ready() || len(out) >= maxPodLinks {
@@ -68,12 +92,13 @@ func (r serviceEndpoints) Explain(s *snapshot.Snapshot, n analyze.Node) []analyz
 			Evidence: append([]analyze.Evidence{podStateEv(p)}, slices...),
 		})
 	}
-	if len(out) > 0 {
-		return out
-	}
-	if len(pods) > 0 {
-		return nil // pods ready, slices not updated: nothing to follow
-	}
+	return out
+}
+
+// noPods is the root of a Service whose selector matches no pod: a
+// workload scaled to 0, else the selector itself, when the namespace's
+// pods were listed.
+func noPods(s *snapshot.Snapshot, n analyze.Node, svc *snapshot.Service, slices []analyze.Evidence) []analyze.Node {
 	sel := selectorString(svc.Spec.Selector)
 	nd := analyze.Node{
 		Ref:      n.Ref,
