@@ -57,7 +57,7 @@ type Bundle struct {
 	// Error is why the bundle could not be read ("" when it was).
 	Error string `json:"error,omitempty"`
 
-	chains map[string][]string // signature -> link keys of its first finding
+	chains map[string][]link // signature -> links of its first finding
 }
 
 // Group is the bundles that share a root-cause signature.
@@ -146,7 +146,7 @@ func Run(paths []string, an Analyzer, o Options) *Result {
 
 // one analyses one bundle; the report is dropped once summarised.
 func one(p string, an Analyzer) Bundle {
-	b := Bundle{Path: p, Findings: []Finding{}, chains: map[string][]string{}}
+	b := Bundle{Path: p, Findings: []Finding{}, chains: map[string][]link{}}
 	rep, uid, err := an(p)
 	if err != nil {
 		b.Error = err.Error()
@@ -161,28 +161,36 @@ func one(p string, an Analyzer) Bundle {
 		b.Findings = append(b.Findings, Finding{Signature: sig, ID: f.ID, Severity: f.Severity,
 			Symptom: f.Symptom, RootCause: f.RootCause.Ref, Summary: f.Summary})
 		if _, ok := b.chains[sig]; !ok {
-			var keys []string
+			var links []link
 			for _, l := range f.Chain {
-				keys = append(keys, linkKey(l.Ref))
+				links = append(links, link{l.Ref.Kind.String(), l.Ref.Namespace, analyze.NormalizeName(l.Ref.Kind, l.Ref.Name)})
 			}
-			b.chains[sig] = keys
+			b.chains[sig] = links
 		}
 	}
 	return b
 }
 
-func linkKey(r analyze.Ref) string {
-	name := analyze.NormalizeName(r.Kind, r.Name)
-	if r.Namespace != "" {
-		return r.Kind.String() + "/" + r.Namespace + "/" + name
+// link is a chain link with its name normalised.
+type link struct{ kind, namespace, name string }
+
+// anyNamespace stands for the namespace of a link found in every chain of a
+// group, in namespaces that differ (a webhook's Service, a finalizer's
+// objects: installed or deleted where each cluster chose).
+const anyNamespace = "<namespace>"
+
+func (l link) String() string {
+	if l.namespace != "" {
+		return l.kind + "/" + l.namespace + "/" + l.name
 	}
-	return r.Kind.String() + "/" + name
+	return l.kind + "/" + l.name
 }
 
 // group folds the bundles' findings by signature; a bundle counts once per
 // signature.
 func group(bs []Bundle) []Group {
 	at := map[string]*Group{}
+	chains := map[string][]link{}
 	clusters := map[string]map[string]bool{}
 	var order []string
 	for _, b := range bs {
@@ -198,11 +206,11 @@ func group(bs []Bundle) []Group {
 			seen[sig] = true
 			g, ok := at[sig]
 			if !ok {
-				g = &Group{Signature: sig, Clusters: []string{}, Chain: b.chains[sig]}
-				at[sig], clusters[sig] = g, map[string]bool{}
+				g = &Group{Signature: sig, Clusters: []string{}}
+				at[sig], clusters[sig], chains[sig] = g, map[string]bool{}, b.chains[sig]
 				order = append(order, sig)
 			} else {
-				g.Chain = common(g.Chain, b.chains[sig])
+				chains[sig] = common(chains[sig], b.chains[sig])
 			}
 			g.Count++
 			g.Bundles = append(g.Bundles, b.Path)
@@ -225,8 +233,9 @@ func group(bs []Bundle) []Group {
 	for _, sig := range order {
 		g := at[sig]
 		sort.Strings(g.Clusters)
-		if g.Chain == nil {
-			g.Chain = []string{}
+		g.Chain = []string{}
+		for _, l := range chains[sig] {
+			g.Chain = append(g.Chain, l.String())
 		}
 		out = append(out, *g)
 	}
@@ -239,16 +248,21 @@ func group(bs []Bundle) []Group {
 	return out
 }
 
-// common keeps the links of a that b has too, in a's order.
-func common(a, b []string) []string {
-	in := map[string]bool{}
-	for _, k := range b {
-		in[k] = true
-	}
-	out := []string{}
-	for _, k := range a {
-		if in[k] {
-			out = append(out, k)
+// common keeps the links of a that b has too, in a's order; a link b has in
+// another namespace (same kind and normalised name) is kept in
+// anyNamespace.
+func common(a, b []link) []link {
+	out := []link{}
+	for _, x := range a {
+		for _, y := range b {
+			if x.kind != y.kind || x.name != y.name || (x.namespace == "") != (y.namespace == "") {
+				continue
+			}
+			if x.namespace != y.namespace {
+				x.namespace = anyNamespace
+			}
+			out = append(out, x)
+			break
 		}
 	}
 	return out

@@ -133,3 +133,29 @@ func TestPaths(t *testing.T) {
 		t.Errorf("Paths = %q, want %q", got, want)
 	}
 }
+
+// TestRunChainNamespaces: a link every chain has, in namespaces that differ
+// from cluster to cluster (a webhook's Service), stays in the group's chain
+// in <namespace>; the symptom namespaces, other names, drop out.
+func TestRunChainNamespaces(t *testing.T) {
+	t.Parallel()
+	svc := func(ns string) analyze.Ref {
+		return analyze.Ref{Kind: analyze.KindService, Namespace: ns, Name: "policy-webhook"}
+	}
+	reports := map[string]*analyze.Report{
+		"a.tgz": {Findings: []analyze.Finding{finding("frontend", svc("webhook-system"), "NSB-WH-001")}},
+		"b.tgz": {Findings: []analyze.Finding{finding("cart-qa", svc("security"), "NSB-WH-001")}},
+		"c.tgz": {Findings: []analyze.Finding{finding("web-dev", svc("security"), "NSB-WH-001")}},
+	}
+	an := func(p string) (*analyze.Report, string, error) { return reports[p], "", nil }
+	for _, paths := range [][]string{{"a.tgz", "b.tgz", "c.tgz"}, {"b.tgz", "c.tgz"}} {
+		want := "Service/<namespace>/policy-webhook"
+		if len(paths) == 2 {
+			want = "Service/security/policy-webhook"
+		}
+		res := Run(paths, an, Options{Workers: 1})
+		if len(res.Groups) != 1 || !reflect.DeepEqual(res.Groups[0].Chain, []string{want}) {
+			t.Errorf("%v: groups %+v, want one with chain [%s]", paths, res.Groups, want)
+		}
+	}
+}

@@ -34,7 +34,7 @@ kind and root name with generated pod suffixes, IPs and node names reduced to a
 pattern, as in analyze's "signature" field), so tickets that share one cause are
 answered together. Each group shows how many bundles have it, which, how many clusters
 (kube-system namespace UIDs), the first and last collection time, and the links every
-chain of the group shares.
+chain of the group shares (one found in namespaces that differ shows <namespace>).
 
 A DIR is searched, at any depth, for bundle archives (.tgz, .tar.gz, .tar.zst, .tar);
 a directory with none is read as an extracted bundle. Bundles run --parallel at a time;

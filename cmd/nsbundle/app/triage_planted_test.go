@@ -20,6 +20,7 @@ type triageGroups struct {
 		Count     int      `json:"count"`
 		Bundles   []string `json:"bundles"`
 		Clusters  []string `json:"clusters"`
+		Chain     []string `json:"chain"`
 	} `json:"groups"`
 	Unreadable []struct{ Path, Error string } `json:"unreadable"`
 }
@@ -114,6 +115,9 @@ func TestTriagePlanted(t *testing.T) {
 	got := map[string][]string{}
 	for _, g := range res.Groups {
 		got[g.Signature] = g.Bundles
+		if !endsAtRoot(g.Signature, g.Chain) {
+			t.Errorf("%s: chain %v does not end at its root", g.Signature, g.Chain)
+		}
 		if g.Count != len(g.Bundles) || len(g.Clusters) != g.Count {
 			t.Errorf("%s: count %d, %d bundles, %d clusters: want one cluster each", g.Signature, g.Count, len(g.Bundles), len(g.Clusters))
 		}
@@ -138,4 +142,16 @@ func TestTriagePlanted(t *testing.T) {
 	if len(res.Unreadable) != 1 || res.Unreadable[0].Path != garbage || !strings.Contains(res.Unreadable[0].Error, "not a bundle") {
 		t.Errorf("unreadable = %+v, want only %s", res.Unreadable, garbage)
 	}
+}
+
+// endsAtRoot reports whether a group's chain (links every bundle's chain
+// has) ends at the root its signature names, in any namespace.
+func endsAtRoot(sig string, chain []string) bool {
+	_, root, _ := strings.Cut(sig, " ")
+	kind, name, _ := strings.Cut(root, "/")
+	if len(chain) == 0 {
+		return false
+	}
+	last := chain[len(chain)-1]
+	return last == root || strings.HasPrefix(last, kind+"/") && strings.HasSuffix(last, "/"+name)
 }
