@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
@@ -14,6 +15,9 @@ func checked(s *snapshot.Snapshot) []string {
 		if !s.Collected(res) {
 			out = append(out, label+": not in the bundle")
 			return
+		}
+		if n == 1 {
+			label = strings.TrimSuffix(label, "s") // "1 node", "1 log"
 		}
 		line := fmt.Sprintf("%d %s", n, label)
 		if detail != "" {
