@@ -62,6 +62,9 @@ type Planted struct {
 	// name order: every finding rooted at Root has one of them as its
 	// symptom, the others as what else it affects.
 	Blocks []string
+	// Links are the finding's chain after its symptom, Root last: every
+	// link a support engineer should see, and no other.
+	Links []string
 }
 
 // Names of the planted objects that do not vary.
@@ -193,6 +196,7 @@ func (m *model) planted() []Planted {
 		case CauseMetricsCrashLoop:
 			// Failed discovery keeps every Terminating namespace.
 			p.Signature, p.Root, p.Blocks = "NSB-POD-001 Pod/metrics-server-<hash>-<id>", "Pod/"+kubeSystem+"/"+m.pods[m.metricsPod()].name, all
+			p.Links = []string{"GroupVersion/" + metricsGV, "APIService/" + metricsAPISvc, "Service/" + kubeSystem + "/" + metricsServer}
 		case CauseKCMClusterRole:
 			p.Signature, p.Root = "NSB-KCM-002 ClusterRole/"+kcmRole, "ClusterRole/"+kcmRole
 			p.Blocks = []string{"Component/" + kcmName, "PersistentVolumeClaim/" + nsPVC + "/" + pendingPVC}
@@ -202,10 +206,13 @@ func (m *model) planted() []Planted {
 			p.Signature, p.Root = "NSB-FIN-001 Finalizer/"+contentFinalizer, "Finalizer/"+ns+"/"+contentFinalizer
 		case CauseWebhookService:
 			p.Signature, p.Root = "NSB-WH-001 Service/"+webhookService, "Service/"+m.plan.webhookNS+"/"+webhookService
+			p.Links = []string{"ValidatingWebhookConfiguration/" + webhookConfig}
 		case CauseStaleEndpoint:
 			p.Signature = "NSB-EP-001 Endpoint/<ip>:" + strconv.Itoa(adapterPort)
 			p.Root, p.Blocks = "Endpoint/"+m.plan.adapterNS+"/"+ipv4(m.plan.adapterIP)+":"+strconv.Itoa(adapterPort), all
+			p.Links = []string{"GroupVersion/" + externalGV, "APIService/v1beta1.external.metrics.k8s.io"}
 		}
+		p.Links = append(p.Links, p.Root)
 		out = append(out, p)
 	}
 	return out

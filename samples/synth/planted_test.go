@@ -11,7 +11,8 @@ import (
 
 // TestPlantedSeeds: for each seed, analyze finds exactly what Plan says was
 // planted: one finding per cause, rooted where Plan says, under its
-// signature, its symptom and what else it affects the symptoms Plan lists;
+// signature, its symptom and what else it affects the symptoms Plan lists,
+// its chain exactly Plan's links;
 // a healthy seed has no finding at all. The seeds plant every cause.
 func TestPlantedSeeds(t *testing.T) {
 	n := 8
@@ -69,6 +70,13 @@ func checkSeed(t *testing.T, seed uint64, r *analyze.Report, want []Planted) {
 		if !slices.Equal(blocks, w.Blocks) {
 			t.Errorf("seed %d: %s: blocks %v, want %v", seed, w.Cause, blocks, w.Blocks)
 		}
+		var links []string
+		for _, l := range f.Chain[1:] {
+			links = append(links, refString(l.Ref))
+		}
+		if !slices.Equal(links, w.Links) {
+			t.Errorf("seed %d: %s: chain after the symptom %v, want %v", seed, w.Cause, links, w.Links)
+		}
 	}
 }
 
@@ -92,5 +100,5 @@ func TestPlanSeedOne(t *testing.T) {
 }
 
 func plantedEqual(a, b Planted) bool {
-	return a.Cause == b.Cause && a.Signature == b.Signature && a.Root == b.Root && slices.Equal(a.Blocks, b.Blocks)
+	return a.Cause == b.Cause && a.Signature == b.Signature && a.Root == b.Root && slices.Equal(a.Blocks, b.Blocks) && slices.Equal(a.Links, b.Links)
 }

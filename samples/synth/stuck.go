@@ -82,10 +82,12 @@ func (m *model) stuckNamespace(ns *corev1.Namespace, st *stuckNS) {
 // terminatingContent is terminating/<st>.json as collect writes it.
 func (m *model) terminatingContent(st *stuckNS) bundle.NamespaceContent {
 	out := bundle.NamespaceContent{Namespace: st.name, Resources: []bundle.RemainingContent{}}
+	// One entry per group-version whose discovery failed, with the
+	// failure collect recorded last (the legacy request's).
 	for _, gv := range m.plan.failingGVs() {
 		g, v, _ := strings.Cut(gv, "/")
 		out.Resources = append(out.Resources, bundle.RemainingContent{Group: g, Version: v,
-			Error: "discovery failed: stale GroupVersion discovery: " + gv, Status: 200})
+			Error: "the server is currently unable to handle the request", Status: 503})
 	}
 	left := leftConfigMaps(st.cause)
 	if len(left) == 0 {
