@@ -47,7 +47,13 @@ func checked(s *snapshot.Snapshot) []string {
 	}
 	count(snapshot.ResDiscovery, "discovery results", len(s.Discovery)+len(s.DiscoveryErrors), fmt.Sprintf("%d failing", failing+len(s.DiscoveryErrors)))
 	count(snapshot.ResPods, "pods", len(s.Pods), "")
-	count(snapshot.ResNodes, "nodes", len(s.Nodes), "")
+	notReady := 0
+	for _, n := range s.Nodes {
+		if c, _ := snapshot.FindCondition(n.Status.Conditions, "Ready"); c == nil || c.Status != "True" {
+			notReady++
+		}
+	}
+	count(snapshot.ResNodes, "nodes", len(s.Nodes), fmt.Sprintf("%d not Ready", notReady))
 	count(snapshot.ResLeases, "leases", len(s.Leases), "")
 	count(snapshot.ResClusterRoles, "ClusterRoles", len(s.ClusterRoles), policyLimit(s.GitVersion))
 	count(snapshot.ResLogs, "logs", len(s.Logs), "")
