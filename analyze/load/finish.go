@@ -3,6 +3,7 @@ package load
 import (
 	"cmp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nsbundle/nsbundle/analyze/snapshot"
@@ -24,6 +25,15 @@ func (l *loader) finish() {
 	s.Layout = best
 	if s.Manifest != nil {
 		applyManifest(s, s.Manifest)
+	}
+	if s.GitVersion == "" {
+		switch v, p, all := versionFromAPIServer(s); {
+		case v != "":
+			s.GitVersion = v
+			l.note("cluster version not recorded: %s, the image tag of container kube-apiserver of Pod %s/%s", v, p.Namespace, p.Name)
+		case len(all) > 1:
+			l.note("cluster version not recorded, and the kube-apiserver pods run different images (%s): version unknown", strings.Join(all, ", "))
+		}
 	}
 	if s.Now.IsZero() && !l.mgTime.IsZero() {
 		s.Now = l.mgTime
