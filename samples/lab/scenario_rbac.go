@@ -192,13 +192,9 @@ func (c *Cluster) kcmCrashLoop(ctx context.Context, info *ScenarioInfo, breakIt 
 	if err := c.pendingClaim(ctx); err != nil {
 		return nil, err
 	}
-	l0, err := c.Client.CoordinationV1().Leases("kube-system").Get(ctx, "kube-controller-manager", getOpts)
+	t0, err := c.kcmLeaseTransitions(ctx)
 	if err != nil {
 		return nil, err
-	}
-	t0 := int32(0)
-	if l0.Spec.LeaseTransitions != nil {
-		t0 = *l0.Spec.LeaseTransitions
 	}
 	if err := breakIt(ctx); err != nil {
 		return nil, err
@@ -211,8 +207,47 @@ func (c *Cluster) kcmCrashLoop(ctx context.Context, info *ScenarioInfo, breakIt 
 	if err := c.DeleteNamespace(ctx, "old-project"); err != nil {
 		return nil, err
 	}
+	if err := c.waitCrashLoop(ctx, t0, exits, must[0]); err != nil {
+		return nil, err
+	}
+	if exits {
+		info.saw("kube-controller-manager restarts>=2 leaseTransitions>=%d", t0+2)
+	} else {
+		info.saw("kube-controller-manager restarts=%d, lease kube-system/kube-controller-manager not renewed for 30s", c.ControllerManagerRestarts())
+	}
+	c.keepRunLogs(info)
+	for _, s := range must {
+		if lines := LogLines(c.Logs.ControllerManager, s); len(lines) > 0 {
+			info.saw("log kube-controller-manager: %s", lines[0])
+		} else {
+			return nil, fmt.Errorf("kube-controller-manager log has no line with %q", s)
+		}
+	}
+	if err := c.sawBlocked(ctx, info); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// kcmLeaseTransitions is the leaseTransitions of kube-controller-manager's
+// lease now.
+func (c *Cluster) kcmLeaseTransitions(ctx context.Context) (int32, error) {
+	l, err := c.Client.CoordinationV1().Leases("kube-system").Get(ctx, "kube-controller-manager", getOpts)
+	if err != nil {
+		return 0, err
+	}
+	if l.Spec.LeaseTransitions != nil {
+		return *l.Spec.LeaseTransitions, nil
+	}
+	return 0, nil
+}
+
+// waitCrashLoop waits until kube-controller-manager's log shows first and
+// either, if exits, it has taken the lease (from t0 transitions) and
+// exited twice, or else its lease has not been renewed for 30 s.
+func (c *Cluster) waitCrashLoop(ctx context.Context, t0 int32, exits bool, first string) error {
 	var transitions int32
-	err = poll(ctx, 4*time.Minute, 2*time.Second, func() (bool, string, error) {
+	err := poll(ctx, 4*time.Minute, 2*time.Second, func() (bool, string, error) {
 		l, err := c.Client.CoordinationV1().Leases("kube-system").Get(ctx, "kube-controller-manager", getOpts)
 		if err != nil {
 			return false, err.Error(), nil
@@ -221,48 +256,47 @@ func (c *Cluster) kcmCrashLoop(ctx context.Context, info *ScenarioInfo, breakIt 
 			transitions = *l.Spec.LeaseTransitions
 		}
 		restarts := c.ControllerManagerRestarts()
-		matched := len(LogLines(c.Logs.ControllerManager, must[0])) > 0
+		matched := len(LogLines(c.Logs.ControllerManager, first)) > 0
 		stale := l.Spec.RenewTime != nil && time.Since(l.Spec.RenewTime.Time) > 30*time.Second
 		done := matched && (exits && restarts >= 2 && transitions >= t0+2 || !exits && stale)
-		return done, fmt.Sprintf("restarts %d, leaseTransitions %d (was %d), lease stale %v, log has %q: %v", restarts, transitions, t0, stale, must[0], matched), nil
+		return done, fmt.Sprintf("restarts %d, leaseTransitions %d (was %d), lease stale %v, log has %q: %v", restarts, transitions, t0, stale, first, matched), nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("crash loop: %w", err)
+		return fmt.Errorf("crash loop: %w", err)
 	}
-	if exits {
-		info.saw("kube-controller-manager restarts>=2 leaseTransitions>=%d", t0+2)
-	} else {
-		info.saw("kube-controller-manager restarts=%d, lease kube-system/kube-controller-manager not renewed for 30s", c.ControllerManagerRestarts())
-	}
+	return nil
+}
+
+// keepRunLogs gives the scenario what `kubectl logs` and `kubectl logs
+// --previous` would show in back-off: a run that has just started and
+// written nothing yet is left out, as the kubelet still shows the last
+// exited one.
+func (c *Cluster) keepRunLogs(info *ScenarioInfo) {
 	if runs := nonEmptyFiles(c.ControllerManagerRunLogs()); len(runs) >= 2 {
-		// What `kubectl logs` and `kubectl logs --previous` would show in
-		// back-off: a run that has just started and written nothing yet
-		// is left out, as the kubelet still shows the last exited one.
 		info.Logs["kube-controller-manager"] = runs[len(runs)-1]
 		info.Logs["kube-controller-manager.previous"] = runs[len(runs)-2]
 		info.Logs["kube-controller-manager.all-runs"] = c.Logs.ControllerManager
 	}
-	for _, s := range must {
-		if lines := LogLines(c.Logs.ControllerManager, s); len(lines) > 0 {
-			info.saw("log kube-controller-manager: %s", lines[0])
-		} else {
-			return nil, fmt.Errorf("kube-controller-manager log has no line with %q", s)
-		}
-	}
+}
+
+// sawBlocked checks and records what the broken controller-manager leaves
+// behind: namespace old-project Terminating with no condition, and the
+// claim data/postgres-data.
+func (c *Cluster) sawBlocked(ctx context.Context, info *ScenarioInfo) error {
 	ns, err := c.Client.CoreV1().Namespaces().Get(ctx, "old-project", getOpts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if ns.Status.Phase != corev1.NamespaceTerminating || len(ns.Status.Conditions) != 0 {
-		return nil, fmt.Errorf("namespace old-project: phase %s conditions %s, want Terminating without conditions", ns.Status.Phase, conditionsText(ns))
+		return fmt.Errorf("namespace old-project: phase %s conditions %s, want Terminating without conditions", ns.Status.Phase, conditionsText(ns))
 	}
 	info.saw("namespace/old-project phase=Terminating conditions=none")
 	pvc, err := c.Client.CoreV1().PersistentVolumeClaims("data").Get(ctx, "postgres-data", getOpts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	info.saw("pvc/data/postgres-data phase=%s", pvc.Status.Phase)
-	return info, nil
+	return nil
 }
 
 // pendingClaim creates PVC data/postgres-data, which no volume satisfies.
