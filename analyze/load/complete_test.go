@@ -30,7 +30,8 @@ func TestCompleteness(t *testing.T) {
 			"cluster-resources/namespaces.json": oneLine(`{"metadata":{"name":"kube-system"}}`)}, snapshot.ResPods, true, true, false, true},
 		{"cluster-info dump, one folder per namespace", map[string]string{"kube-system/pods.json": pods, "nodes.json": nodes}, snapshot.ResPods, true, true, false, false},
 		{"cluster-info dump nodes", map[string]string{"kube-system/pods.json": pods, "nodes.json": nodes}, snapshot.ResNodes, true, true, true, true},
-		{"must-gather", map[string]string{"namespaces/kube-system/core/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: p\n    namespace: kube-system\n"}, snapshot.ResPods, false, false, false, false},
+		{"must-gather", map[string]string{"namespaces/kube-system/core/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: p\n    namespace: kube-system\n"}, snapshot.ResPods, false, true, false, false},
+		{"must-gather, one pod's file only", map[string]string{"namespaces/kube-system/pods/p/p.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: kube-system\n"}, snapshot.ResPods, false, false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

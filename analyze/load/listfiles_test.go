@@ -44,7 +44,7 @@ func TestListFiles(t *testing.T) {
 			mg + "namespaces/openshift-etcd/pods/etcd-0/etcd-0.yaml":                "kind: Pod\napiVersion: v1\nmetadata:\n  name: etcd-0\n  namespace: openshift-etcd\n",
 			mg + "namespaces/openshift-etcd/pods/etcd-0/etcd/etcd/logs/current.log": "x\n",
 		}, snapshot.ResPods, []snapshot.ListFile{
-			{Path: mg + "namespaces/openshift-etcd/core/pods.yaml", Namespace: "openshift-etcd"},
+			{Path: mg + "namespaces/openshift-etcd/core/pods.yaml", Namespace: "openshift-etcd", Whole: true},
 			{Path: mg + "namespaces/openshift-etcd/pods/etcd-0/etcd-0.yaml", Namespace: "openshift-etcd"}}},
 		{"nsbundle discovery", map[string]string{"discovery/results.json": `[]`},
 			snapshot.ResDiscovery, []snapshot.ListFile{{Path: "discovery/results.json"}}},

@@ -28,7 +28,9 @@ import (
 //
 // It gathers the namespaces and objects of the platform's operators, not
 // the whole cluster: every list read from it is partial, so that no rule
-// takes an object's absence from it as proof.
+// takes an object's absence from it as proof, except in a namespace it
+// lists whole (ListFile.Whole: the <ns>/<group>/<resource>.yaml lists of
+// `oc adm inspect ns/<ns>` hold every object of that namespace).
 
 // mustGatherPartial is why a must-gather's lists are marked partial.
 const mustGatherPartial = "a must-gather holds the namespaces and objects its gather scripts select, not every object of the cluster"
@@ -46,9 +48,13 @@ const (
 // mgFile is a must-gather file name, parsed.
 type mgFile struct {
 	kind mgKind
-	res  string       // resource key of an mgObjects file
-	ns   string       // the namespace an mgObjects file lists ("" if cluster-scoped)
-	log  snapshot.Log // Namespace, Pod, Container, Previous of an mgLog file
+	res  string // resource key of an mgObjects file
+	ns   string // the namespace an mgObjects file lists ("" if cluster-scoped)
+	// whole is true for a list of every object of its namespace
+	// (namespaces/<ns>/<group>/<resource>.yaml, `oc adm inspect ns/<ns>`),
+	// false for one object's file.
+	whole bool
+	log   snapshot.Log // Namespace, Pod, Container, Previous of an mgLog file
 }
 
 // mustGatherPath parses a must-gather file name (see above).
@@ -75,7 +81,7 @@ func mustGatherPath(name string) mgFile {
 		return mgFile{kind: mgObjects, res: snapshot.ResNamespaces}
 	case len(parts) == 4 && parts[2] != "pods":
 		f := mgObjectsOf(parts[2], strings.TrimSuffix(parts[3], ".yaml"), parts[3])
-		f.ns = parts[1]
+		f.ns, f.whole = parts[1], true
 		return f
 	case len(parts) == 5 && parts[2] == "pods" && parts[4] == parts[3]+".yaml":
 		return mgFile{kind: mgObjects, res: snapshot.ResPods, ns: parts[1]}
@@ -127,7 +133,7 @@ func (l *loader) mustGather(name string, r io.Reader) (bool, error) {
 			return true, nil
 		}
 		l.vote(snapshot.LayoutMustGather)
-		return true, l.yamlObjects(snapshot.ListFile{Path: name, Namespace: f.ns}, f.res, sk, r)
+		return true, l.yamlObjects(snapshot.ListFile{Path: name, Namespace: f.ns, Whole: f.whole}, f.res, sk, r)
 	case mgLog:
 		l.vote(snapshot.LayoutMustGather)
 		lg := f.log

@@ -27,7 +27,7 @@ func unproven(s *snapshot.Snapshot, res, ns, what, label, more string) (analyze.
 	}
 	why := what + " is not in the bundle, but its " + label + " were not listed " + scope +
 		": it lists them for namespaces " + strings.Join(s.ListedNamespaces(res), ", ") + " only" + listHint(s) + more
-	return missingNode(what, why), true
+	return missingObject(what, label, why), true
 }
 
 // listHint says how the bundle's layout chooses the namespaces it lists.

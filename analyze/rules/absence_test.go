@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nsbundle/nsbundle/analyze"
@@ -93,7 +94,15 @@ func TestAbsenceNeedsTheNamespaceListed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkNodes(t, tc.id, explain(t, tc.id, tc.b.Build(), tc.node), tc.want)
+			got := explain(t, tc.id, tc.b.Build(), tc.node)
+			checkNodes(t, tc.id, got, tc.want)
+			for _, n := range got {
+				// The missing line names its object once, and the fix
+				// collects lists, not "a pod with IP ...".
+				if n.Ref.Kind == analyze.KindEvidence && (len(n.Missing) != 1 || strings.Count(n.Missing[0], n.Ref.Name) != 1 || strings.Contains(n.Fix, n.Ref.Name)) {
+					t.Errorf("missing %q, fix %q: want %q named once, in the missing line only", n.Missing, n.Fix, n.Ref.Name)
+				}
+			}
 		})
 	}
 }

@@ -170,7 +170,17 @@ func notCollected(s *snapshot.Snapshot, res, label string) (analyze.Node, bool) 
 // res (label, e.g. "Service objects"), which is partial: its absence proves
 // nothing. more is added to the reason.
 func notInPartial(s *snapshot.Snapshot, res, what, label, more string) analyze.Node {
-	return missingNode(what, what+" is not among the bundle's "+label+", which are incomplete ("+s.Collection(res).Error+")"+more)
+	return missingObject(what, label, what+" is not among the bundle's "+label+", which are incomplete ("+s.Collection(res).Error+")"+more)
+}
+
+// missingObject ends a chain at object what (e.g. "Service ns/x"), which
+// the bundle's list of label (e.g. "Service objects") cannot prove absent:
+// why says so, starting with what; the fix collects label.
+func missingObject(what, label, why string) analyze.Node {
+	nd := missingNode(label, why)
+	nd.Ref.Name = what
+	nd.Missing = []string{why}
+	return nd
 }
 
 // kubectlNS renders "-n ns" for verify commands.

@@ -140,6 +140,11 @@ type ListFile struct {
 	// writes one file per namespace; "" for a file of every namespace or
 	// of a cluster-scoped resource.
 	Namespace string
+	// Whole is true for a file that lists every object of Namespace even
+	// where the resource's lists are partial (a must-gather's
+	// namespaces/<ns>/<group>/<resource>.yaml): it proves absence in that
+	// namespace.
+	Whole bool
 }
 
 // Collection reports whether resource key res was collected.
@@ -204,12 +209,13 @@ func (s *Snapshot) ListFiles(res, ns string) []string {
 
 // CompleteIn reports whether res was collected whole (Complete) and, for a
 // layout that lists it one file per namespace, with a file for namespace
-// ns: only then does the list prove that an object of ns is absent. A list
+// ns; or, partial, with a file that lists ns whole (ListFile.Whole): only
+// then does the list prove that an object of ns is absent. A list
 // marked collected with no file recorded (a snapshot built in Go with
 // MarkCollected) counts as holding every namespace.
 func (s *Snapshot) CompleteIn(res, ns string) bool {
 	if !s.Complete(res) {
-		return false
+		return ns != "" && s.wholeIn(res, ns)
 	}
 	c := s.Collection(res)
 	return ns == "" || len(c.Files) == 0 || len(s.ListFiles(res, ns)) > 0
@@ -261,6 +267,21 @@ func (s *Snapshot) ListedNamespaces(res string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// wholeIn reports whether a file listing every object of res in
+// namespace ns was read, with no request of res failed.
+func (s *Snapshot) wholeIn(res, ns string) bool {
+	c := s.Collection(res)
+	if c.Status != 0 {
+		return false
+	}
+	for _, f := range c.Files {
+		if f.Whole && f.Namespace == ns {
+			return true
+		}
+	}
+	return false
 }
 
 // MarkPartial records that res was read from the bundle but holds only
