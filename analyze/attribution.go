@@ -111,10 +111,24 @@ func lastChange(l *audit.Log, r Ref) (Change, bool) {
 		return Change{
 			User: e.User, Groups: e.Groups, UserAgent: e.UserAgent, SourceIPs: e.SourceIPs,
 			Verb: e.Verb, Time: e.Time.UTC(),
-			Evidence: Evidence{Path: e.File, Line: e.Line, Value: e.Quote},
+			Evidence: Evidence{Path: e.File, Line: e.Line, Value: e.Quote, Match: changeMatch(e.Quote, e.Verb, e.User)},
 		}, true
 	}
 	return Change{}, false
+}
+
+// changeMatch is the part of an audit line that says who sent which verb
+// (`"verb":"delete","user":{"username":"dana"`), so that a line shortened
+// for display keeps it; "" when the line does not hold it as kube-apiserver
+// writes it.
+func changeMatch(quote, verb, user string) string {
+	v, u := `"verb":"`+verb+`"`, `"user":{"username":"`+user+`"`
+	for _, m := range []string{v + "," + u, u, v} {
+		if strings.Contains(quote, m) {
+			return m
+		}
+	}
+	return ""
 }
 
 func noAuditLog(s *snapshot.Snapshot, r Ref) string {

@@ -101,6 +101,10 @@ func TestAttribute(t *testing.T) {
 				if cb.Evidence.Path != "logs/audit/audit.log" || cb.Evidence.Line == 0 || !strings.Contains(cb.Evidence.Value, `"auditID"`) {
 					t.Errorf("ChangedBy evidence = %+v", cb.Evidence)
 				}
+				// A quote shortened for display keeps who sent which verb.
+				if m := `"verb":"` + c.wantVerb + `","user":{"username":"` + c.wantUser + `"`; cb.Evidence.Match != m {
+					t.Errorf("ChangedBy evidence match = %q, want %q", cb.Evidence.Match, m)
+				}
 			}
 			if c.missing == "" && len(fs[0].Missing) > 0 {
 				t.Errorf("Missing = %q, want none", fs[0].Missing)
@@ -148,5 +152,18 @@ func TestChangeSentence(t *testing.T) {
 	}
 	if got := (Change{User: "bob", Verb: "patch", Time: c.Time}).Sentence(); got != "bob sent patch at 2026-11-23T10:38:07Z" {
 		t.Errorf("bare Sentence() = %q", got)
+	}
+}
+
+func TestChangeMatch(t *testing.T) {
+	for _, c := range []struct{ quote, want string }{
+		{delKCMRole, `"verb":"delete","user":{"username":"dana"`},
+		{`{"user":{"username":"dana","groups":[]},"verb":"delete"}`, `"user":{"username":"dana"`}, // another field order
+		{`{"verb":"delete","user":{"username":"eve"}}`, `"verb":"delete"`},
+		{`{"auditID":"a1"}`, ""},
+	} {
+		if got := changeMatch(c.quote, "delete", "dana"); got != c.want {
+			t.Errorf("changeMatch(%s) = %q, want %q", c.quote, got, c.want)
+		}
 	}
 }
