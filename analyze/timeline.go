@@ -73,11 +73,6 @@ func (f *Finding) setTimeline(d *dater) {
 			}
 		}
 	}
-	type entry struct {
-		m    Moment
-		link int
-		late bool
-	}
 	var dated, undated []entry
 	for i := len(f.Chain) - 1; i >= 0; i-- { // root first: a cause sorts before its effect at the same time
 		ref := f.Chain[i].Ref
@@ -110,6 +105,7 @@ func (f *Finding) setTimeline(d *dater) {
 	sort.SliceStable(dated, func(a, b int) bool {
 		return dated[a].m.Time.Truncate(time.Second).Before(dated[b].m.Time.Truncate(time.Second))
 	})
+	subSecondOrder(dated)
 	for _, e := range append(dated, undated...) {
 		f.Timeline = append(f.Timeline, e.m)
 	}
@@ -120,6 +116,41 @@ func (f *Finding) setTimeline(d *dater) {
 	}
 	f.Sequence = sequence(f.Chain, spans)
 	f.OrderWarnings = orderWarnings(f.Chain, spans)
+}
+
+// entry is one moment of a finding's timeline while it is built: the link
+// it dates (-1: a symptom of AlsoAffects), and whether it is that link's
+// latest.
+type entry struct {
+	m    Moment
+	link int
+	late bool
+}
+
+// subSecondOrder orders, within each second of dated (sorted by second),
+// the moments dated to the sub-second (log lines, audit events, lease
+// times) by their time, in the places they hold: between two of them the
+// order is known (a lease taken at .167 before a delete at .799), while a
+// whole-second object timestamp keeps its place, its order within the
+// second being unknown.
+func subSecondOrder(dated []entry) {
+	for i := 0; i < len(dated); {
+		sec := dated[i].m.Time.Truncate(time.Second)
+		var at []int
+		var precise []entry
+		j := i
+		for ; j < len(dated) && dated[j].m.Time.Truncate(time.Second).Equal(sec); j++ {
+			if dated[j].m.Time.Nanosecond() != 0 {
+				at = append(at, j)
+				precise = append(precise, dated[j])
+			}
+		}
+		sort.SliceStable(precise, func(a, b int) bool { return precise[a].m.Time.Before(*precise[b].m.Time) })
+		for n, k := range at {
+			dated[k] = precise[n]
+		}
+		i = j
+	}
 }
 
 func (s *stamp) moment(r Ref) Moment {

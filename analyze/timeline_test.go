@@ -245,3 +245,29 @@ func TestTimelines(t *testing.T) {
 		})
 	}
 }
+
+// Within one second, moments dated to the sub-second keep their real order
+// among themselves (a lease taken at .167, a delete at .799), while a
+// whole-second timestamp keeps the place the causes-first order gave it.
+func TestSubSecondOrder(t *testing.T) {
+	mk := func(name, when string) entry {
+		return entry{m: Moment{Time: at(when), Ref: Ref{Kind: KindComponent, Name: name}}}
+	}
+	dated := []entry{ // sorted by second, causes first within it
+		mk("root-delete", "2026-12-04T18:59:59.799924Z"),
+		mk("lease-taken", "2026-12-04T18:59:59.166958Z"),
+		mk("namespace-deleted", "2026-12-04T18:59:59Z"),
+		mk("log-line", "2026-12-04T18:59:59.500000Z"),
+		mk("next-second", "2026-12-04T19:00:00.100000Z"),
+		mk("next-whole", "2026-12-04T19:00:00Z"),
+	}
+	subSecondOrder(dated)
+	var got []string
+	for _, e := range dated {
+		got = append(got, e.m.Name)
+	}
+	want := "lease-taken log-line namespace-deleted root-delete next-second next-whole"
+	if strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+}
