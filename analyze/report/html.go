@@ -139,7 +139,7 @@ func newHTMLFinding(n int, f *analyze.Finding, limit int) htmlFinding {
 		}
 		if c := l.ChangedBy; c != nil {
 			b.Changed = clean(changeText(c))
-			b.ChangedEv = &htmlEvidence{Location: clean(location(c.Evidence)), Value: shorten(clean(c.Evidence.Value), limit)}
+			b.ChangedEv = &htmlEvidence{Location: clean(location(c.Evidence)), Value: shortenAround(clean(c.Evidence.Value), clean(c.Evidence.Match), limit)}
 		}
 		hf.Boxes = append(hf.Boxes, b)
 	}

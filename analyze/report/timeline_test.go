@@ -188,6 +188,12 @@ func TestChangedByFormats(t *testing.T) {
 	change := &analyze.Change{User: "dana", Groups: []string{"dashboard-admins"}, UserAgent: "kubectl/v1.37.2", SourceIPs: []string{"10.0.0.7"},
 		Verb: "delete", Time: *at("2026-11-23T10:38:07.25Z"), Evidence: audit}
 	const says = "dana (groups dashboard-admins) delete at 2026-11-23 10:38:07 UTC from 10.0.0.7 with kubectl/v1.37.2"
+	// A real audit line is long: who sent which verb sits in its middle.
+	long := audit
+	long.Value = `{"auditID":"a1","requestURI":"/apis/` + strings.Repeat("x", 900) + `","verb":"delete","user":{"username":"dana"},"extra":"` + strings.Repeat("y", 900) + `"}`
+	long.Match = `"verb":"delete","user":{"username":"dana"`
+	longChange := *change
+	longChange.Evidence = long
 	attributed := func(c *analyze.Change, began string) analyze.Finding {
 		f := tlFinding([]analyze.Moment{moment(began, tlRole, "deleted by dana (audit log)", 42)}, at(began))
 		f.Chain[1].ChangedBy = c
@@ -212,6 +218,12 @@ func TestChangedByFormats(t *testing.T) {
 		{"html: in the root's box, then its quote", attributed(change, "2026-11-23T10:38:07Z"), FormatHTML,
 			[]string{`<li class="root"><span class="kind">ClusterRole</span>`, `<div class="changed"><strong>Changed by:</strong> ` + says + `</div>`,
 				`<div class="ev"><code>logs/audit/audit.log:42</code><blockquote>{&#34;auditID&#34;:&#34;a1&#34;`, "</li>\n</ol>"}, nil},
+		{"html: a long audit line keeps who sent which verb", attributed(&longChange, "2026-11-23T10:38:07Z"), FormatHTML,
+			[]string{`<blockquote>{&#34;auditID&#34;:&#34;a1&#34;`, `&#34;verb&#34;:&#34;delete&#34;,&#34;user&#34;:{&#34;username&#34;:&#34;dana&#34;`}, nil},
+		{"table: a long audit line keeps who sent which verb", attributed(&longChange, "2026-11-23T10:38:07Z"), FormatTable,
+			[]string{"logs/audit/audit.log:42\n", `"verb":"delete","user":{"username":"dana"`}, nil},
+		{"markdown: a long audit line keeps who sent which verb", attributed(&longChange, "2026-11-23T10:38:07Z"), FormatMarkdown,
+			[]string{"> `logs/audit/audit.log:42`", `"verb":"delete","user":{"username":"dana"`}, nil},
 		{"dot: the change on the root's node", attributed(change, "2026-11-23T10:38:07Z"), FormatDOT,
 			[]string{`was deleted\ndelete by dana at 10:38:07"`}, []string{`was deleted\nfirst seen`}},
 		{"mermaid: the change on the root's node, dated when another day", attributed(change, "2026-11-24T08:00:00Z"), FormatMermaid,
