@@ -50,6 +50,10 @@ type expectation struct {
 	// of what its lab scenario did (samples/lab/scenario*.go). nil: only
 	// the timeline's own consistency is checked.
 	timeline []string
+	// changedBy is "user verb" of the first finding's root link ChangedBy,
+	// from the sample's audit log ("": the root link must have none); its
+	// time must fall before the collection.
+	changedBy string
 }
 
 var sampleExpectations = map[string]expectation{
@@ -77,14 +81,16 @@ var sampleExpectations = map[string]expectation{
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
 		timeline:    rbacTimeline("ClusterRole/system:kube-controller-manager"),
+		changedBy:   rbacChangedBy,
 	},
 	"rbac-deleted-discovery": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRoleBinding, "", "system:discovery"),
 		chainKinds: []string{"Component", "ClusterRoleBinding"},
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data"),
 			ref(analyze.KindClusterRole, "", "system:kube-controller-manager"), ref(analyze.KindClusterRoleBinding, "", "system:public-info-viewer")},
-		findings: 1,
-		timeline: rbacTimeline("ClusterRoleBinding/system:discovery"),
+		findings:  1,
+		timeline:  rbacTimeline("ClusterRoleBinding/system:discovery"),
+		changedBy: rbacChangedBy,
 	},
 	"rbac-deleted-binding": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindClusterRoleBinding, "", "system:kube-controller-manager"),
@@ -92,6 +98,7 @@ var sampleExpectations = map[string]expectation{
 		alsoAffects: []analyze.Ref{ref(analyze.KindNamespace, "", "old-project"), ref(analyze.KindPVC, "data", "postgres-data")},
 		findings:    1,
 		timeline:    rbacTimeline("ClusterRoleBinding/system:kube-controller-manager"),
+		changedBy:   rbacChangedBy,
 	},
 	"kcm-absent": {
 		rule: "NSB-KCM-002", symptom: ref(analyze.KindComponent, "", "kube-controller-manager"), root: ref(analyze.KindComponent, "", "kube-controller-manager"),
@@ -140,8 +147,8 @@ var versionSamples = map[string]map[string]expectation{
 		"healthy":                  sampleExpectations["healthy"],
 		"spec-finalizer":           sampleExpectations["spec-finalizer"],
 		"failed-discovery-check":   sampleExpectations["failed-discovery-check"],
-		"rbac-deleted-clusterrole": rbacDeleted130("rbac-deleted-clusterrole", []string{"Component/kube-controller-manager", "ClusterRole/system:kube-controller-manager", "Namespace/old-project"}, "its own leader lease ("),
-		"rbac-deleted-binding":     rbacDeleted130("rbac-deleted-binding", []string{"Component/kube-controller-manager", "Namespace/old-project", "ClusterRoleBinding/system:kube-controller-manager"}, "is bound to no ClusterRole"),
+		"rbac-deleted-clusterrole": rbacDeleted130("rbac-deleted-clusterrole", "ClusterRole/system:kube-controller-manager", "its own leader lease ("),
+		"rbac-deleted-binding":     rbacDeleted130("rbac-deleted-binding", "ClusterRoleBinding/system:kube-controller-manager", "is bound to no ClusterRole"),
 		"kcm-expired-cert":         sampleExpectations["kcm-expired-cert"],
 	},
 }
@@ -151,13 +158,13 @@ var versionSamples = map[string]map[string]expectation{
 // v1.30 only the ClusterRole grants it), it runs and retries `error
 // retrieving resource lock` every few seconds, never leading, and takes the
 // lease by itself once RBAC is restored. The analysis must say so: want are
-// the scenario's own wordings, besides the common ones. timeline is the
+// the scenario's own wordings, besides the common ones. The timeline is the
 // version's order: the lease the first controller-manager took before the
-// delete dates kube-controller-manager first, and the forbidden lines that
-// date the deleted object fall within a second of the namespace's deletion.
-func rbacDeleted130(name string, timeline []string, want ...string) expectation {
+// delete dates kube-controller-manager first, then root (as "Kind/name"),
+// dated by dana's delete in the audit log, then the namespace's deletion.
+func rbacDeleted130(name, root string, want ...string) expectation {
 	e := sampleExpectations[name]
-	e.timeline = timeline
+	e.timeline = []string{"Component/kube-controller-manager", root, "Namespace/old-project"}
 	e.wantText = append([]string{
 		"kube-controller-manager runs but does not lead: nobody renewed its leader lease",
 		"retries and never leads",
@@ -168,14 +175,18 @@ func rbacDeleted130(name string, timeline []string, want ...string) expectation 
 }
 
 // rbacTimeline is the timeline order of an RBAC sample whose root (deleted,
-// as "Kind/name") the sample has no audit log for: the scenario deletes it,
-// restarts kube-controller-manager and deletes namespace old-project; the
-// root is dated by the first forbidden line of the new run (some seconds
-// after the namespace's deletion), which also dates kube-controller-manager.
-// With an audit log the root is dated by its delete and comes first.
+// as "Kind/name") the sample's audit log dates by its delete: the scenario
+// deletes it (as dana), restarts kube-controller-manager and deletes
+// namespace old-project; kube-controller-manager is dated by the first
+// forbidden line of its new run, some seconds after the namespace's
+// deletion. (Without an audit log the root would be dated by that forbidden
+// line too, after the namespace.)
 func rbacTimeline(root string) []string {
-	return []string{"Namespace/old-project", root, "Component/kube-controller-manager"}
+	return []string{root, "Namespace/old-project", "Component/kube-controller-manager"}
 }
+
+// rbacChangedBy is who the RBAC scenarios delete as (lab.RBACUser) and how.
+const rbacChangedBy = "dana delete"
 
 func ref(kind analyze.Kind, ns, name string) analyze.Ref {
 	return analyze.Ref{Kind: kind, Namespace: ns, Name: name}
@@ -304,7 +315,31 @@ func checkExpectation(t *testing.T, rep *analyze.Report, exp expectation) {
 			t.Errorf("link %s/%s has no evidence", l.Kind, l.Name)
 		}
 	}
+	checkChangedBy(t, rep, f, exp.changedBy)
 	checkTimeline(t, f, exp.timeline)
+}
+
+// checkChangedBy fails unless the root link's ChangedBy is want ("user
+// verb"; "": none), dated before the collection and quoting its audit line.
+func checkChangedBy(t *testing.T, rep *analyze.Report, f analyze.Finding, want string) {
+	t.Helper()
+	c := f.Chain[len(f.Chain)-1].ChangedBy
+	if c == nil {
+		if want != "" {
+			t.Errorf("root link has no changedBy, want %q (missing: %q)", want, f.Missing)
+		}
+		return
+	}
+	if got := c.User + " " + c.Verb; got != want {
+		t.Errorf("root link changedBy %q (%s), want %q", got, c.Sentence(), want)
+	}
+	collected, err := time.Parse(time.RFC3339, rep.Bundle.CollectedAt)
+	if err != nil || c.Time.IsZero() || !c.Time.Before(collected) {
+		t.Errorf("root link changedBy time %v, want one before the collection (%q)", c.Time, rep.Bundle.CollectedAt)
+	}
+	if c.Evidence.Line == 0 || !strings.Contains(c.Evidence.Value, `"username":"`+c.User+`"`) {
+		t.Errorf("root link changedBy evidence %+v does not quote %s's audit line", c.Evidence, c.User)
+	}
 }
 
 // checkTimeline fails unless the finding's timeline is ordered by time,

@@ -8,9 +8,11 @@ import (
 	"testing"
 )
 
-// TestAnalyzeAuditLog: a standalone audit file given with --audit-log names
-// who deleted the root cause; without one, the finding says attribution
-// needs it; a file that cannot be read is exit 4, with one line.
+// TestAnalyzeAuditLog: the sample's own audit log (logs/audit/) names who
+// deleted the root cause; so does a standalone audit file given with
+// --audit-log, for the sample without its log; without one, the finding
+// says attribution needs it; a file that cannot be read is exit 4, with one
+// line.
 func TestAnalyzeAuditLog(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -25,6 +27,11 @@ func TestAnalyzeAuditLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	sample := "../../../samples/rbac-deleted-clusterrole.tgz"
+	noAudit := extract(t, "rbac-deleted-clusterrole", func(dir string) {
+		if err := os.RemoveAll(filepath.Join(dir, "logs", "audit")); err != nil {
+			t.Fatal(err)
+		}
+	})
 	root := func(t *testing.T, args ...string) (map[string]any, []any) {
 		t.Helper()
 		code, out, stderr := run(t, "nsbundle", append([]string{"analyze", "-o", "json"}, args...)...)
@@ -43,8 +50,18 @@ func TestAnalyzeAuditLog(t *testing.T) {
 		f := rep.Findings[0]
 		return f.Chain[len(f.Chain)-1], f.Missing
 	}
+	t.Run("named by the bundle's audit log", func(t *testing.T) {
+		r, _ := root(t, sample)
+		cb, _ := r["changedBy"].(map[string]any)
+		if cb == nil || cb["user"] != "dana" || cb["verb"] != "delete" || cb["time"] == nil {
+			t.Fatalf("changedBy = %v", r["changedBy"])
+		}
+		if ev, _ := cb["evidence"].(map[string]any); ev["path"] != "logs/audit/audit.log" {
+			t.Errorf("changedBy evidence = %v", ev)
+		}
+	})
 	t.Run("named by the audit log", func(t *testing.T) {
-		r, _ := root(t, "--audit-log", log, sample)
+		r, _ := root(t, "--audit-log", log, noAudit)
 		cb, _ := r["changedBy"].(map[string]any)
 		if cb == nil || cb["user"] != "dana" || cb["verb"] != "delete" || cb["time"] != "2026-11-23T07:56:40.10101Z" {
 			t.Fatalf("changedBy = %v", r["changedBy"])
@@ -55,7 +72,7 @@ func TestAnalyzeAuditLog(t *testing.T) {
 		}
 	})
 	t.Run("no audit log: says attribution needs one", func(t *testing.T) {
-		r, missing := root(t, sample)
+		r, missing := root(t, noAudit)
 		if r["changedBy"] != nil {
 			t.Errorf("changedBy = %v without an audit log", r["changedBy"])
 		}
