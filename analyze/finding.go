@@ -90,8 +90,9 @@ type Finding struct {
 	// its problem and the latest moment the bundle dates for each link and
 	// affected symptom, then the links it dates nowhere (see Moment). It is
 	// ordered to the second (object timestamps have no finer precision);
-	// within a second, causes come first. Never empty for a finding with a
-	// chain.
+	// within a second, causes come first, but moments dated to the
+	// sub-second (log lines, audit events, lease times) keep their real
+	// order among themselves. Never empty for a finding with a chain.
 	Timeline []Moment `json:"timeline"`
 	// Began is when the chain began at its root: the root link's earliest
 	// moment (omitted when the bundle does not date the root).
