@@ -50,6 +50,16 @@ func TestEndpointPodsOfTheServiceNamespace(t *testing.T) {
 			want: []want{msRoot},
 		},
 		{
+			name: "no EndpointSlices (a dump): among kube-system's host-network pods, the APIService's Service selects the backend",
+			mutate: func(f *fx) {
+				unreachable(f)
+				hostNet(f)
+				f.add(pPods, pod("kube-system", "kube-proxy-b", "node-b", "10.244.1.5", map[string]any{"k8s-app": "kube-proxy"}, true))
+				delete(f.lists, pSlices)
+			},
+			want: []want{msRoot},
+		},
+		{
 			name: "the Service's pod is gone and a pod of another namespace got its IP: the address is stale, that pod is not blamed",
 			mutate: func(f *fx) {
 				discoveryFails(f, msgStale)

@@ -22,39 +22,13 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 		ip = ip[:i]
 	}
 	ip = strings.Trim(ip, "[]")
-	var evs []analyze.Evidence
-	named := map[string]bool{} // the pods the slices name for ip
-	for _, sl := range s.EndpointSlices {
-		if n.Namespace != "" && sl.Namespace != n.Namespace {
-			continue
-		}
-		for j, e := range sl.Endpoints {
-			for k, a := range e.Addresses {
-				if a == ip {
-					if r := e.TargetRef; r != nil && r.Kind == "Pod" {
-						named[r.Namespace+"/"+r.Name] = true
-					}
-					evs = append(evs, ev(sl.Loc.At("endpoints", itoa(j), "addresses", itoa(k)), "EndpointSlice "+sl.Namespace+"/"+sl.Name+" lists "+a))
-				}
-			}
-		}
-	}
+	evs, named := slicesListing(s, n.Namespace, ip)
 	if nd, missing := notCollected(s, snapshot.ResPods, "Pod objects"); missing {
 		return []analyze.Node{nd}
 	}
-	pods := s.PodsByIP(ip)
-	if n.Namespace != "" && len(pods) > 0 {
-		// The Service's backend is a pod of its namespace. Pods of other
-		// namespaces with this IP are host-network pods of the same node
-		// (a dozen on a node) or got the IP after the backend went away.
-		same, others := splitByNamespace(pods, n.Namespace)
-		if len(same) == 0 {
-			return []analyze.Node{reusedIP(s, n, ip, others, evs)}
-		}
-		pods = same
-	}
-	if by := namedPods(pods, named); len(by) > 0 {
-		pods = by // host-network pods share the IP: the slice names which
+	pods, others := backendPods(s, n, ip, named)
+	if len(pods) == 0 && len(others) > 0 {
+		return []analyze.Node{reusedIP(s, n, ip, others, evs)}
 	}
 	if len(pods) == 0 {
 		if svc := serviceByClusterIP(s, ip); svc != nil {
@@ -96,6 +70,51 @@ func (r endpointUnreachable) Explain(s *snapshot.Snapshot, n analyze.Node) []ana
 	return out
 }
 
+// slicesListing returns the evidence of the EndpointSlices of namespace ns
+// ("" for every namespace) that list ip, and the pods their endpoints name
+// for it as "ns/name".
+func slicesListing(s *snapshot.Snapshot, ns, ip string) ([]analyze.Evidence, map[string]bool) {
+	var evs []analyze.Evidence
+	named := map[string]bool{}
+	for _, sl := range s.EndpointSlices {
+		if ns != "" && sl.Namespace != ns {
+			continue
+		}
+		for j, e := range sl.Endpoints {
+			for k, a := range e.Addresses {
+				if a != ip {
+					continue
+				}
+				if r := e.TargetRef; r != nil && r.Kind == "Pod" {
+					named[r.Namespace+"/"+r.Name] = true
+				}
+				evs = append(evs, ev(sl.Loc.At("endpoints", itoa(j), "addresses", itoa(k)), "EndpointSlice "+sl.Namespace+"/"+sl.Name+" lists "+a))
+			}
+		}
+	}
+	return evs, named
+}
+
+// backendPods returns the pods with ip that back endpoint n: those of its
+// Service's namespace (pods of other namespaces with this IP are
+// host-network pods of the same node, a dozen on a node, or got the IP
+// after the backend went away: returned as others when no pod of the
+// namespace has it), and among them those the EndpointSlices name, or
+// else those the APIService's Service selects.
+func backendPods(s *snapshot.Snapshot, n analyze.Node, ip string, named map[string]bool) (pods, others []*snapshot.Pod) {
+	pods = s.PodsByIP(ip)
+	if n.Namespace != "" && len(pods) > 0 {
+		pods, others = splitByNamespace(pods, n.Namespace)
+	}
+	if by := namedPods(pods, named); len(by) > 0 {
+		return by, others
+	}
+	if by := selectedPods(s, n, pods); len(by) > 0 {
+		return by, others
+	}
+	return pods, others
+}
+
 // splitByNamespace splits pods into those of namespace ns and the others.
 func splitByNamespace(pods []*snapshot.Pod, ns string) (same, others []*snapshot.Pod) {
 	for _, p := range pods {
@@ -113,6 +132,36 @@ func namedPods(pods []*snapshot.Pod, named map[string]bool) []*snapshot.Pod {
 	var out []*snapshot.Pod
 	for _, p := range pods {
 		if named[p.Namespace+"/"+p.Name] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// selectedPods returns the pods of pods that the Service of an APIService
+// whose Available message names endpoint n selects (nil if none does).
+func selectedPods(s *snapshot.Snapshot, n analyze.Node, pods []*snapshot.Pod) []*snapshot.Pod {
+	if len(pods) < 2 {
+		return nil
+	}
+	sel := map[*snapshot.Pod]bool{}
+	for _, as := range s.APIServices {
+		ref := as.Spec.Service
+		if ref == nil || ref.Namespace != n.Namespace {
+			continue
+		}
+		if c, _ := snapshot.FindCondition(as.Status.Conditions, "Available"); c == nil || !strings.Contains(c.Message, n.Name) {
+			continue
+		}
+		if svc := s.Service(ref.Namespace, ref.Name); svc != nil {
+			for _, p := range s.PodsMatching(svc.Namespace, svc.Spec.Selector) {
+				sel[p] = true
+			}
+		}
+	}
+	var out []*snapshot.Pod
+	for _, p := range pods {
+		if sel[p] {
 			out = append(out, p)
 		}
 	}
