@@ -266,3 +266,20 @@ func (c *Cluster) leaseHolder(ctx context.Context) (string, error) {
 	}
 	return *l.Spec.HolderIdentity, nil
 }
+
+// RenewControllerManagerCert is the lab's stand-in for the Fix of an
+// expired controller-manager certificate, a step on the control-plane
+// host: `kubeadm certs renew controller-manager.conf` (a new client
+// certificate for system:kube-controller-manager in its kubeconfig), then
+// the restart of its static pod. It returns once the restarted
+// kube-controller-manager leads.
+func (c *Cluster) RenewControllerManagerCert(ctx context.Context) error {
+	kp, err := c.pki.clientCert("system:kube-controller-manager")
+	if err != nil {
+		return err
+	}
+	if err := writeKubeconfig(c.kcmKube, c.APIServerURL, c.pki.ca.certPEM, "system:kube-controller-manager", kp); err != nil {
+		return err
+	}
+	return c.RestartControllerManager(ctx)
+}

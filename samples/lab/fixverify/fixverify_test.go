@@ -102,6 +102,13 @@ var fixCases = []fixCase{
 	// host: the lab's stand-in starts it.
 	{scenario: "kcm-absent", rules: []string{"NSB-KCM-002"},
 		standIn: func(ctx context.Context, c *lab.Cluster) error { return c.StartControllerManager(ctx) }},
+	// "kubeadm certs renew controller-manager.conf" and the static pod's
+	// restart are steps on the control-plane host: the lab's stand-in
+	// issues a new certificate from the lab's CA into the kubeconfig and
+	// restarts kube-controller-manager. The Verify (its lease held and
+	// renewed) must then pass as printed.
+	{scenario: "kcm-expired-cert", rules: []string{"NSB-KCM-002"},
+		standIn: func(ctx context.Context, c *lab.Cluster) error { return c.RenewControllerManagerCert(ctx) }},
 	// Fixes the lab cannot apply: diff must say the finding persists.
 	{scenario: "failed-discovery-check", rules: []string{"NSB-CCM-001"},
 		skip: "the Fix restores a cloud IAM permission"},
@@ -109,8 +116,6 @@ var fixCases = []fixCase{
 		skip: "the Fix gives the kubelets serving certificates or reconfigures metrics-server"},
 	{scenario: "conversion-webhook", rules: []string{"NSB-CRD-001"},
 		skip: "the Fix restores (reinstalls) the conversion webhook's operator"},
-	{scenario: "kcm-expired-cert", rules: []string{"NSB-KCM-002"},
-		skip: "the Fix renews a certificate on the control-plane host (kubeadm certs renew)"},
 }
 
 func TestIntegrationFixVerify(t *testing.T) {
