@@ -209,7 +209,7 @@ func kcmRBACFix(s *snapshot.Snapshot, refs []analyze.Ref) string {
 		// within seconds of the restore, no restart needed.
 		then = " The running kube-controller-manager keeps retrying its lease and takes it within seconds of the restore: no restart is needed."
 	}
-	return fix + then + " Find out who deleted or changed them (audit log)."
+	return fix + then + " So that it does not happen again, ask who deleted or changed them: the root's \"Changed by\" names them when the bundle holds the kube-apiserver audit log."
 }
 
 // protectedRefs returns those of refs that carry autoupdate "false".
