@@ -15,6 +15,9 @@ import (
 // must-gather lists the namespaces it gathers). more is added to the
 // reason. ok is false when the list proves the absence.
 func unproven(s *snapshot.Snapshot, res, ns, what, label, more string) (analyze.Node, bool) {
+	if ns != "" && s.CompleteIn(res, ns) {
+		return analyze.Node{}, false // also a partial list with a file of ns whole (a must-gather's)
+	}
 	if !s.Complete(res) {
 		return notInPartial(s, res, what, label, more), true
 	}

@@ -2,6 +2,8 @@ package rules_test
 
 import (
 	"testing"
+
+	"github.com/nsbundle/nsbundle/analyze"
 )
 
 // An aggregator's unreachable address maps to the pods of the APIService's
@@ -85,4 +87,24 @@ func TestEndpointPodsOfTheServiceNamespace(t *testing.T) {
 			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
 		})
 	}
+}
+
+// A must-gather lists a gathered namespace's pods whole
+// (namespaces/<ns>/core/pods.yaml): that no pod of it has the IP is then
+// proven, and the endpoint is stale, not "evidence missing".
+func TestEndpointStaleInAMustGatherNamespace(t *testing.T) {
+	t.Parallel()
+	podsYAML := func(ns, name, ip string) string {
+		return "apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: " + name + "\n    namespace: " + ns +
+			"\n  spec:\n    nodeName: node-b\n    containers:\n    - name: main\n      image: registry.example/x:1\n  status:\n    phase: Running\n    podIP: " + ip + "\n"
+	}
+	s := loadFiles(t, map[string]string{
+		"quay-io-image/namespaces/openshift-apiserver/core/pods.yaml": podsYAML("openshift-apiserver", "apiserver-6f5b9", "10.128.0.69"),
+		"quay-io-image/namespaces/batch/core/pods.yaml":               podsYAML("batch", "report-28193", "10.128.0.40"),
+	})
+	ep := analyze.Node{Ref: analyze.Ref{Kind: analyze.KindEndpoint, Namespace: "openshift-apiserver", Name: "10.128.0.40:8443"}}
+	checkNodes(t, "NSB-EP-001", explain(t, "NSB-EP-001", s, ep), []wantNode{{
+		ref: "Endpoint openshift-apiserver/10.128.0.40:8443", root: true,
+		problem: "no pod of namespace openshift-apiserver has IP 10.128.0.40: only pods of other namespaces have it (batch/report-28193)",
+	}})
 }
