@@ -31,60 +31,95 @@ type stamp struct {
 // deletionTimestamp, the time at the start of a log line.
 type dater struct {
 	s *snapshot.Snapshot
-	// objs holds every dated object by where it sits in the bundle.
-	objs map[snapshot.Location]any
-	// byRef holds the same objects by kind, namespace and name.
-	byRef map[Ref]snapshot.Location
+	// files holds, by bundle path, the dated objects of that file by
+	// pointer; filled on first use, one scan of the lists per path.
+	files map[string]map[string]any
+	// kinds holds, by kind, the dated objects of that kind by ref; filled
+	// on first use.
+	kinds map[Kind]map[Ref]any
 	logs  map[string]*snapshot.Log
 	// alike caches the log lines with the same message (see alikeLines).
 	alike map[string][]stamp
 }
 
+// newDater returns a dater of s. It indexes nothing up front: a report
+// dates a few objects of a bundle that may hold 150,000 pods.
 func newDater(s *snapshot.Snapshot) *dater {
-	d := &dater{s: s, objs: map[snapshot.Location]any{}, logs: map[string]*snapshot.Log{}, alike: map[string][]stamp{}}
-	for _, o := range s.Namespaces {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.APIServices {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Pods {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Nodes {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Leases {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Events {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.PVCs {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.CRDs {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Workloads {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Services {
-		d.objs[o.Loc] = o
-	}
-	for _, o := range s.Webhooks {
-		d.objs[o.Loc] = o
-	}
+	d := &dater{s: s, files: map[string]map[string]any{}, kinds: map[Kind]map[Ref]any{}, logs: map[string]*snapshot.Log{}, alike: map[string][]stamp{}}
 	for _, l := range s.Logs {
 		d.logs[l.Path] = l
 	}
-	d.byRef = map[Ref]snapshot.Location{}
-	for loc, o := range d.objs {
-		if m, kind, _, _ := objectInfo(o); m != nil {
-			d.byRef[Ref{Kind: ObjectKind(kind), Namespace: m.Namespace, Name: m.Name}] = loc
-		}
-	}
 	return d
+}
+
+// eachObject calls f with every object a timeline can date, and its
+// location.
+func eachObject(s *snapshot.Snapshot, f func(o any, loc snapshot.Location)) {
+	for _, o := range s.Namespaces {
+		f(o, o.Loc)
+	}
+	for _, o := range s.APIServices {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Pods {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Nodes {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Leases {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Events {
+		f(o, o.Loc)
+	}
+	for _, o := range s.PVCs {
+		f(o, o.Loc)
+	}
+	for _, o := range s.CRDs {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Workloads {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Services {
+		f(o, o.Loc)
+	}
+	for _, o := range s.Webhooks {
+		f(o, o.Loc)
+	}
+}
+
+// at returns the dated object at loc.
+func (d *dater) at(loc snapshot.Location) (any, bool) {
+	idx, ok := d.files[loc.Path]
+	if !ok {
+		idx = map[string]any{}
+		eachObject(d.s, func(o any, l snapshot.Location) {
+			if l.Path == loc.Path {
+				idx[l.Pointer] = o
+			}
+		})
+		d.files[loc.Path] = idx
+	}
+	o, ok := idx[loc.Pointer]
+	return o, ok
+}
+
+// byRef returns the dated object r names.
+func (d *dater) byRef(r Ref) (any, bool) {
+	idx, ok := d.kinds[r.Kind]
+	if !ok {
+		idx = map[Ref]any{}
+		eachObject(d.s, func(o any, _ snapshot.Location) {
+			if m, kind, _, _ := objectInfo(o); m != nil && ObjectKind(kind) == r.Kind {
+				idx[Ref{Kind: r.Kind, Namespace: m.Namespace, Name: m.Name}] = o
+			}
+		})
+		d.kinds[r.Kind] = idx
+	}
+	o, ok := idx[r]
+	return o, ok
 }
 
 // ownStamps dates an object by what it says of itself, for a symptom that is
@@ -92,7 +127,8 @@ func newDater(s *snapshot.Snapshot) *dater {
 // containers, and the warning events about it.
 func (d *dater) ownStamps(r Ref) []stamp {
 	var out []stamp
-	if loc, ok := d.byRef[r]; ok {
+	if o, ok := d.byRef(r); ok {
+		_, _, loc, _ := objectInfo(o)
 		out = append(out, d.objectStamps(r, Evidence{Path: loc.Path, Pointer: loc.Pointer})...)
 	}
 	for _, e := range d.s.EventsFor(r.Kind.String(), r.Namespace, r.Name) {
@@ -127,7 +163,7 @@ func (d *dater) stamps(l Link) []stamp {
 func (d *dater) find(e Evidence) (any, []string) {
 	toks := strings.Split(e.Pointer, "/")
 	if e.Pointer == "" || toks[0] != "" {
-		o, ok := d.objs[snapshot.Location{Path: e.Path, Pointer: e.Pointer}]
+		o, ok := d.at(snapshot.Location{Path: e.Path, Pointer: e.Pointer})
 		if ok {
 			return o, nil
 		}
@@ -139,7 +175,7 @@ func (d *dater) find(e Evidence) (any, []string) {
 		if k > 0 {
 			ptr = "/" + strings.Join(toks[:k], "/")
 		}
-		if o, ok := d.objs[snapshot.Location{Path: e.Path, Pointer: ptr}]; ok {
+		if o, ok := d.at(snapshot.Location{Path: e.Path, Pointer: ptr}); ok {
 			sub := make([]string, len(toks)-k)
 			for i, t := range toks[k:] {
 				sub[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")

@@ -6,18 +6,22 @@ import "strings"
 type index struct {
 	namespaces  map[string]*Namespace
 	apiServices map[string]*APIService
-	services    map[string]*Service
-	endpoints   map[string]*Endpoints
-	slices      map[string][]*EndpointSlice
-	pods        map[string]*Pod
+	services    map[key]*Service
+	endpoints   map[key]*Endpoints
+	slices      map[key][]*EndpointSlice
+	pods        map[key]*Pod
 	podsByIP    map[string][]*Pod
 	nodes       map[string]*Node
-	leases      map[string]*Lease
+	leases      map[key]*Lease
 	crds        map[string]*CustomResourceDefinition
-	workloads   map[string]*Workload
+	workloads   map[key]*Workload
 }
 
-func nsKey(ns, name string) string { return ns + "/" + name }
+// key is a lookup key: a namespace (or a workload's kind) and a name. A
+// struct, not "ns/name", so that indexing 150,000 pods allocates no key.
+type key struct{ ns, name string }
+
+func nsKey(ns, name string) key { return key{ns, name} }
 
 // Reindex rebuilds the lookups (Namespace, Pod, SlicesFor...) from the
 // lists. Lookups index the lists on first use, so a snapshot only needs
@@ -38,17 +42,17 @@ func (s *Snapshot) ix() *index {
 // newIndex builds every lookup.
 func (s *Snapshot) newIndex() *index {
 	ix := &index{
-		namespaces:  map[string]*Namespace{},
-		apiServices: map[string]*APIService{},
-		services:    map[string]*Service{},
-		endpoints:   map[string]*Endpoints{},
-		slices:      map[string][]*EndpointSlice{},
-		pods:        map[string]*Pod{},
-		podsByIP:    map[string][]*Pod{},
-		nodes:       map[string]*Node{},
-		leases:      map[string]*Lease{},
-		crds:        map[string]*CustomResourceDefinition{},
-		workloads:   map[string]*Workload{},
+		namespaces:  make(map[string]*Namespace, len(s.Namespaces)),
+		apiServices: make(map[string]*APIService, len(s.APIServices)),
+		services:    make(map[key]*Service, len(s.Services)),
+		endpoints:   make(map[key]*Endpoints, len(s.Endpoints)),
+		slices:      make(map[key][]*EndpointSlice, len(s.EndpointSlices)),
+		pods:        make(map[key]*Pod, len(s.Pods)),
+		podsByIP:    make(map[string][]*Pod, len(s.Pods)),
+		nodes:       make(map[string]*Node, len(s.Nodes)),
+		leases:      make(map[key]*Lease, len(s.Leases)),
+		crds:        make(map[string]*CustomResourceDefinition, len(s.CRDs)),
+		workloads:   make(map[key]*Workload, len(s.Workloads)),
 	}
 	for _, o := range s.Namespaces {
 		ix.namespaces[o.Name] = o
@@ -87,7 +91,7 @@ func (s *Snapshot) newIndex() *index {
 		ix.crds[o.Name] = o
 	}
 	for _, o := range s.Workloads {
-		ix.workloads[o.Kind+"/"+nsKey(o.Namespace, o.Name)] = o
+		ix.workloads[workloadKey(o.Kind, o.Namespace, o.Name)] = o
 	}
 	return ix
 }
@@ -138,7 +142,7 @@ func (s *Snapshot) CRDByKind(group, kind string) *CustomResourceDefinition {
 
 // Workload returns a workload by kind, namespace and name, or nil.
 func (s *Snapshot) Workload(kind, ns, name string) *Workload {
-	return s.ix().workloads[kind+"/"+nsKey(ns, name)]
+	return s.ix().workloads[workloadKey(kind, ns, name)]
 }
 
 // PodsMatching returns the pods of ns whose labels match selector (an empty
@@ -217,3 +221,6 @@ var knownComponents = []string{
 	"kube-controller-manager", "cloud-controller-manager", "kube-apiserver",
 	"kube-scheduler", "metrics-server", "etcd",
 }
+
+// workloadKey is a workload's lookup key: its kind with its namespace.
+func workloadKey(kind, ns, name string) key { return key{kind + "/" + ns, name} }
