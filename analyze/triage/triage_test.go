@@ -127,8 +127,19 @@ func TestPaths(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := Paths([]string{filepath.Join(dir, "t"), filepath.Join(dir, "x"), "missing.tgz"})
-	want := []string{filepath.Join(dir, "t/1/a.tar.zst"), filepath.Join(dir, "t/2/b.tgz"), filepath.Join(dir, "x"), "missing.tgz"}
+	// A folder of links: to an archive (followed), to a directory and
+	// dangling (not).
+	links := filepath.Join(dir, "links")
+	if err := os.MkdirAll(links, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"c.tgz": "../t/2/b.tgz", "d.tgz": "../t", "e.tgz": "../gone.tgz"} {
+		if err := os.Symlink(target, filepath.Join(links, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := Paths([]string{filepath.Join(dir, "t"), filepath.Join(dir, "x"), "missing.tgz", links})
+	want := []string{filepath.Join(dir, "t/1/a.tar.zst"), filepath.Join(dir, "t/2/b.tgz"), filepath.Join(dir, "x"), "missing.tgz", filepath.Join(links, "c.tgz")}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Paths = %q, want %q", got, want)
 	}

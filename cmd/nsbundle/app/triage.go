@@ -36,8 +36,9 @@ answered together. Each group shows how many bundles have it, which, how many cl
 (kube-system namespace UIDs), the first and last collection time, and the links every
 chain of the group shares (one found in namespaces that differ shows <namespace>).
 
-A DIR is searched, at any depth, for bundle archives (.tgz, .tar.gz, .tar.zst, .tar);
-a directory with none is read as an extracted bundle. Bundles run --parallel at a time;
+A DIR is searched, at any depth, for bundle archives (.tgz, .tar.gz, .tar.zst, .tar),
+symbolic links to archive files included (links to directories are not followed); a
+directory with none is read as an extracted bundle. Bundles run --parallel at a time;
 one larger than --large-bytes runs alone, so the memory of one large analysis is never
 added to another's. A bundle that cannot be read is listed, not fatal. -o jsonl writes
 one line per bundle (path, cluster, collection time, findings with signatures, or the
