@@ -30,11 +30,7 @@ func TestEndpointPodsOfTheServiceNamespace(t *testing.T) {
 		chain: []string{lnApp, lnGV, lnAPISvc, "Endpoint kube-system/10.244.1.5:443", lnMSPod},
 		root:  lnMSPod, rootProblem: "owns 10.244.1.5 (Running, Ready) on node node-b",
 	}
-	tests := []struct {
-		name   string
-		mutate func(f *fx)
-		want   []want
-	}{
+	tests := []mutation{
 		{
 			name:   "host-network pods of other namespaces share the IP: only the Service namespace's pod is the backend",
 			mutate: func(f *fx) { unreachable(f); hostNet(f) },
@@ -79,14 +75,7 @@ func TestEndpointPodsOfTheServiceNamespace(t *testing.T) {
 			}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := healthy()
-			tt.mutate(f)
-			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
-		})
-	}
+	runMutations(t, tests)
 }
 
 // A must-gather lists a gathered namespace's pods whole

@@ -581,3 +581,25 @@ func dumpFindings(fs []analyze.Finding) string {
 	}
 	return b.String()
 }
+
+// mutation is a case of a table that mutates the healthy fixture and
+// expects these findings.
+type mutation struct {
+	name   string
+	mutate func(f *fx)
+	want   []want
+}
+
+// runMutations runs each case in parallel: the healthy fixture, mutated,
+// analyzed by every rule, must give the case's findings.
+func runMutations(t *testing.T, tests []mutation) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := healthy()
+			tt.mutate(f)
+			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
+		})
+	}
+}

@@ -68,11 +68,7 @@ func downstream(f *fx) {
 func TestKubeControllerManagerChains(t *testing.T) {
 	t.Parallel()
 	crashLog := repeat(3, lineAcquired, lineRoleGone, lineBuildFail, lineLost)
-	tests := []struct {
-		name   string
-		mutate func(f *fx)
-		want   []want
-	}{
+	tests := []mutation{
 		{
 			name: "ClusterRole deleted: crash loop, Pending PVC and stuck namespace are one finding",
 			mutate: func(f *fx) {
@@ -485,14 +481,7 @@ func TestKubeControllerManagerChains(t *testing.T) {
 			}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := healthy()
-			tt.mutate(f)
-			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
-		})
-	}
+	runMutations(t, tests)
 }
 
 // dropRules removes the rules of a role that name resource.

@@ -56,11 +56,7 @@ func contentFailure(msg string) obj {
 
 func TestNamespaceContentChains(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		mutate func(f *fx)
-		want   []want
-	}{
+	tests := []mutation{
 		{
 			name: "conversion webhook Service missing",
 			mutate: func(f *fx) {
@@ -381,14 +377,7 @@ func TestNamespaceContentChains(t *testing.T) {
 			}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := healthy()
-			tt.mutate(f)
-			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
-		})
-	}
+	runMutations(t, tests)
 }
 
 // TestPodsRemainingByVersion: a remaining pod holds the namespace on every

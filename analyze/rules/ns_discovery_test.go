@@ -84,11 +84,7 @@ var (
 
 func TestNamespaceDiscoveryChains(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		mutate func(f *fx)
-		want   []want
-	}{
+	tests := []mutation{
 		{
 			name: "FailedDiscoveryCheck, no route to the pod, cloud API denies the route controller",
 			mutate: func(f *fx) {
@@ -473,12 +469,5 @@ func TestNamespaceDiscoveryChains(t *testing.T) {
 			}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := healthy()
-			tt.mutate(f)
-			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
-		})
-	}
+	runMutations(t, tests)
 }

@@ -17,11 +17,7 @@ func TestNamespaceMetaFinalizer(t *testing.T) {
 		set(ns, "metadata.finalizers", finalizers)
 		f.add(pNamespaces, ns)
 	}
-	tests := []struct {
-		name   string
-		mutate func(f *fx)
-		want   []want
-	}{
+	tests := []mutation{
 		{
 			name:   "Rancher's namespace-auth left behind",
 			mutate: func(f *fx) { done(f, "controller.cattle.io/namespace-auth") },
@@ -51,14 +47,7 @@ func TestNamespaceMetaFinalizer(t *testing.T) {
 			}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := healthy()
-			tt.mutate(f)
-			checkFindings(t, analyzeFx(t, f).Findings, tt.want)
-		})
-	}
+	runMutations(t, tests)
 }
 
 // TestNamespaceMetaFinalizerLookAlikes: the same finalizer where it blocks
