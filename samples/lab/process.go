@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -107,14 +109,53 @@ func tail(path string, n int) string {
 	return string(bytes.Join(lines, []byte("\n")))
 }
 
-// freePort asks the kernel for an unused TCP port on 127.0.0.1.
+// freePort returns an unused TCP port on 127.0.0.1 for a component to
+// listen on. It picks from below the kernel's ephemeral range: a port that
+// the kernel hands out for 127.0.0.1:0 and that is closed again can be
+// taken at once as the source port of any outgoing connection (kube-
+// apiserver dials etcd hundreds of times), and the component that was to
+// listen on it then fails with "address already in use". Within the
+// process no port is handed out twice (parallel labs share the network
+// namespace), and each is checked free by listening on it.
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+	lo, hi := listenRange()
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for range 200 {
+		p := lo + rand.IntN(hi-lo+1)
+		if portsGiven[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		portsGiven[p] = true
+		return p, nil
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("lab: no free port in %d-%d after 200 tries", lo, hi)
+}
+
+var (
+	portsMu    sync.Mutex
+	portsGiven = map[int]bool{}
+)
+
+// listenRange is the range of ports freePort picks from: the 10,000 ports
+// below the kernel's ephemeral range (ip_local_port_range), 20000-29999
+// if it cannot be read.
+func listenRange() (lo, hi int) {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		f := bytes.Fields(b)
+		if len(f) == 2 {
+			if first, err := strconv.Atoi(string(f[0])); err == nil && first > 11024 {
+				return first - 10000, first - 1
+			}
+		}
+	}
+	return 20000, 29999
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
