@@ -109,9 +109,13 @@ var fixCases = []fixCase{
 	// renewed) must then pass as printed.
 	{scenario: "kcm-expired-cert", rules: []string{"NSB-KCM-002"},
 		standIn: func(ctx context.Context, c *lab.Cluster) error { return c.RenewControllerManagerCert(ctx) }},
-	// Fixes the lab cannot apply: diff must say the finding persists.
+	// "Restore the cloud permission" is a step in the cloud: the lab's
+	// stand-in lets its fake cloud allow routes again (and lifts the
+	// blackhole that stands for the missing route); the real route
+	// controller then creates the route and clears NetworkUnavailable.
 	{scenario: "failed-discovery-check", rules: []string{"NSB-CCM-001"},
-		skip: "the Fix restores a cloud IAM permission"},
+		standIn: func(ctx context.Context, c *lab.Cluster) error { return c.RestoreRoute(ctx) }},
+	// Fixes the lab cannot apply: diff must say the finding persists.
 	{scenario: "missing-endpoints", rules: []string{"NSB-POD-001"},
 		skip: "the Fix gives the kubelets serving certificates or reconfigures metrics-server"},
 	{scenario: "conversion-webhook", rules: []string{"NSB-CRD-001"},
