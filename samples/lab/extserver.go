@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strconv"
@@ -32,13 +34,20 @@ type ExtensionServer struct {
 // cluster CA. Stop (or the cluster's Stop) ends it and removes the address.
 // Another cluster of this process using ip waits until this one stops.
 func (c *Cluster) StartExtensionServer(ctx context.Context, ip string, port int) (*ExtensionServer, error) {
+	return c.startPodServer(ctx, ip, port, []string{"metrics-server.kube-system.svc", "metrics-server.kube-system.svc.cluster.local"}, metricsHandler())
+}
+
+// startPodServer adds ip to lo and serves h over HTTPS on ip:port, with a
+// certificate for dns and ip signed by the cluster CA: what a pod behind a
+// Service would serve to kube-apiserver.
+func (c *Cluster) startPodServer(ctx context.Context, ip string, port int, dns []string, h http.Handler) (*ExtensionServer, error) {
 	if err := c.claim(ctx, ip); err != nil {
 		return nil, err
 	}
 	if err := AddLoopbackAddress(ip); err != nil {
 		return nil, err
 	}
-	kp, err := c.pki.serverCert([]string{"metrics-server.kube-system.svc", "metrics-server.kube-system.svc.cluster.local"}, []net.IP{net.ParseIP(ip)})
+	kp, err := c.pki.serverCert(dns, []net.IP{net.ParseIP(ip)})
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +61,14 @@ func (c *Cluster) StartExtensionServer(ctx context.Context, ip string, port int)
 		return nil, err
 	}
 	s := &ExtensionServer{IP: ip, Port: port}
-	s.srv = &http.Server{Handler: metricsHandler(), ReadHeaderTimeout: 10 * time.Second,
+	// Handshakes fail while a client does not trust the cluster CA yet
+	// (a conversion webhook before its caBundle is set): not an error of
+	// the lab, and not for the test's output.
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0),
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
 	go func() {
 		if err := s.srv.ServeTLS(ln, "", ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			c.opts.logf("lab: extension server %s: %v", ip, err)
+			c.opts.logf("lab: pod server %s: %v", ip, err)
 		}
 	}()
 	c.onStop(s.Stop)
