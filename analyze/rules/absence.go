@@ -21,7 +21,7 @@ func unproven(s *snapshot.Snapshot, res, ns, what, label, more string) (analyze.
 	if !s.Complete(res) {
 		return notInPartial(s, res, what, label, more), true
 	}
-	if ns == "" && s.CompleteAll(res) || ns != "" && s.CompleteIn(res, ns) {
+	if ns == "" && s.CompleteAll(res) {
 		return analyze.Node{}, false
 	}
 	scope := "in namespace " + ns
