@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nsbundle/nsbundle/analyze"
 	"github.com/nsbundle/nsbundle/analyze/bootstrap"
@@ -46,28 +47,35 @@ func rbacRes(kind analyze.Kind) string {
 
 // rbacLoc returns where the bundle holds an RBAC object, if it does.
 func rbacLoc(s *snapshot.Snapshot, r analyze.Ref) (snapshot.Location, bool) {
-	switch r.Kind {
-	case analyze.KindClusterRole:
-		return findLoc(s.ClusterRoles, func(x *rbacv1.ClusterRole) bool { return x.Name == r.Name })
-	case analyze.KindClusterRoleBinding:
-		return findLoc(s.ClusterBindings, func(x *rbacv1.ClusterRoleBinding) bool { return x.Name == r.Name })
-	case analyze.KindRole:
-		return findLoc(s.Roles, func(x *rbacv1.Role) bool { return x.Name == r.Name && x.Namespace == r.Namespace })
-	case analyze.KindRoleBinding:
-		return findLoc(s.RoleBindings, func(x *rbacv1.RoleBinding) bool { return x.Name == r.Name && x.Namespace == r.Namespace })
-	}
-	return snapshot.Location{}, false
+	_, loc, ok := rbacObject(s, r)
+	return loc, ok
 }
 
-// findLoc returns the location of the first value of list that match
-// accepts.
-func findLoc[T any](list []snapshot.Located[T], match func(*T) bool) (snapshot.Location, bool) {
+// rbacObject returns the metadata of an RBAC object the bundle holds, and
+// where it is, if it does.
+func rbacObject(s *snapshot.Snapshot, r analyze.Ref) (*metav1.ObjectMeta, snapshot.Location, bool) {
+	switch r.Kind {
+	case analyze.KindClusterRole:
+		return findMeta(s.ClusterRoles, func(x *rbacv1.ClusterRole) *metav1.ObjectMeta { return &x.ObjectMeta }, r)
+	case analyze.KindClusterRoleBinding:
+		return findMeta(s.ClusterBindings, func(x *rbacv1.ClusterRoleBinding) *metav1.ObjectMeta { return &x.ObjectMeta }, r)
+	case analyze.KindRole:
+		return findMeta(s.Roles, func(x *rbacv1.Role) *metav1.ObjectMeta { return &x.ObjectMeta }, r)
+	case analyze.KindRoleBinding:
+		return findMeta(s.RoleBindings, func(x *rbacv1.RoleBinding) *metav1.ObjectMeta { return &x.ObjectMeta }, r)
+	}
+	return nil, snapshot.Location{}, false
+}
+
+// findMeta returns the metadata and location of the object of list that r
+// names (its namespace "" for a cluster-scoped kind).
+func findMeta[T any](list []snapshot.Located[T], meta func(*T) *metav1.ObjectMeta, r analyze.Ref) (*metav1.ObjectMeta, snapshot.Location, bool) {
 	for i := range list {
-		if match(&list[i].Value) {
-			return list[i].Loc, true
+		if m := meta(&list[i].Value); m.Name == r.Name && m.Namespace == r.Namespace {
+			return m, list[i].Loc, true
 		}
 	}
-	return snapshot.Location{}, false
+	return nil, snapshot.Location{}, false
 }
 
 // hasRBAC reports whether the bundle holds an RBAC object, and whether the
